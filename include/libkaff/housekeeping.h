@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libkaff housekeeping: the masks of kernel/sched/isolation.c, set from
+ * the nohz_full= and isolcpus= boot parameters and, in 7.x, from isolated
+ * cpuset partitions (KERNEL.md §4).
+ */
+#ifndef LIBKAFF_HOUSEKEEPING_H
+#define LIBKAFF_HOUSEKEEPING_H
+
+#include <stdbool.h>
+
+#include <libkaff/common.h>
+#include <libkaff/cpumask.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct kaff_ctx;
+
+/* The real masks (7.x has all four; 6.x has no DOMAIN_BOOT). */
+enum kaff_hk_type {
+	KAFF_HK_TYPE_DOMAIN_BOOT,
+	KAFF_HK_TYPE_DOMAIN,
+	KAFF_HK_TYPE_MANAGED_IRQ,
+	KAFF_HK_TYPE_KERNEL_NOISE,
+	KAFF_HK_TYPE_MAX,
+	/* Alias whose target depends on the profile: KERNEL_NOISE in 6.x,
+	 * DOMAIN in 7.x (struct kaff_profile.kthread_hk). */
+	KAFF_HK_TYPE_KTHREAD = 16,
+	/* Aliases of KERNEL_NOISE in both (the 6.13 consolidation). */
+	KAFF_HK_TYPE_TICK = KAFF_HK_TYPE_KERNEL_NOISE,
+	KAFF_HK_TYPE_TIMER = KAFF_HK_TYPE_KERNEL_NOISE,
+	KAFF_HK_TYPE_RCU = KAFF_HK_TYPE_KERNEL_NOISE,
+	KAFF_HK_TYPE_MISC = KAFF_HK_TYPE_KERNEL_NOISE,
+	KAFF_HK_TYPE_WQ = KAFF_HK_TYPE_KERNEL_NOISE
+};
+
+/**
+ * kaff_housekeeping_cpumask() - housekeeping_cpumask(@type)
+ * @ctx:  a booted context
+ * @type: a type or alias
+ *
+ * As the kernel: the stored mask when isolation is configured for @type,
+ * otherwise all possible CPUs. Masks are possible-based (they hold
+ * offline CPUs).
+ *
+ * Return: a mask owned by @ctx, valid until the next call that changes
+ *         @ctx; NULL if @ctx is not booted or @type is unknown.
+ */
+KAFF_EXPORT const struct kaff_cpumask *
+kaff_housekeeping_cpumask(const struct kaff_ctx *ctx, enum kaff_hk_type type);
+
+/** kaff_housekeeping_enabled() - housekeeping_enabled(@type): isolation configured for @type */
+KAFF_EXPORT bool kaff_housekeeping_enabled(const struct kaff_ctx *ctx,
+					   enum kaff_hk_type type);
+
+/**
+ * kaff_cpuset_isolated_cpus() - the CPUs of isolated cpuset partitions (7.x)
+ *
+ * Return: a mask owned by @ctx (empty in 6.x and before any isolate);
+ *         NULL if @ctx is not booted.
+ */
+KAFF_EXPORT const struct kaff_cpumask *
+kaff_cpuset_isolated_cpus(const struct kaff_ctx *ctx);
+
+/**
+ * kaff_cpuset_set_isolated() - make @cpus the CPUs of isolated partitions
+ * @ctx:  a booted context with a 7.x profile
+ * @cpus: the new set (empty: no partition), of width nr_cpu_ids
+ *
+ * Models one cgroup-v2 cpuset with cpuset.cpus.partition = isolated
+ * (FORMAT.md "isolate"). When the set of isolated CPUs (boot-isolated
+ * ones included) changes, HK_TYPE_DOMAIN becomes HK_TYPE_DOMAIN_BOOT
+ * minus @cpus and every kthread on the managed list is re-affined
+ * (kthreads_update_housekeeping()).
+ *
+ * Return: 0; -EINVAL when the kernel refuses the partition because no
+ *         online domain-housekeeping CPU would remain: then, as the
+ *         oracle does after a refusal, the partition is reset to none
+ *         (with its effects on kthreads). Refused by libkaff, nothing
+ *         changed: -EOPNOTSUPP for a 6.x profile (not modelled), -EPERM
+ *         before kaff_machine_boot(), -ERANGE if @cpus->nbits is not
+ *         nr_cpu_ids, -ENOMEM.
+ */
+KAFF_EXPORT int kaff_cpuset_set_isolated(struct kaff_ctx *ctx,
+					 const struct kaff_cpumask *cpus);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBKAFF_HOUSEKEEPING_H */

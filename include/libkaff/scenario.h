@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libkaff scenarios: the .scn format and the .trace it replays to
+ * (docs/scenario-format.md, the project's copy of FORMAT.md).
+ */
+#ifndef LIBKAFF_SCENARIO_H
+#define LIBKAFF_SCENARIO_H
+
+#include <stddef.h>
+
+#include <libkaff/common.h>
+#include <libkaff/machine.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct kaff_scenario;
+
+/**
+ * struct kaff_scenario_error - where and why a scenario was refused
+ * @line, @col: 1-based position of the first error in the file
+ */
+struct kaff_scenario_error {
+	unsigned int line, col;
+	char msg[200];
+};
+
+/**
+ * kaff_scenario_parse() - parse and check a whole scenario
+ * @text:  the file's bytes (need not be NUL-terminated; a NUL byte is an error)
+ * @len:   their number
+ * @alloc: allocator for the scenario and for replays, copied; NULL: malloc
+ * @out:   receives the scenario
+ * @err:   filled on -EINVAL; may be NULL
+ *
+ * Every check that FORMAT.md makes a scenario error happens here, so a
+ * scenario that parses replays from start to end.
+ *
+ * Return: 0; -EINVAL (scenario error, @err says where); -ENOMEM.
+ */
+KAFF_EXPORT int kaff_scenario_parse(const char *text, size_t len,
+				    const struct kaff_allocator *alloc,
+				    struct kaff_scenario **out,
+				    struct kaff_scenario_error *err);
+/** kaff_scenario_free() - NULL is a no-op */
+KAFF_EXPORT void kaff_scenario_free(struct kaff_scenario *sc);
+
+/** kaff_scenario_profile() - the profile of the scenario's kernel line */
+KAFF_EXPORT const struct kaff_profile *kaff_scenario_profile(const struct kaff_scenario *sc);
+
+/**
+ * struct kaff_replay_ops - where a replay's output goes
+ * @write_trace: receives the trace text; non-zero return stops the replay
+ * @expect_failed: called for each failing expect line (may be NULL)
+ * @profile: NULL for the scenario's own, else replay under this one
+ */
+struct kaff_replay_ops {
+	int (*write_trace)(void *data, const char *buf, size_t len);
+	void (*expect_failed)(void *data, unsigned int line, const char *name,
+			      const char *want, const char *got);
+	void *data;
+	const struct kaff_profile *profile;
+};
+
+/**
+ * struct kaff_replay_result - what a replay did
+ * @events:          events run
+ * @expect_failures: failing expect lines
+ * @error_line:      with a negative return: the line of the event that failed
+ */
+struct kaff_replay_result {
+	unsigned long events;
+	unsigned long expect_failures;
+	unsigned int error_line;
+};
+
+/**
+ * kaff_scenario_replay() - replay @sc and write its trace
+ *
+ * Return: 0 (expect failures are counted in @res, not errors); -ENOMEM if
+ *         memory ran out at the event @res->error_line (the trace stops
+ *         before it); what @ops->write_trace returned, if non-zero;
+ *         -EOPNOTSUPP if @ops->profile cannot run this scenario (isolate
+ *         under 6.x).
+ */
+KAFF_EXPORT int kaff_scenario_replay(const struct kaff_scenario *sc,
+				     const struct kaff_replay_ops *ops,
+				     struct kaff_replay_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBKAFF_SCENARIO_H */
