@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libkaff internals: shared by src/*.c and the white-box tests. */
+/* libkaff internals: shared by the src/ files and the white-box tests. */
 #ifndef KAFF_PRIVATE_H
 #define KAFF_PRIVATE_H
 
@@ -72,6 +72,8 @@ void kaff__imask_put(struct kaff_ctx *ctx, struct kaff_imask *im);
 enum {
 	KT_LIVE = 1u << 8,             /* slot holds a kthread (not stopped) */
 	KT_PENDING = 1u << 9,          /* kt->pending holds a new mask to commit */
+	KT_PENDING_FORCE = 1u << 10,   /* ... by a forced write (drops user) */
+	KT_PENDING_UNPARK = 1u << 11,  /* ... and the kthread unparks */
 };
 
 struct kaff_kthread {
@@ -84,6 +86,7 @@ struct kaff_kthread {
 	uint32_t flags;                /* enum kaff_kthread_flags | KT_* */
 	uint32_t live_prev, live_next; /* creation order */
 	uint32_t list_prev, list_next; /* managed list, insertion order */
+	uint32_t pending_next;         /* chain of KT_PENDING kthreads */
 };
 
 struct kaff_ctx {
@@ -119,9 +122,13 @@ struct kaff_ctx {
 	uint32_t nr_kt, cap_kt;
 	uint32_t live_head, live_tail, nr_live;
 	uint32_t list_head, list_tail;
+	uint32_t pending_head;         /* two-phase update in progress */
+	uint32_t nr_per_cpu;           /* live per-CPU (smpboot) kthreads */
 
-	/* scratch masks: no allocation inside an event */
-	struct kaff_cpumask *tmp[4];
+	struct kaff_cpumask *empty;    /* always empty */
+	/* Scratch masks, so that events allocate nothing but interned masks.
+	 * 0-1: kthread engine and boot parsing; 4-7: cpuset partitions. */
+	struct kaff_cpumask *tmp[8];
 };
 
 #define KAFF_NONE KAFF_KTHREAD_NONE
@@ -156,8 +163,14 @@ int kaff__kthreadd_boot(struct kaff_ctx *ctx);
  * Returns 0, -EINVAL (a bound/per-CPU kthread is listed; the others were
  * updated) or -ENOMEM (nothing changed). */
 int kaff__kthreads_update_affinity(struct kaff_ctx *ctx, bool force);
+/* Two-phase updates: prepare_* intern the new masks of the kthreads they
+ * touch (KT_PENDING) and may fail with -ENOMEM; then exactly one of
+ * commit (apply all) or rollback (drop all) runs. */
+int kaff__prepare_unpark(struct kaff_ctx *ctx, unsigned int cpu);
+int kaff__prepare_update_affinity(struct kaff_ctx *ctx, bool force, bool *callback_failed);
+void kaff__pending_commit(struct kaff_ctx *ctx);
+void kaff__pending_rollback(struct kaff_ctx *ctx);
 void kaff__smpboot_park(struct kaff_ctx *ctx, unsigned int cpu);
-int kaff__smpboot_unpark(struct kaff_ctx *ctx, unsigned int cpu);
 void kaff__kthread_table_fini(struct kaff_ctx *ctx);
 
 /* ---- machine.c */

@@ -53,12 +53,14 @@ KAFF_EXPORT const struct kaff_profile *kaff_scenario_profile(const struct kaff_s
  * struct kaff_replay_ops - where a replay's output goes
  * @write_trace: receives the trace text; non-zero return stops the replay
  * @expect_failed: called for each failing expect line (may be NULL)
+ * @log_fn: receives the kernel's messages (see kaff_ctx_set_log_fn()); may be NULL
  * @profile: NULL for the scenario's own, else replay under this one
  */
 struct kaff_replay_ops {
 	int (*write_trace)(void *data, const char *buf, size_t len);
 	void (*expect_failed)(void *data, unsigned int line, const char *name,
 			      const char *want, const char *got);
+	void (*log_fn)(void *data, const char *line);
 	void *data;
 	const struct kaff_profile *profile;
 };

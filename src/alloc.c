@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* Allocation through the context's allocator hook. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kaff-private.h"
+
+static void *std_malloc(void *data, size_t size)
+{
+	(void)data;
+	return malloc(size);
+}
+
+static void *std_realloc(void *data, void *ptr, size_t size)
+{
+	(void)data;
+	return realloc(ptr, size);
+}
+
+static void std_free(void *data, void *ptr)
+{
+	(void)data;
+	free(ptr);
+}
+
+void kaff__allocator_init(struct kaff_allocator *dst, const struct kaff_allocator *src)
+{
+	if (src && src->malloc && src->free) {
+		*dst = *src;
+		return;
+	}
+	dst->malloc = std_malloc;
+	dst->realloc = std_realloc;
+	dst->free = std_free;
+	dst->data = NULL;
+}
+
+void *kaff__malloc(const struct kaff_allocator *a, size_t size)
+{
+	return a->malloc(a->data, size ? size : 1);
+}
+
+void *kaff__zalloc(const struct kaff_allocator *a, size_t size)
+{
+	void *p = kaff__malloc(a, size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void *kaff__realloc(const struct kaff_allocator *a, void *ptr, size_t old_size,
+		    size_t size)
+{
+	void *p;
+
+	if (!size)
+		size = 1;
+	if (a->realloc)
+		return a->realloc(a->data, ptr, size);
+	p = a->malloc(a->data, size);
+	if (p && ptr) {
+		memcpy(p, ptr, old_size < size ? old_size : size);
+		a->free(a->data, ptr);
+	}
+	return p;
+}
+
+void kaff__free(const struct kaff_allocator *a, void *ptr)
+{
+	if (ptr)
+		a->free(a->data, ptr);
+}

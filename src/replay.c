@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/* Replaying a parsed scenario and writing its trace (FORMAT.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kaff-private.h"
+#include "scenario-private.h"
+
+struct replay {
+	const struct kaff_scenario *sc;
+	const struct kaff_replay_ops *ops;
+	struct kaff_ctx *ctx;
+	unsigned int *ids;      /* task instance -> kthread id */
+	char *buf;              /* one trace line */
+	size_t cap;
+	unsigned long shows;
+};
+
+static struct kaff_cpumask sc_mask(const struct kaff_scenario *sc, uint32_t idx)
+{
+	struct kaff_cpumask m = KAFF_CPUMASK_INIT(sc->cpus, sc_mask_words(sc, idx));
+
+	return m;
+}
+
+int kaff__scenario_boot(const struct kaff_scenario *sc, const struct kaff_profile *profile,
+			struct kaff_ctx **out)
+{
+	struct kaff_ctx *ctx;
+	struct kaff_cpumask m;
+	uint32_t i;
+	int ret = 0;
+
+	*out = NULL;
+	ctx = kaff_ctx_new(profile, sc->cpus, &sc->alloc);
+	if (!ctx)
+		return -ENOMEM;
+	for (i = 0; i < sc->nr_nodes && !ret; i++) {
+		m = sc_mask(sc, sc->nodes[i].mask);
+		ret = kaff_machine_set_node(ctx, sc->nodes[i].id, &m);
+	}
+	for (i = 0; i < sc->nr_boot && !ret; i++)
+		ret = kaff_machine_add_boot_param(ctx, sc->boot[i]);
+	if (!ret && sc->boot_online != SC_NONE) {
+		m = sc_mask(sc, sc->boot_online);
+		ret = kaff_machine_set_boot_online(ctx, &m);
+	}
+	if (!ret)
+		ret = kaff_machine_boot(ctx);
+	if (ret) {
+		kaff_ctx_free(ctx);
+		return ret;
+	}
+	*out = ctx;
+	return 0;
+}
+
+static int emit(struct replay *r, const char *s, size_t n)
+{
+	return r->ops->write_trace ? r->ops->write_trace(r->ops->data, s, n) : 0;
+}
+
+/* "! CMD ARG ERRNO" */
+static int emit_error(struct replay *r, const char *cmd, const char *arg, int err)
+{
+	int n = snprintf(r->buf, r->cap, "! %s %s %s\n", cmd, arg, kaff_strerrorname(err));
+
+	return emit(r, r->buf, (size_t)n < r->cap ? (size_t)n : r->cap - 1);
+}
+
+/* "NAME LIST" with "-" for an empty mask. */
+static int emit_task(struct replay *r, const char *name, const struct kaff_cpumask *m)
+{
+	size_t n = strlen(name);
+
+	memcpy(r->buf, name, n);
+	r->buf[n++] = ' ';
+	n += kaff_cpulist_snprint(r->buf + n, r->cap - n, m);
+	if (r->buf[n - 1] == ' ')
+		r->buf[n++] = '-';
+	r->buf[n++] = '\n';
+	return emit(r, r->buf, n);
+}
+
+static int show(struct replay *r)
+{
+	const struct kaff_scenario *sc = r->sc;
+	uint32_t i;
+	int n, ret;
+
+	n = snprintf(r->buf, r->cap, "show %lu\n", ++r->shows);
+	ret = emit(r, r->buf, (size_t)n);
+	/* Live tasks in creation order: instance order is creation order. */
+	for (i = 0; i < sc->nr_tasks && !ret; i++) {
+		const struct kaff_cpumask *m;
+
+		if (r->ids[i] == KAFF_NONE)
+			continue;
+		m = kaff_kthread_cpus_mask(r->ctx, r->ids[i]);
+		if (m)
+			ret = emit_task(r, sc->tasks[i].name, m);
+	}
+	return ret;
+}
+
+static int expect(struct replay *r, const struct sc_event *e, struct kaff_replay_result *res)
+{
+	const struct kaff_scenario *sc = r->sc;
+	const struct kaff_cpumask *got = kaff_kthread_cpus_mask(r->ctx, r->ids[e->inst]);
+	struct kaff_cpumask want = sc_mask(sc, e->mask);
+	char *ws, *gs;
+
+	if (got && kaff_cpumask_equal(got, &want))
+		return 0;
+	res->expect_failures++;
+	if (!r->ops->expect_failed)
+		return 0;
+	/* Both lists in the line buffer: wanted in the first half, got in
+	 * the second (each half holds the longest cpulist). */
+	ws = r->buf;
+	gs = r->buf + r->cap / 2;
+	if (!kaff_cpulist_snprint(ws, r->cap / 2, &want))
+		strcpy(ws, "-");
+	if (!got)
+		strcpy(gs, "(no such task)");
+	else if (!kaff_cpulist_snprint(gs, r->cap / 2, got))
+		strcpy(gs, "-");
+	r->ops->expect_failed(r->ops->data, e->line, sc->tasks[e->inst].name, ws, gs);
+	return 0;
+}
+
+static int step(struct replay *r, const struct sc_event *e, struct kaff_replay_result *res)
+{
+	const struct kaff_scenario *sc = r->sc;
+	const char *name = sc->tasks[e->inst].name;
+	unsigned int id = r->ids[e->inst];
+	struct kaff_cpumask m;
+	int ret = 0;
+
+	if (e->mask != SC_NONE)
+		m = sc_mask(sc, e->mask);
+	switch (e->cmd) {
+	case SC_CREATE:
+		return kaff_kthread_create_on_node(r->ctx, e->num, &r->ids[e->inst]);
+	case SC_CREATE_ON_CPU:
+		return kaff_kthread_create_on_cpu(r->ctx, (unsigned int)e->num, &r->ids[e->inst]);
+	case SC_BIND:
+		return kaff_kthread_bind(r->ctx, id, (unsigned int)e->num);
+	case SC_PREFER:
+		ret = kaff_kthread_affine_preferred(r->ctx, id, &m);
+		return ret && ret != -ENOMEM ? emit_error(r, "prefer", name, ret) : ret;
+	case SC_WAKE:
+		return kaff_wake_up_process(r->ctx, id);
+	case SC_SETAFFINITY:
+		ret = kaff_sched_setaffinity(r->ctx, id, &m);
+		return ret && ret != -ENOMEM ? emit_error(r, "setaffinity", name, ret) : ret;
+	case SC_OFFLINE:
+	case SC_ONLINE:
+		ret = e->cmd == SC_OFFLINE ? kaff_cpu_offline(r->ctx, (unsigned int)e->num)
+					   : kaff_cpu_online(r->ctx, (unsigned int)e->num);
+		return ret && ret != -ENOMEM ?
+			emit_error(r, e->cmd == SC_OFFLINE ? "offline" : "online", e->text, ret) :
+			ret;
+	case SC_STOP:
+		ret = kaff_kthread_stop(r->ctx, id);
+		if (!ret)
+			r->ids[e->inst] = KAFF_NONE;
+		return ret;
+	case SC_ISOLATE:
+		ret = kaff_cpuset_set_isolated(r->ctx, &m);
+		return ret && ret != -ENOMEM ? emit_error(r, "isolate", e->text, ret) : ret;
+	case SC_SHOW:
+		return show(r);
+	case SC_EXPECT:
+		return expect(r, e, res);
+	default:
+		return 0;
+	}
+}
+
+int kaff_scenario_replay(const struct kaff_scenario *sc, const struct kaff_replay_ops *ops,
+			 struct kaff_replay_result *res)
+{
+	const struct kaff_profile *profile;
+	struct kaff_replay_result dummy;
+	struct replay r;
+	uint32_t i;
+	int ret;
+
+	if (!sc || !ops)
+		return -EINVAL;
+	if (!res)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	profile = ops->profile ? ops->profile : sc->profile;
+	for (i = 0; i < sc->nr_events; i++)
+		if (sc->events[i].cmd == SC_ISOLATE && !profile->runtime_domain_isolation)
+			return -EOPNOTSUPP;
+
+	memset(&r, 0, sizeof(r));
+	r.sc = sc;
+	r.ops = ops;
+	/* Longest line: a name or "! isolate LIST ERRNO" with the longest
+	 * cpulist (every other CPU: up to 5 digits and a comma each), twice
+	 * for expect. */
+	r.cap = (size_t)sc->cpus * 8 + 64;
+	for (i = 0; i < sc->nr_events; i++)
+		if (sc->events[i].text && strlen(sc->events[i].text) + 64 > r.cap)
+			r.cap = strlen(sc->events[i].text) + 64;
+	r.buf = kaff__malloc(&sc->alloc, r.cap);
+	r.ids = kaff__malloc(&sc->alloc, (sc->nr_tasks ? sc->nr_tasks : 1) * sizeof(*r.ids));
+	if (!r.buf || !r.ids) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < sc->nr_tasks; i++)
+		r.ids[i] = KAFF_NONE;
+	ret = kaff__scenario_boot(sc, profile, &r.ctx);
+	if (ret)
+		goto out;
+	if (ops->log_fn)
+		kaff_ctx_set_log_fn(r.ctx, ops->log_fn, ops->data);
+	for (i = 0; i < sc->nr_events; i++) {
+		ret = step(&r, &sc->events[i], res);
+		if (ret) {
+			res->error_line = sc->events[i].line;
+			break;
+		}
+		res->events++;
+	}
+out:
+	kaff_ctx_free(r.ctx);
+	kaff__free(&sc->alloc, r.ids);
+	kaff__free(&sc->alloc, r.buf);
+	return ret;
+}
