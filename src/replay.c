@@ -7,16 +7,6 @@
 #include "kaff-private.h"
 #include "scenario-private.h"
 
-struct replay {
-	const struct kaff_scenario *sc;
-	const struct kaff_replay_ops *ops;
-	struct kaff_ctx *ctx;
-	unsigned int *ids;      /* task instance -> kthread id */
-	char *buf;              /* one trace line */
-	size_t cap;
-	unsigned long shows;
-};
-
 static struct kaff_cpumask sc_mask(const struct kaff_scenario *sc, uint32_t idx)
 {
 	struct kaff_cpumask m = KAFF_CPUMASK_INIT(sc->cpus, sc_mask_words(sc, idx));
@@ -179,10 +169,60 @@ static int step(struct replay *r, const struct sc_event *e, struct kaff_replay_r
 	}
 }
 
+void kaff__replay_fini(struct replay *r)
+{
+	kaff_ctx_free(r->ctx);
+	kaff__free(&r->sc->alloc, r->ids);
+	kaff__free(&r->sc->alloc, r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+int kaff__replay_init(struct replay *r, const struct kaff_scenario *sc,
+		      const struct kaff_replay_ops *ops)
+{
+	const struct kaff_profile *profile = ops->profile ? ops->profile : sc->profile;
+	uint32_t i;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->sc = sc;
+	r->ops = ops;
+	for (i = 0; i < sc->nr_events; i++)
+		if (sc->events[i].cmd == SC_ISOLATE && !profile->runtime_domain_isolation)
+			return -EOPNOTSUPP;
+	/* Longest line: a name or "! isolate LIST ERRNO" with the longest
+	 * cpulist (every other CPU: up to 5 digits and a comma each), twice
+	 * for expect. */
+	r->cap = (size_t)sc->cpus * 8 + 64;
+	for (i = 0; i < sc->nr_events; i++)
+		if (sc->events[i].text && strlen(sc->events[i].text) + 64 > r->cap)
+			r->cap = strlen(sc->events[i].text) + 64;
+	r->buf = kaff__malloc(&sc->alloc, r->cap);
+	r->ids = kaff__malloc(&sc->alloc, (sc->nr_tasks ? sc->nr_tasks : 1) * sizeof(*r->ids));
+	if (!r->buf || !r->ids) {
+		kaff__replay_fini(r);
+		return -ENOMEM;
+	}
+	for (i = 0; i < sc->nr_tasks; i++)
+		r->ids[i] = KAFF_NONE;
+	ret = kaff__scenario_boot(sc, profile, &r->ctx);
+	if (ret) {
+		kaff__replay_fini(r);
+		return ret;
+	}
+	if (ops->log_fn)
+		kaff_ctx_set_log_fn(r->ctx, ops->log_fn, ops->data);
+	return 0;
+}
+
+int kaff__replay_step(struct replay *r, uint32_t i, struct kaff_replay_result *res)
+{
+	return step(r, &r->sc->events[i], res);
+}
+
 int kaff_scenario_replay(const struct kaff_scenario *sc, const struct kaff_replay_ops *ops,
 			 struct kaff_replay_result *res)
 {
-	const struct kaff_profile *profile;
 	struct kaff_replay_result dummy;
 	struct replay r;
 	uint32_t i;
@@ -193,45 +233,17 @@ int kaff_scenario_replay(const struct kaff_scenario *sc, const struct kaff_repla
 	if (!res)
 		res = &dummy;
 	memset(res, 0, sizeof(*res));
-	profile = ops->profile ? ops->profile : sc->profile;
-	for (i = 0; i < sc->nr_events; i++)
-		if (sc->events[i].cmd == SC_ISOLATE && !profile->runtime_domain_isolation)
-			return -EOPNOTSUPP;
-
-	memset(&r, 0, sizeof(r));
-	r.sc = sc;
-	r.ops = ops;
-	/* Longest line: a name or "! isolate LIST ERRNO" with the longest
-	 * cpulist (every other CPU: up to 5 digits and a comma each), twice
-	 * for expect. */
-	r.cap = (size_t)sc->cpus * 8 + 64;
-	for (i = 0; i < sc->nr_events; i++)
-		if (sc->events[i].text && strlen(sc->events[i].text) + 64 > r.cap)
-			r.cap = strlen(sc->events[i].text) + 64;
-	r.buf = kaff__malloc(&sc->alloc, r.cap);
-	r.ids = kaff__malloc(&sc->alloc, (sc->nr_tasks ? sc->nr_tasks : 1) * sizeof(*r.ids));
-	if (!r.buf || !r.ids) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < sc->nr_tasks; i++)
-		r.ids[i] = KAFF_NONE;
-	ret = kaff__scenario_boot(sc, profile, &r.ctx);
+	ret = kaff__replay_init(&r, sc, ops);
 	if (ret)
-		goto out;
-	if (ops->log_fn)
-		kaff_ctx_set_log_fn(r.ctx, ops->log_fn, ops->data);
+		return ret;
 	for (i = 0; i < sc->nr_events; i++) {
-		ret = step(&r, &sc->events[i], res);
+		ret = kaff__replay_step(&r, i, res);
 		if (ret) {
 			res->error_line = sc->events[i].line;
 			break;
 		}
 		res->events++;
 	}
-out:
-	kaff_ctx_free(r.ctx);
-	kaff__free(&sc->alloc, r.ids);
-	kaff__free(&sc->alloc, r.buf);
+	kaff__replay_fini(&r);
 	return ret;
 }

@@ -65,6 +65,23 @@ static inline unsigned int sc_nr_nodes(const struct kaff_scenario *sc)
 	return sc->nr_nodes ? sc->nr_nodes : 1;
 }
 
+/* A replay in progress (replay.c): tests and tools step through it. */
+struct replay {
+	const struct kaff_scenario *sc;
+	const struct kaff_replay_ops *ops;
+	struct kaff_ctx *ctx;
+	unsigned int *ids;      /* task instance -> kthread id */
+	char *buf;              /* one trace line */
+	size_t cap;
+	unsigned long shows;
+};
+
+int kaff__replay_init(struct replay *r, const struct kaff_scenario *sc,
+		      const struct kaff_replay_ops *ops);
+/* Event @i; on -ENOMEM the context is as before the event. */
+int kaff__replay_step(struct replay *r, uint32_t i, struct kaff_replay_result *res);
+void kaff__replay_fini(struct replay *r);
+
 /* A booted context for the scenario's header under @profile. */
 int kaff__scenario_boot(const struct kaff_scenario *sc, const struct kaff_profile *profile,
 			struct kaff_ctx **out);
