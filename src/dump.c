@@ -123,7 +123,8 @@ int kaff_ctx_dump(const struct kaff_ctx *ctx,
 	put(&o, "managed");
 	for (id = ctx->list_head; id != KAFF_NONE; id = ctx->kt[id].list_next)
 		put(&o, " %u", (unsigned int)id);
-	put(&o, "\nnext_id %u live %u per_cpu %u masks %zu\n", (unsigned int)ctx->nr_kt,
-	    (unsigned int)ctx->nr_live, (unsigned int)ctx->nr_per_cpu, ctx->imasks.count);
+	put(&o, "\nnext_id %u live %u per_cpu %u masks %zu deferred_hk_update %d\n",
+	    (unsigned int)ctx->nr_kt, (unsigned int)ctx->nr_live,
+	    (unsigned int)ctx->nr_per_cpu, ctx->imasks.count, (int)ctx->hk_update_deferred);
 	return o.ret;
 }

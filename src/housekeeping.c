@@ -200,31 +200,38 @@ void kaff__housekeeping_setup(struct kaff_ctx *ctx)
 
 /* housekeeping_update() as called by cpuset at the end of a partition
  * change (7.x): publish hk(DOMAIN) = hk(DOMAIN_BOOT) \ @isol and re-affine
- * the managed list. */
+ * the managed list (kthreads_update_housekeeping()). Prepared after any
+ * deferred update, committed together, undone together on -ENOMEM. */
 static int housekeeping_update(struct kaff_ctx *ctx, const struct kaff_cpumask *isol)
 {
-	struct kaff_cpumask *trial = ctx->tmp[6];
-	unsigned int dom = HK_FLAG(KAFF_HK_TYPE_DOMAIN);
+	struct kaff_cpumask *trial = ctx->tmp[6], *old = ctx->tmp[7];
 	unsigned int old_flags = ctx->hk_flags;
+	bool failed = false;
 	int ret;
 
 	kaff_cpumask_andnot(trial, kaff__hk(ctx, KAFF_HK_TYPE_DOMAIN_BOOT), isol);
 	if (!kaff_cpumask_intersects(trial, ctx->online))
 		return -EINVAL;
-	/* Keep the old mask to undo on -ENOMEM. */
-	kaff_cpumask_copy(ctx->tmp[7], ctx->hk[KAFF_HK_TYPE_DOMAIN]);
-	ctx->hk_flags |= dom;
-	kaff_cpumask_copy(ctx->hk[KAFF_HK_TYPE_DOMAIN], trial);
-	ret = kaff__kthreads_update_affinity(ctx, true);
-	if (ret == -ENOMEM) {
-		ctx->hk_flags = old_flags;
-		kaff_cpumask_copy(ctx->hk[KAFF_HK_TYPE_DOMAIN], ctx->tmp[7]);
+	ret = kaff__prepare_deferred_update(ctx);
+	if (!ret) {
+		kaff_cpumask_copy(old, ctx->hk[KAFF_HK_TYPE_DOMAIN]);
+		ctx->hk_flags |= 1u << KAFF_HK_TYPE_DOMAIN;
+		kaff_cpumask_copy(ctx->hk[KAFF_HK_TYPE_DOMAIN], trial);
+		ret = kaff__prepare_update_affinity(ctx, true, &failed);
+		if (ret) {
+			ctx->hk_flags = old_flags;
+			kaff_cpumask_copy(ctx->hk[KAFF_HK_TYPE_DOMAIN], old);
+		}
+	}
+	if (ret) {
+		kaff__pending_rollback(ctx);
 		return ret;
 	}
+	kaff__pending_commit(ctx);
+	ctx->hk_update_deferred = false;
 	/* A bound kthread on the list only WARNs here (WARN_ON_ONCE(err < 0)). */
-	if (ret)
-		kaff__log(ctx, "WARNING: housekeeping_update: kthreads_update_housekeeping() failed: %s",
-			  kaff_strerrorname(ret));
+	if (failed)
+		kaff__log(ctx, "WARNING: housekeeping_update: kthreads_update_housekeeping() failed: EINVAL");
 	return 0;
 }
 
@@ -233,6 +240,7 @@ static int housekeeping_update(struct kaff_ctx *ctx, const struct kaff_cpumask *
 static int set_partition(struct kaff_ctx *ctx, const struct kaff_cpumask *cpus)
 {
 	struct kaff_cpumask *isol = ctx->tmp[4], *old = ctx->tmp[5];
+	bool failed = false;
 	int ret;
 
 	kaff_cpumask_or(isol, ctx->boot_isolated, cpus);
@@ -241,9 +249,35 @@ static int set_partition(struct kaff_ctx *ctx, const struct kaff_cpumask *cpus)
 		ret = housekeeping_update(ctx, isol);
 		if (ret)
 			return ret;
+	} else if (ctx->hk_update_deferred) {
+		/* No change of its own; the deferred work still runs. */
+		ret = kaff__prepare_update_affinity(ctx, true, &failed);
+		if (ret) {
+			kaff__pending_rollback(ctx);
+			return ret;
+		}
+		kaff__pending_commit(ctx);
+		ctx->hk_update_deferred = false;
 	}
 	kaff_cpumask_copy(ctx->cpuset_isolated, cpus);
 	return 0;
+}
+
+/*
+ * CPU hotplug left no online CPU outside the isolated partitions: cpuset
+ * invalidates them ("Parent unable to distribute cpu downstream"). The
+ * housekeeping mask is back to the boot one at once (the next offline's
+ * check sees it: o73-06), the kthreads follow later (deferred update).
+ */
+void kaff__cpuset_hotplug(struct kaff_ctx *ctx)
+{
+	if (!ctx->profile->runtime_domain_isolation || kaff_cpumask_empty(ctx->cpuset_isolated) ||
+	    !kaff_cpumask_subset(ctx->online, ctx->cpuset_isolated))
+		return;
+	kaff_cpumask_clear(ctx->cpuset_isolated);
+	kaff_cpumask_copy(ctx->hk[KAFF_HK_TYPE_DOMAIN], kaff__hk(ctx, KAFF_HK_TYPE_DOMAIN_BOOT));
+	ctx->hk_update_deferred = true;
+	kaff__log(ctx, "cpuset: isolated partition invalidated (no online CPU left outside it)");
 }
 
 int kaff_cpuset_set_isolated(struct kaff_ctx *ctx, const struct kaff_cpumask *cpus)

@@ -123,6 +123,9 @@ struct kaff_ctx {
 	uint32_t live_head, live_tail, nr_live;
 	uint32_t list_head, list_tail;
 	uint32_t pending_head;         /* two-phase update in progress */
+	/* 7.x: a partition invalidated by CPU hotplug; its
+	 * kthreads_update_housekeeping() runs later (cpuset's hk_sd_work). */
+	bool hk_update_deferred;
 	uint32_t nr_per_cpu;           /* live per-CPU (smpboot) kthreads */
 
 	struct kaff_cpumask *empty;    /* always empty */
@@ -153,16 +156,13 @@ void kaff__housekeeping_reset(struct kaff_ctx *ctx);
 void kaff__housekeeping_setup(struct kaff_ctx *ctx);
 const struct kaff_cpumask *kaff__hk(const struct kaff_ctx *ctx, enum kaff_hk_type type);
 bool kaff__boot_param_valid_name(const char *param);
+void kaff__cpuset_hotplug(struct kaff_ctx *ctx);
 
 /* ---- kthread.c */
 void kaff__kthread_fetch_affinity(const struct kaff_ctx *ctx,
 				  const struct kaff_kthread *k,
 				  struct kaff_cpumask *out);
 int kaff__kthreadd_boot(struct kaff_ctx *ctx);
-/* kthreads_update_affinity(force): two-phase, all or nothing on ENOMEM.
- * Returns 0, -EINVAL (a bound/per-CPU kthread is listed; the others were
- * updated) or -ENOMEM (nothing changed). */
-int kaff__kthreads_update_affinity(struct kaff_ctx *ctx, bool force);
 /* Two-phase updates: prepare_* intern the new masks of the kthreads they
  * touch (KT_PENDING) and may fail with -ENOMEM; then exactly one of
  * commit (apply all) or rollback (drop all) runs. */
@@ -172,6 +172,9 @@ void kaff__pending_commit(struct kaff_ctx *ctx);
 void kaff__pending_rollback(struct kaff_ctx *ctx);
 void kaff__smpboot_park(struct kaff_ctx *ctx, unsigned int cpu);
 void kaff__kthread_table_fini(struct kaff_ctx *ctx);
+
+/* Prepare the deferred housekeeping update, if one is due (7.x). */
+int kaff__prepare_deferred_update(struct kaff_ctx *ctx);
 
 /* ---- machine.c */
 void kaff__node_mask(const struct kaff_ctx *ctx, unsigned int node,

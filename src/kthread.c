@@ -162,13 +162,26 @@ static int set_cpus_allowed(const struct kaff_ctx *ctx, const struct kaff_cpumas
 
 /* ---- two-phase updates -------------------------------------------------- */
 
+/* Stages stack: a kthread already pending gets its newer mask. */
 static void pending_add(struct kaff_ctx *ctx, struct kaff_kthread *k,
 			struct kaff_imask *im, uint32_t how)
 {
+	if (k->flags & KT_PENDING) {
+		kaff__imask_put(ctx, k->pending);
+		k->pending = im;
+		k->flags |= how;
+		return;
+	}
 	k->pending = im;
 	k->flags |= KT_PENDING | how;
 	k->pending_next = ctx->pending_head;
 	ctx->pending_head = kt_id(ctx, k);
+}
+
+/* The mask a kthread has once the prepared stages are committed. */
+static const struct kaff_cpumask *pending_cpus(const struct kaff_kthread *k)
+{
+	return (k->flags & KT_PENDING) ? &k->pending->mask : &k->cpus->mask;
 }
 
 void kaff__pending_rollback(struct kaff_ctx *ctx)
@@ -234,7 +247,7 @@ int kaff__prepare_update_affinity(struct kaff_ctx *ctx, bool force, bool *callba
 			continue;
 		kaff__kthread_fetch_affinity(ctx, k, target);
 		/* set_cpus_allowed_ptr()'s result is ignored by the caller. */
-		if (set_cpus_allowed(ctx, &k->cpus->mask, k->user, target, out, &changed) ||
+		if (set_cpus_allowed(ctx, pending_cpus(k), k->user, target, out, &changed) ||
 		    !changed)
 			continue;
 		im = kaff__imask_get(ctx, out);
@@ -245,17 +258,19 @@ int kaff__prepare_update_affinity(struct kaff_ctx *ctx, bool force, bool *callba
 	return 0;
 }
 
-int kaff__kthreads_update_affinity(struct kaff_ctx *ctx, bool force)
+/*
+ * 7.x: cpuset runs housekeeping_update() for a partition that CPU hotplug
+ * invalidated from a work item (hk_sd_work), later than the hotplug event.
+ * libkaff runs it at the start of the next hotplug or cpuset event, which
+ * is what the recorded traces show (case 58, o73-06).
+ */
+int kaff__prepare_deferred_update(struct kaff_ctx *ctx)
 {
 	bool failed = false;
-	int ret = kaff__prepare_update_affinity(ctx, force, &failed);
 
-	if (ret) {
-		kaff__pending_rollback(ctx);
-		return ret;
-	}
-	kaff__pending_commit(ctx);
-	return failed ? -EINVAL : 0;
+	if (!ctx->hk_update_deferred)
+		return 0;
+	return kaff__prepare_update_affinity(ctx, true, &failed);
 }
 
 /* ---- smpboot (§8.1) ----------------------------------------------------- */

@@ -386,10 +386,18 @@ int kaff_cpu_offline(struct kaff_ctx *ctx, unsigned int cpu)
 	} else if (!kaff_cpumask_intersects(ctx->online, hk)) {
 		return -EBUSY;
 	}
+	ret = kaff__prepare_deferred_update(ctx);
+	if (ret) {
+		kaff__pending_rollback(ctx);
+		return ret;
+	}
+	kaff__pending_commit(ctx);
+	ctx->hk_update_deferred = false;
 	/* No kthread callback at offline: sleeping kthreads keep their masks
 	 * (KERNEL.md §13.1); per-CPU kthreads park. */
 	kaff_cpumask_clear_cpu(cpu, ctx->online);
 	kaff__smpboot_park(ctx, cpu);
+	kaff__cpuset_hotplug(ctx);
 	return 0;
 }
 
@@ -406,6 +414,11 @@ int kaff_cpu_online(struct kaff_ctx *ctx, unsigned int cpu)
 	 * smpboot unpark (CPUHP_AP_SMPBOOT_THREADS), then kthreads_online_cpu()
 	 * (CPUHP_AP_KTHREADS_ONLINE). Both are prepared before anything is
 	 * committed, so that running out of memory changes nothing. */
+	ret = kaff__prepare_deferred_update(ctx);
+	if (ret) {
+		kaff__pending_rollback(ctx);
+		return ret;
+	}
 	kaff_cpumask_set_cpu(cpu, ctx->online);
 	ret = kaff__prepare_unpark(ctx, cpu);
 	if (!ret)
@@ -416,6 +429,7 @@ int kaff_cpu_online(struct kaff_ctx *ctx, unsigned int cpu)
 		return ret;
 	}
 	kaff__pending_commit(ctx);
+	ctx->hk_update_deferred = false;
 	ret = callback_failed ? -EINVAL : 0;
 	if (ret) {
 		/* A failed bring-up callback rolls the CPU back offline; the
