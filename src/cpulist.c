@@ -5,9 +5,10 @@
  * kaff_cpulist_parse() follows the behaviour of bitmap_parselist()
  * (lib/bitmap-str.c, v6.14 to v7.3) as described in KERNEL.md §18.1:
  *
- *   - the string ends at NUL or '\n'; separators are ',' and the six C
- *     isspace() characters of the "C" locale (so '\n' is also skipped
- *     between regions);
+ *   - the string ends at NUL or '\n'; separators are ',' and what the
+ *     kernel's isspace() (lib/ctype.c) accepts: the six ASCII spaces and
+ *     0xA0, Latin-1's no-break space (so '\n' is also skipped between
+ *     regions);
  *   - a region is START[-END][:USED/GROUP] or "all" (any case) with an
  *     optional :USED/GROUP; a number is 'N' (nbits - 1, unsigned, so it
  *     wraps to UINT_MAX when nbits is 0) or decimal digits whose value
@@ -49,14 +50,15 @@ static bool end_of_str(char c)
 	return c == '\0' || c == '\n';
 }
 
-/* ',' or a C-locale isspace() character (which includes '\n') */
+/* ',' or a kernel isspace() character: lib/ctype.c marks the six ASCII
+ * spaces and 0xA0 (no-break space) _S. */
 static bool is_sep(char c)
 {
 	switch (c) {
 	case ',': case ' ': case '\t': case '\n': case '\v': case '\f': case '\r':
 		return true;
 	default:
-		return false;
+		return (unsigned char)c == 0xa0;
 	}
 }
 

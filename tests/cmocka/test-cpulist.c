@@ -374,6 +374,11 @@ static void test_newline_rule(void **state)
 		{ "\n\n", 8, "-", NULL },
 		{ "3\nx", 8, "3", NULL },             /* never reads the x */
 		{ "3-x", 8, "EINVAL", NULL },
+		/* The kernel's isspace() (lib/ctype.c) also marks 0xA0, the
+		 * Latin-1 no-break space, as a space: a separator here. */
+		{ "0,\xa0" "1", 8, "0-1", NULL },
+		{ "2\xa0" "4", 8, "2,4", NULL },
+		{ "\xa1", 8, "EINVAL", NULL },     /* 0xA1 is punctuation */
 	};
 
 	(void)state;
