@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scenario parser and replay API. Expected error positions are counted by
+ * hand from the inputs (1-based line and column of the offending word);
+ * the error classes are FORMAT.md's list of scenario errors.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <libkaff/kaff.h>
+
+#include "test-common.h"
+
+static int parse(const char *text, struct kaff_scenario **sc, struct kaff_scenario_error *err)
+{
+	return kaff_scenario_parse(text, strlen(text), NULL, sc, err);
+}
+
+/* The scenario must be refused at @line:@col with a message holding @word. */
+static void refused(const char *text, unsigned int line, unsigned int col, const char *word)
+{
+	struct kaff_scenario_error err;
+	struct kaff_scenario *sc = (void *)1;
+
+	assert_int_equal(parse(text, &sc, &err), -EINVAL);
+	assert_null(sc);
+	if (err.line != line || err.col != col || !strstr(err.msg, word))
+		fail_msg("'%s': got %u:%u '%s', want %u:%u '%s'", text, err.line, err.col, err.msg,
+			 line, col, word);
+}
+
+static void accepted(const char *text)
+{
+	struct kaff_scenario_error err;
+	struct kaff_scenario *sc;
+
+	if (parse(text, &sc, &err))
+		fail_msg("'%s' refused at %u:%u: %s", text, err.line, err.col, err.msg);
+	kaff_scenario_free(sc);
+}
+
+static char *trace_of(const char *text, unsigned long *expect_failures)
+{
+	struct kaff_test_buf b = { 0 };
+	struct kaff_replay_ops ops = { .write_trace = kaff_test_buf_write, .data = &b };
+	struct kaff_replay_result res;
+	struct kaff_scenario *sc;
+
+	assert_int_equal(parse(text, &sc, NULL), 0);
+	assert_int_equal(kaff_scenario_replay(sc, &ops, &res), 0);
+	kaff_scenario_free(sc);
+	if (expect_failures)
+		*expect_failures = res.expect_failures;
+	return b.data ? b.data : strdup("");
+}
+
+static void test_lexical_rules(void **state)
+{
+	char *t;
+
+	(void)state;
+	/* comments anywhere, blank lines, tabs, no final newline */
+	t = trace_of("# c\n\ncpus 4 # four\n\tcreate\tA#x\nshow", NULL);
+	assert_string_equal(t, "show 1\nA 0-3\n");
+	free(t);
+	refused("cpus 4\r\nshow\n", 1, 7, "carriage return");
+	refused("cpus 4\ncreate A\x01\n", 2, 9, "control character");
+	refused("cpus 4\nshow 1 2 3 4 5 6 7 8\n", 2, 20, "too many words");
+	refused("cpus 4\nfrobnicate\n", 2, 1, "unknown command");
+	refused("cpus 4\nshow now\n", 2, 6, "takes 0");
+	refused("cpus 4\nwake\n", 2, 1, "takes 1");
+	{
+		static const char nul[] = "cpus 4\ncre\0ate A\n";
+		struct kaff_scenario_error err;
+		struct kaff_scenario *sc;
+
+		assert_int_equal(kaff_scenario_parse(nul, sizeof(nul) - 1, NULL, &sc, &err),
+				 -EINVAL);
+		assert_int_equal(err.line, 2);
+		assert_int_equal(err.col, 4);
+		assert_non_null(strstr(err.msg, "NUL"));
+	}
+}
+
+static void test_header_rules(void **state)
+{
+	(void)state;
+	refused("", 1, 1, "cpus");                                  /* empty file */
+	refused("kernel 7.3\ncreate A\n", 2, 1, "cpus");
+	refused("cpus 4\ncreate A\ncpus 8\n", 3, 1, "after the first event");
+	refused("cpus 4\ncpus 4\n", 2, 1, "twice");
+	refused("kernel 7.3\nkernel 7.3\ncpus 4\n", 2, 1, "twice");
+	refused("cpus 0\n", 1, 6, "cpus must be");
+	refused("cpus 8193\n", 1, 6, "cpus must be");
+	refused("cpus 99999999999999999999999\n", 1, 6, "cpus must be");
+	refused("kernel 6.13\ncpus 4\n", 1, 8, "not supported");
+	refused("kernel seven\ncpus 4\n", 1, 8, "MAJOR.MINOR");
+	refused("cpus 4\nboot quiet\n", 2, 6, "not nohz_full= or isolcpus=");
+	refused("cpus 4\nboot_online 1-3\n", 2, 13, "CPU 0");
+	refused("cpus 4\nboot_online 0-4\n", 2, 13, ">= cpus");
+	refused("cpus 4\nboot_online 0\nboot_online 0\n", 3, 1, "twice");
+	refused("cpus 8\nnode 0 0-3\nnode 0 4-7\n", 3, 6, "twice");
+	refused("cpus 8\nnode 0 0-3\nnode 1 3-7\n", 3, 8, "node 0 already");
+	refused("cpus 8\nnode 0 0-3\nnode 2 4-7\ncreate A\n", 3, 1, "node 1 is missing");
+	refused("cpus 8\nnode 0 0-3\nnode 1 4-6\ncreate A\n", 3, 1, "CPU 7 is in no node");
+	refused("cpus 8\nnode x 0-3\n", 2, 6, "node ID");
+	refused("node 0 0-3\ncreate A\n", 1, 1, "needs a 'cpus' line");
+	/* cpus may come after the lines that need its width */
+	accepted("node 0 0-3\ncpus 4\n");
+	/* header commands in any order before the first event; boot repeats */
+	{
+		char *t = trace_of("boot nohz_full=1\nkernel 6.14\nboot isolcpus=nohz,1\ncpus 4\n"
+				   "create A\nwake A\nshow\n", NULL);
+
+		/* 6.14: nohz_full=1 then isolcpus=nohz,1 (same list, accepted):
+		 * kthreads off CPU 1 (KERNEL.md §4.3 rule 6, §8.5). */
+		assert_string_equal(t, "show 1\nA 0,2-3\n");
+		free(t);
+	}
+	/* A boot_online set the kernel refuses to reach: 6.x keeps one other
+	 * online domain-housekeeping CPU (KERNEL.md §16, o619-13). */
+	refused("kernel 6.14\ncpus 8\nboot isolcpus=domain,0-3\nboot_online 0-3\n", 4, 13,
+		"refuses");
+}
+
+static void test_event_rules(void **state)
+{
+	static const char h[] = "kernel 7.3\ncpus 8\nnode 0 0-3\nnode 1 4-7\n";
+	char buf[512];
+
+	(void)state;
+#define EV(s) (snprintf(buf, sizeof(buf), "%s%s", h, (s)), buf)
+	refused(EV("create A node=2\n"), 5, 10, "node 2 does not exist");
+	refused(EV("create A node=-1\n"), 5, 10, "node=ID");
+	refused(EV("create A nodes=1\n"), 5, 10, "node=ID");
+	refused(EV("create 1A\n"), 5, 8, "not a task name");
+	refused(EV("create ABCDEFGHIJKLMNOPQ\n"), 5, 8, "not a task name");
+	refused(EV("create A\ncreate A\n"), 6, 8, "exists already");
+	refused(EV("wake B\n"), 5, 6, "does not exist");
+	refused(EV("create A\nstop A\nwake A\n"), 7, 6, "was stopped");
+	refused(EV("create A\nbind A 8\n"), 6, 8, "CPU 8 does not exist");
+	refused(EV("offline 9\n"), 5, 9, "does not exist");
+	refused(EV("online x\n"), 5, 8, "not a CPU number");
+	refused(EV("create_on_cpu A 8\n"), 5, 17, "does not exist");
+	refused(EV("create A\nprefer A 0-8\n"), 6, 10, ">= cpus");
+	refused(EV("create A\nsetaffinity A 1-\n"), 6, 15, "EINVAL");
+	refused(EV("create A\nsetaffinity A 99999999999\n"), 6, 15, "EOVERFLOW");
+	refused(EV("create A\nprefer A 1\nprefer A 2\n"), 7, 1, "corrupts");
+	refused(EV("create A\nexpect A\n"), 6, 1, "takes 2");
+	refused("cpus 4\nisolate 1\n", 2, 1, "7.0");
+	/* allowed: a second prefer after the wake (the kernel's EINVAL),
+	 * a name reused after stop, '-' lists */
+	accepted(EV("create A\nprefer A 1\nwake A\nprefer A 2\nstop A\n"
+		    "create A\nprefer A -\nsetaffinity A -\nisolate -\nexpect A 0-7\n"));
+#undef EV
+}
+
+/* Replay: error lines, expect, profile override, step results. */
+static void expect_cb(void *data, unsigned int line, const char *name, const char *want,
+		      const char *got)
+{
+	char *out = data;
+
+	snprintf(out, 128, "%u %s %s %s", line, name, want, got);
+}
+
+static void test_replay_api(void **state)
+{
+	static const char text[] =
+		"kernel 6.14\ncpus 4\nboot nohz_full=3\n"
+		"create A\nprefer A 2-3\nwake A\nprefer A 1\n"   /* 7: ! prefer A EINVAL */
+		"expect A 2\n"                                  /* 8: passes */
+		"expect A 1\n"                                  /* 9: fails */
+		"setaffinity A 3\n"                             /* 3 online: allowed */
+		"offline 0\n"                                   /* ENOENT */
+		"show\n";
+	struct kaff_test_buf b = { 0 };
+	char failed[128] = "";
+	struct kaff_replay_ops ops = { .write_trace = kaff_test_buf_write,
+				       .expect_failed = expect_cb, .data = NULL };
+	struct kaff_replay_result res;
+	struct kaff_scenario *sc;
+
+	(void)state;
+	assert_int_equal(parse(text, &sc, NULL), 0);
+	assert_string_equal(kaff_profile_lookup("6.14", &ops.profile) == 0 ?
+			    kaff_scenario_profile(sc)->name : "", "6.14");
+	ops.profile = NULL;
+	/* the trace sink and the expect callback share one data pointer */
+	ops.data = &b;
+	ops.expect_failed = NULL;
+	assert_int_equal(kaff_scenario_replay(sc, &ops, &res), 0);
+	/* 6.14: prefer 2-3 with nohz_full=3 → 2 (KERNEL.md §9.2) */
+	assert_string_equal(b.data, "! prefer A EINVAL\n! offline 0 ENOENT\nshow 1\nA 3\n");
+	assert_int_equal(res.expect_failures, 1);
+	assert_int_equal(res.events, 9);
+	kaff_test_buf_free(&b);
+
+	ops.write_trace = NULL;
+	ops.expect_failed = expect_cb;
+	ops.data = failed;
+	assert_int_equal(kaff_scenario_replay(sc, &ops, &res), 0);
+	assert_string_equal(failed, "9 A 1 2");
+	/* 7.3: nohz_full no longer restricts kthreads: prefer 2-3 → 2-3 */
+	assert_int_equal(kaff_profile_lookup("7.3", &ops.profile), 0);
+	assert_int_equal(kaff_scenario_replay(sc, &ops, &res), 0);
+	assert_int_equal(res.expect_failures, 2);
+	kaff_scenario_free(sc);
+
+	/* isolate cannot replay under a 6.x profile */
+	assert_int_equal(parse("kernel 7.3\ncpus 4\nisolate 1\n", &sc, NULL), 0);
+	assert_int_equal(kaff_profile_lookup("6.19", &ops.profile), 0);
+	assert_int_equal(kaff_scenario_replay(sc, &ops, &res), -EOPNOTSUPP);
+	kaff_scenario_free(sc);
+	kaff_scenario_free(NULL);
+}
+
+/* Names, lists and widths at the limits of the format. */
+static void test_limits(void **state)
+{
+	char *t;
+
+	(void)state;
+	t = trace_of("cpus 8192\ncreate _a.b-c_0123456\nprefer _a.b-c_0123456 8190-N\n"
+		     "create B\nwake B\nsetaffinity B 0-8191:1/4096\nshow\n", NULL);
+	assert_string_equal(t, "show 1\n_a.b-c_0123456 8190-8191\nB 0,4096\n");
+	free(t);
+	t = trace_of("cpus 1\ncreate A\nwake A\nshow\n", NULL);
+	assert_string_equal(t, "show 1\nA 0\n");
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lexical_rules),
+		cmocka_unit_test(test_header_rules),
+		cmocka_unit_test(test_event_rules),
+		cmocka_unit_test(test_replay_api),
+		cmocka_unit_test(test_limits),
+	};
+
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}
