@@ -85,7 +85,9 @@ struct kaff_kthread {
 	int32_t cpu;                   /* kthread->cpu or -1 */
 	uint32_t flags;                /* enum kaff_kthread_flags | KT_* */
 	uint32_t live_prev, live_next; /* creation order */
-	uint32_t list_prev, list_next; /* managed list, insertion order */
+	/* managed list in insertion order; per-CPU kthreads, never on it,
+	 * use the same links for the per-CPU chain (smpboot's thread list) */
+	uint32_t list_prev, list_next;
 	uint32_t pending_next;         /* chain of KT_PENDING kthreads */
 };
 
@@ -127,6 +129,7 @@ struct kaff_ctx {
 	 * kthreads_update_housekeeping() runs later (cpuset's hk_sd_work). */
 	bool hk_update_deferred;
 	uint32_t nr_per_cpu;           /* live per-CPU (smpboot) kthreads */
+	uint32_t per_cpu_head;         /* their chain, newest first */
 
 	struct kaff_cpumask *empty;    /* always empty */
 	/* Scratch masks, so that events allocate nothing but interned masks.

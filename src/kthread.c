@@ -33,6 +33,7 @@ void kaff__kthread_table_fini(struct kaff_ctx *ctx)
 	kaff__free(&ctx->alloc, ctx->kt);
 	ctx->kt = NULL;
 	ctx->nr_kt = ctx->cap_kt = ctx->nr_live = ctx->nr_per_cpu = 0;
+	ctx->per_cpu_head = KAFF_NONE;
 	ctx->live_head = ctx->live_tail = KAFF_NONE;
 	ctx->list_head = ctx->list_tail = KAFF_NONE;
 	ctx->pending_head = KAFF_NONE;
@@ -285,9 +286,7 @@ void kaff__smpboot_park(struct kaff_ctx *ctx, unsigned int cpu)
 {
 	uint32_t id;
 
-	if (!ctx->nr_per_cpu)
-		return;
-	for (id = ctx->live_head; id != KAFF_NONE; id = ctx->kt[id].live_next)
+	for (id = ctx->per_cpu_head; id != KAFF_NONE; id = ctx->kt[id].list_next)
 		if (is_per_cpu_of(&ctx->kt[id], cpu))
 			ctx->kt[id].flags |= KAFF_KTHREAD_PARKED;
 }
@@ -303,7 +302,7 @@ int kaff__prepare_unpark(struct kaff_ctx *ctx, unsigned int cpu)
 		return 0;
 	kaff_cpumask_clear(m);
 	kaff_cpumask_set_cpu(cpu, m);
-	for (id = ctx->live_head; id != KAFF_NONE; id = ctx->kt[id].live_next) {
+	for (id = ctx->per_cpu_head; id != KAFF_NONE; id = ctx->kt[id].list_next) {
 		struct kaff_kthread *k = &ctx->kt[id];
 		struct kaff_imask *im;
 
@@ -477,6 +476,11 @@ int kaff_kthread_create_per_cpu(struct kaff_ctx *ctx, unsigned int cpu, unsigned
 	k = &ctx->kt[*id];
 	k->flags |= KAFF_KTHREAD_PER_CPU | KAFF_KTHREAD_STARTED;
 	ctx->nr_per_cpu++;
+	k->list_prev = KAFF_NONE;
+	k->list_next = ctx->per_cpu_head;
+	if (ctx->per_cpu_head != KAFF_NONE)
+		ctx->kt[ctx->per_cpu_head].list_prev = *id;
+	ctx->per_cpu_head = *id;
 	if (all) {
 		kt_assign(ctx, &k->cpus, all);
 		k->flags |= KAFF_KTHREAD_PARKED;
@@ -685,8 +689,15 @@ int kaff_kthread_stop(struct kaff_ctx *ctx, unsigned int id)
 	/* A never-woken kthread runs its first-run steps before exiting;
 	 * none of that is visible once it has left the table. */
 	list_del(ctx, k);
-	if (k->flags & KAFF_KTHREAD_PER_CPU)
+	if (k->flags & KAFF_KTHREAD_PER_CPU) {
+		if (k->list_prev != KAFF_NONE)
+			ctx->kt[k->list_prev].list_next = k->list_next;
+		else
+			ctx->per_cpu_head = k->list_next;
+		if (k->list_next != KAFF_NONE)
+			ctx->kt[k->list_next].list_prev = k->list_prev;
 		ctx->nr_per_cpu--;
+	}
 	if (k->live_prev != KAFF_NONE)
 		ctx->kt[k->live_prev].live_next = k->live_next;
 	else

@@ -62,6 +62,7 @@ struct kaff_ctx *kaff_ctx_new(const struct kaff_profile *profile,
 	ctx->live_head = ctx->live_tail = KAFF_NONE;
 	ctx->list_head = ctx->list_tail = KAFF_NONE;
 	ctx->pending_head = KAFF_NONE;
+	ctx->per_cpu_head = KAFF_NONE;
 
 	if (!(ctx->possible = ctx_mask_alloc(ctx)) ||
 	    !(ctx->online = ctx_mask_alloc(ctx)) ||
