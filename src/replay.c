@@ -46,13 +46,13 @@ int kaff__scenario_boot(const struct kaff_scenario *sc, const struct kaff_profil
 	return 0;
 }
 
-static int emit(struct replay *r, const char *s, size_t n)
+static int emit(struct kaff_replay *r, const char *s, size_t n)
 {
-	return r->ops->write_trace ? r->ops->write_trace(r->ops->data, s, n) : 0;
+	return r->ops.write_trace ? r->ops.write_trace(r->ops.data, s, n) : 0;
 }
 
 /* "! CMD ARG ERRNO" */
-static int emit_error(struct replay *r, const char *cmd, const char *arg, int err)
+static int emit_error(struct kaff_replay *r, const char *cmd, const char *arg, int err)
 {
 	int n = snprintf(r->buf, r->cap, "! %s %s %s\n", cmd, arg, kaff_strerrorname(err));
 
@@ -60,7 +60,7 @@ static int emit_error(struct replay *r, const char *cmd, const char *arg, int er
 }
 
 /* "NAME LIST" with "-" for an empty mask. */
-static int emit_task(struct replay *r, const char *name, const struct kaff_cpumask *m)
+static int emit_task(struct kaff_replay *r, const char *name, const struct kaff_cpumask *m)
 {
 	size_t n = strlen(name);
 
@@ -73,7 +73,7 @@ static int emit_task(struct replay *r, const char *name, const struct kaff_cpuma
 	return emit(r, r->buf, n);
 }
 
-static int show(struct replay *r)
+static int show(struct kaff_replay *r)
 {
 	const struct kaff_scenario *sc = r->sc;
 	uint32_t i;
@@ -94,7 +94,7 @@ static int show(struct replay *r)
 	return ret;
 }
 
-static int expect(struct replay *r, const struct sc_event *e, struct kaff_replay_result *res)
+static int expect(struct kaff_replay *r, const struct sc_event *e, struct kaff_replay_result *res)
 {
 	const struct kaff_scenario *sc = r->sc;
 	const struct kaff_cpumask *got = kaff_kthread_cpus_mask(r->ctx, r->ids[e->inst]);
@@ -104,7 +104,7 @@ static int expect(struct replay *r, const struct sc_event *e, struct kaff_replay
 	if (got && kaff_cpumask_equal(got, &want))
 		return 0;
 	res->expect_failures++;
-	if (!r->ops->expect_failed)
+	if (!r->ops.expect_failed)
 		return 0;
 	/* Both lists in the line buffer: wanted in the first half, got in
 	 * the second (each half holds the longest cpulist). */
@@ -116,11 +116,11 @@ static int expect(struct replay *r, const struct sc_event *e, struct kaff_replay
 		strcpy(gs, "(no such task)");
 	else if (!kaff_cpulist_snprint(gs, r->cap / 2, got))
 		strcpy(gs, "-");
-	r->ops->expect_failed(r->ops->data, e->line, sc->tasks[e->inst].name, ws, gs);
+	r->ops.expect_failed(r->ops.data, e->line, sc->tasks[e->inst].name, ws, gs);
 	return 0;
 }
 
-static int step(struct replay *r, const struct sc_event *e, struct kaff_replay_result *res)
+static int step(struct kaff_replay *r, const struct sc_event *e, struct kaff_replay_result *res)
 {
 	const struct kaff_scenario *sc = r->sc;
 	const char *name = sc->tasks[e->inst].name;
@@ -169,15 +169,17 @@ static int step(struct replay *r, const struct sc_event *e, struct kaff_replay_r
 	}
 }
 
-void kaff__replay_fini(struct replay *r)
+void kaff__replay_fini(struct kaff_replay *r)
 {
+	const struct kaff_scenario *sc = r->sc;
+
 	kaff_ctx_free(r->ctx);
-	kaff__free(&r->sc->alloc, r->ids);
-	kaff__free(&r->sc->alloc, r->buf);
+	kaff__free(&sc->alloc, r->ids);
+	kaff__free(&sc->alloc, r->buf);
 	memset(r, 0, sizeof(*r));
 }
 
-int kaff__replay_init(struct replay *r, const struct kaff_scenario *sc,
+int kaff__replay_init(struct kaff_replay *r, const struct kaff_scenario *sc,
 		      const struct kaff_replay_ops *ops)
 {
 	const struct kaff_profile *profile = ops->profile ? ops->profile : sc->profile;
@@ -186,7 +188,7 @@ int kaff__replay_init(struct replay *r, const struct kaff_scenario *sc,
 
 	memset(r, 0, sizeof(*r));
 	r->sc = sc;
-	r->ops = ops;
+	r->ops = *ops;
 	for (i = 0; i < sc->nr_events; i++)
 		if (sc->events[i].cmd == SC_ISOLATE && !profile->runtime_domain_isolation)
 			return -EOPNOTSUPP;
@@ -215,7 +217,83 @@ int kaff__replay_init(struct replay *r, const struct kaff_scenario *sc,
 	return 0;
 }
 
-int kaff__replay_step(struct replay *r, uint32_t i, struct kaff_replay_result *res)
+int kaff_replay_new(const struct kaff_scenario *sc, const struct kaff_replay_ops *ops,
+		    struct kaff_replay **out)
+{
+	struct kaff_replay_ops none = { 0 };
+	struct kaff_replay *r;
+	int ret;
+
+	if (!sc || !out)
+		return -EINVAL;
+	*out = NULL;
+	r = kaff__malloc(&sc->alloc, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	ret = kaff__replay_init(r, sc, ops ? ops : &none);
+	if (ret) {
+		kaff__free(&sc->alloc, r);
+		return ret;
+	}
+	*out = r;
+	return 0;
+}
+
+int kaff_replay_step(struct kaff_replay *r, struct kaff_replay_result *res)
+{
+	struct kaff_replay_result dummy = { 0 };
+	int ret;
+
+	if (!r)
+		return -EINVAL;
+	if (!res)
+		res = &dummy;
+	if (r->next >= r->sc->nr_events)
+		return 0;
+	ret = kaff__replay_step(r, r->next, res);
+	if (ret) {
+		res->error_line = r->sc->events[r->next].line;
+		return ret;
+	}
+	res->events++;
+	r->next++;
+	return 1;
+}
+
+struct kaff_ctx *kaff_replay_ctx(struct kaff_replay *r)
+{
+	return r ? r->ctx : NULL;
+}
+
+unsigned int kaff_replay_position(const struct kaff_replay *r)
+{
+	return r ? r->next : 0;
+}
+
+const char *kaff_replay_task_name(const struct kaff_replay *r, unsigned int id)
+{
+	uint32_t i;
+
+	if (!r || id == KAFF_NONE)
+		return NULL;
+	for (i = 0; i < r->sc->nr_tasks; i++)
+		if (r->ids[i] == id)
+			return r->sc->tasks[i].name;
+	return NULL;
+}
+
+void kaff_replay_free(struct kaff_replay *r)
+{
+	const struct kaff_scenario *sc;
+
+	if (!r)
+		return;
+	sc = r->sc;
+	kaff__replay_fini(r);
+	kaff__free(&sc->alloc, r);
+}
+
+int kaff__replay_step(struct kaff_replay *r, uint32_t i, struct kaff_replay_result *res)
 {
 	return step(r, &r->sc->events[i], res);
 }
@@ -224,7 +302,7 @@ int kaff_scenario_replay(const struct kaff_scenario *sc, const struct kaff_repla
 			 struct kaff_replay_result *res)
 {
 	struct kaff_replay_result dummy;
-	struct replay r;
+	struct kaff_replay r;
 	uint32_t i;
 	int ret;
 

@@ -66,21 +66,22 @@ static inline unsigned int sc_nr_nodes(const struct kaff_scenario *sc)
 }
 
 /* A replay in progress (replay.c): tests and tools step through it. */
-struct replay {
+struct kaff_replay {
 	const struct kaff_scenario *sc;
-	const struct kaff_replay_ops *ops;
+	struct kaff_replay_ops ops;
 	struct kaff_ctx *ctx;
+	uint32_t next;          /* next event (public stepping API) */
 	unsigned int *ids;      /* task instance -> kthread id */
 	char *buf;              /* one trace line */
 	size_t cap;
 	unsigned long shows;
 };
 
-int kaff__replay_init(struct replay *r, const struct kaff_scenario *sc,
+int kaff__replay_init(struct kaff_replay *r, const struct kaff_scenario *sc,
 		      const struct kaff_replay_ops *ops);
 /* Event @i; on -ENOMEM the context is as before the event. */
-int kaff__replay_step(struct replay *r, uint32_t i, struct kaff_replay_result *res);
-void kaff__replay_fini(struct replay *r);
+int kaff__replay_step(struct kaff_replay *r, uint32_t i, struct kaff_replay_result *res);
+void kaff__replay_fini(struct kaff_replay *r);
 
 /* A booted context for the scenario's header under @profile. */
 int kaff__scenario_boot(const struct kaff_scenario *sc, const struct kaff_profile *profile,

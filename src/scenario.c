@@ -774,3 +774,63 @@ const struct kaff_profile *kaff_scenario_profile(const struct kaff_scenario *sc)
 {
 	return sc ? sc->profile : NULL;
 }
+
+unsigned int kaff_scenario_nr_events(const struct kaff_scenario *sc)
+{
+	return sc ? sc->nr_events : 0;
+}
+
+static const char *cmd_word(enum sc_cmd cmd)
+{
+	size_t i;
+
+	for (i = 0; i < KAFF_ARRAY_SIZE(cmds); i++)
+		if (cmds[i].cmd == cmd)
+			return cmds[i].word;
+	return "?";
+}
+
+int kaff_scenario_event_describe(const struct kaff_scenario *sc, unsigned int i, char *buf,
+				 size_t len, unsigned int *line)
+{
+	const struct sc_event *e;
+	const char *name;
+	int n;
+
+	if (!sc || i >= sc->nr_events || (!buf && len))
+		return -EINVAL;
+	e = &sc->events[i];
+	name = sc->tasks ? sc->tasks[e->inst].name : "";
+	if (line)
+		*line = e->line;
+	switch (e->cmd) {
+	case SC_CREATE:
+		if (e->num == KAFF_NUMA_NO_NODE)
+			n = snprintf(buf, len, "create %s", name);
+		else
+			n = snprintf(buf, len, "create %s node=%d", name, (int)e->num);
+		break;
+	case SC_CREATE_ON_CPU:
+	case SC_BIND:
+		n = snprintf(buf, len, "%s %s %d", cmd_word(e->cmd), name, (int)e->num);
+		break;
+	case SC_PREFER:
+	case SC_SETAFFINITY:
+	case SC_EXPECT:
+		n = snprintf(buf, len, "%s %s %s", cmd_word(e->cmd), name, e->text);
+		break;
+	case SC_WAKE:
+	case SC_STOP:
+		n = snprintf(buf, len, "%s %s", cmd_word(e->cmd), name);
+		break;
+	case SC_OFFLINE:
+	case SC_ONLINE:
+	case SC_ISOLATE:
+		n = snprintf(buf, len, "%s %s", cmd_word(e->cmd), e->text);
+		break;
+	default:
+		n = snprintf(buf, len, "%s", cmd_word(e->cmd));
+		break;
+	}
+	return n;
+}

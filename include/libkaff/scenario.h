@@ -90,6 +90,52 @@ KAFF_EXPORT int kaff_scenario_replay(const struct kaff_scenario *sc,
 				     const struct kaff_replay_ops *ops,
 				     struct kaff_replay_result *res);
 
+/** kaff_scenario_nr_events() - the number of events (header lines excluded) */
+KAFF_EXPORT unsigned int kaff_scenario_nr_events(const struct kaff_scenario *sc);
+
+/**
+ * kaff_scenario_event_describe() - event @i as one normalised line
+ * ("prefer A 2-3", "offline 5"), snprintf style
+ * @line: if not NULL, receives the event's line in the file
+ *
+ * Return: the length of the full text, or -EINVAL for a bad @i.
+ */
+KAFF_EXPORT int kaff_scenario_event_describe(const struct kaff_scenario *sc, unsigned int i,
+					     char *buf, size_t len, unsigned int *line);
+
+/*
+ * Step-by-step replay, for tools that look at the state between events
+ * (kaff_scenario_replay() is this in a loop).
+ */
+struct kaff_replay;
+
+/**
+ * kaff_replay_new() - boot the scenario's machine, ready for its first event
+ * @ops: output as for kaff_scenario_replay() (copied); may be NULL
+ *
+ * Return: 0; -EOPNOTSUPP (isolate under a 6.x profile); -ENOMEM; -EINVAL.
+ */
+KAFF_EXPORT int kaff_replay_new(const struct kaff_scenario *sc,
+				const struct kaff_replay_ops *ops,
+				struct kaff_replay **out);
+/**
+ * kaff_replay_step() - run the next event
+ * @res: counters, accumulated (may be NULL)
+ *
+ * Return: 1 when an event ran, 0 when none is left, -ENOMEM when memory
+ *         ran out (the event did not run, the state is as before it: the
+ *         step may be retried).
+ */
+KAFF_EXPORT int kaff_replay_step(struct kaff_replay *r, struct kaff_replay_result *res);
+/** kaff_replay_ctx() - the replay's context, to inspect (or drive further) */
+KAFF_EXPORT struct kaff_ctx *kaff_replay_ctx(struct kaff_replay *r);
+/** kaff_replay_position() - the index of the next event */
+KAFF_EXPORT unsigned int kaff_replay_position(const struct kaff_replay *r);
+/** kaff_replay_task_name() - the scenario name of kthread @id, or NULL */
+KAFF_EXPORT const char *kaff_replay_task_name(const struct kaff_replay *r, unsigned int id);
+/** kaff_replay_free() - NULL is a no-op */
+KAFF_EXPORT void kaff_replay_free(struct kaff_replay *r);
+
 #ifdef __cplusplus
 }
 #endif

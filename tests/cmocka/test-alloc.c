@@ -305,7 +305,7 @@ static void sweep_parse(const char *text, size_t len)
 static int step_op(struct kaff_ctx *ctx, void *arg);
 
 struct step_arg {
-	struct replay *r;
+	struct kaff_replay *r;
 	uint32_t i;
 	struct kaff_replay_result *res;
 };
@@ -326,7 +326,7 @@ static void sweep_replay(const char *text, size_t len, const char *want)
 	struct kaff_replay_ops ops = { .write_trace = kaff_test_buf_write, .data = &out };
 	struct kaff_replay_result res = { 0 };
 	struct kaff_scenario *sc;
-	struct replay r;
+	struct kaff_replay r;
 	unsigned long n;
 	uint32_t i;
 	int ret;

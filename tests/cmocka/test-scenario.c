@@ -237,6 +237,45 @@ static void test_limits(void **state)
 	free(t);
 }
 
+/* Step-by-step replay and event descriptions (for tools). Case 21's
+ * first events: after `wake A` (node 1) A is on 4-7 (its trace). */
+static void test_replay_steps(void **state)
+{
+	static const char text[] = "kernel 7.3\ncpus 8\nnode 0 0-3\nnode 1 4-7\n"
+				   "create A node=1\nwake A\noffline 4\nshow\n";
+	struct kaff_replay_result res = { 0 };
+	struct kaff_scenario *sc;
+	struct kaff_replay *r;
+	unsigned int line, id;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(parse(text, &sc, NULL), 0);
+	assert_int_equal(kaff_scenario_nr_events(sc), 4);
+	assert_int_equal(kaff_scenario_event_describe(sc, 0, buf, sizeof(buf), &line), 15);
+	assert_string_equal(buf, "create A node=1");
+	assert_int_equal(line, 5);
+	assert_int_equal(kaff_scenario_event_describe(sc, 2, buf, sizeof(buf), NULL), 9);
+	assert_string_equal(buf, "offline 4");
+	assert_int_equal(kaff_scenario_event_describe(sc, 4, buf, sizeof(buf), NULL), -EINVAL);
+	assert_int_equal(kaff_replay_new(sc, NULL, &r), 0);
+	assert_int_equal(kaff_replay_step(r, &res), 1);
+	assert_int_equal(kaff_replay_step(r, &res), 1);
+	assert_int_equal(kaff_replay_position(r), 2);
+	id = kaff_kthread_first(kaff_replay_ctx(r));
+	assert_string_equal(kaff_replay_task_name(r, id), "A");
+	assert_null(kaff_replay_task_name(r, KAFF_KTHREADD));
+	kaff_cpulist_snprint(buf, sizeof(buf), kaff_kthread_cpus_mask(kaff_replay_ctx(r), id));
+	assert_string_equal(buf, "4-7");
+	assert_int_equal(kaff_replay_step(r, &res), 1);
+	assert_int_equal(kaff_replay_step(r, &res), 1);
+	assert_int_equal(kaff_replay_step(r, &res), 0);
+	assert_int_equal(res.events, 4);
+	kaff_replay_free(r);
+	kaff_replay_free(NULL);
+	kaff_scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_event_rules),
 		cmocka_unit_test(test_replay_api),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_replay_steps),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
