@@ -32,6 +32,7 @@ struct sc_task {
 struct sc_node {
 	unsigned int id;
 	uint32_t mask;
+	unsigned int line, col;  /* of its ID, for errors */
 };
 
 struct kaff_scenario {

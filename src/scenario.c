@@ -326,6 +326,8 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 			return;
 		sc->nodes[sc->nr_nodes].id = (unsigned int)v;
 		sc->nodes[sc->nr_nodes].mask = idx;
+		sc->nodes[sc->nr_nodes].line = line;
+		sc->nodes[sc->nr_nodes].col = tok[1].col;
 		sc->nr_nodes++;
 		p->last_node_line = line;
 		p->last_node_col = tok[0].col;
@@ -377,12 +379,20 @@ static void header_done(struct parser *p, unsigned int line)
 	}
 	if (!sc->nr_nodes)
 		return;
-	for (id = 0; id < sc->nr_nodes; id++) {
-		for (i = 0; i < sc->nr_nodes && sc->nodes[i].id != id; i++)
-			;
-		if (i == sc->nr_nodes) {
-			fail(p, p->last_node_line, p->last_node_col,
-			     "node IDs must be 0 to %u: node %u is missing", sc->nr_nodes - 1, id);
+	/* Dense IDs: with k nodes, an ID >= k means one below it is missing. */
+	for (i = 0; i < sc->nr_nodes; i++) {
+		if (sc->nodes[i].id >= sc->nr_nodes) {
+			for (id = 0; id < sc->nr_nodes; id++) {
+				unsigned int j;
+
+				for (j = 0; j < sc->nr_nodes && sc->nodes[j].id != id; j++)
+					;
+				if (j == sc->nr_nodes)
+					break;
+			}
+			fail(p, sc->nodes[i].line, sc->nodes[i].col,
+			     "node %u: node IDs must be 0 to %u (node %u is missing)",
+			     sc->nodes[i].id, sc->nr_nodes - 1, id);
 			return;
 		}
 	}

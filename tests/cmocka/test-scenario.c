@@ -108,7 +108,7 @@ static void test_header_rules(void **state)
 	refused("cpus 4\nboot_online 0\nboot_online 0\n", 3, 1, "twice");
 	refused("cpus 8\nnode 0 0-3\nnode 0 4-7\n", 3, 6, "twice");
 	refused("cpus 8\nnode 0 0-3\nnode 1 3-7\n", 3, 8, "node 0 already");
-	refused("cpus 8\nnode 0 0-3\nnode 2 4-7\ncreate A\n", 3, 1, "node 1 is missing");
+	refused("cpus 8\nnode 0 0-3\nnode 2 4-7\ncreate A\n", 3, 6, "node 1 is missing");
 	refused("cpus 8\nnode 0 0-3\nnode 1 4-6\ncreate A\n", 3, 1, "CPU 7 is in no node");
 	refused("cpus 8\nnode x 0-3\n", 2, 6, "node ID");
 	refused("node 0 0-3\ncreate A\n", 1, 1, "needs a 'cpus' line");
