@@ -739,7 +739,9 @@ int kaff_kthread_get_info(const struct kaff_ctx *ctx, unsigned int id,
 
 	if (!ctx || !info)
 		return -EINVAL;
-	k = ctx->booted ? kaff__kt(ctx, id) : NULL;
+	if (!ctx->booted)
+		return -EPERM;
+	k = kaff__kt(ctx, id);
 	if (!k)
 		return -ESRCH;
 	info->id = id;

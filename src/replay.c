@@ -15,7 +15,7 @@ static struct kaff_cpumask sc_mask(const struct kaff_scenario *sc, uint32_t idx)
 }
 
 int kaff__scenario_boot(const struct kaff_scenario *sc, const struct kaff_profile *profile,
-			struct kaff_ctx **out)
+			const struct kaff_replay_ops *ops, struct kaff_ctx **out)
 {
 	struct kaff_ctx *ctx;
 	struct kaff_cpumask m;
@@ -26,6 +26,9 @@ int kaff__scenario_boot(const struct kaff_scenario *sc, const struct kaff_profil
 	ctx = kaff_ctx_new(profile, sc->cpus, &sc->alloc);
 	if (!ctx)
 		return -ENOMEM;
+	/* Before boot, so that boot-parameter warnings reach the caller. */
+	if (ops && ops->log_fn)
+		kaff_ctx_set_log_fn(ctx, ops->log_fn, ops->data);
 	for (i = 0; i < sc->nr_nodes && !ret; i++) {
 		m = sc_mask(sc, sc->nodes[i].mask);
 		ret = kaff_machine_set_node(ctx, sc->nodes[i].id, &m);
@@ -123,8 +126,11 @@ static int expect(struct kaff_replay *r, const struct sc_event *e, struct kaff_r
 static int step(struct kaff_replay *r, const struct sc_event *e, struct kaff_replay_result *res)
 {
 	const struct kaff_scenario *sc = r->sc;
-	const char *name = sc->tasks[e->inst].name;
-	unsigned int id = r->ids[e->inst];
+	/* Only events that name a task have one (a file may have no task). */
+	bool has_task = e->cmd != SC_OFFLINE && e->cmd != SC_ONLINE && e->cmd != SC_ISOLATE &&
+			e->cmd != SC_SHOW;
+	const char *name = has_task ? sc->tasks[e->inst].name : NULL;
+	unsigned int id = name ? r->ids[e->inst] : KAFF_NONE;
 	struct kaff_cpumask m;
 	int ret = 0;
 
@@ -149,9 +155,13 @@ static int step(struct kaff_replay *r, const struct sc_event *e, struct kaff_rep
 	case SC_ONLINE:
 		ret = e->cmd == SC_OFFLINE ? kaff_cpu_offline(r->ctx, (unsigned int)e->num)
 					   : kaff_cpu_online(r->ctx, (unsigned int)e->num);
-		return ret && ret != -ENOMEM ?
-			emit_error(r, e->cmd == SC_OFFLINE ? "offline" : "online", e->text, ret) :
-			ret;
+		if (ret && ret != -ENOMEM) {
+			char cpu[16];
+
+			snprintf(cpu, sizeof(cpu), "%d", (int)e->num);
+			return emit_error(r, e->cmd == SC_OFFLINE ? "offline" : "online", cpu, ret);
+		}
+		return ret;
 	case SC_STOP:
 		ret = kaff_kthread_stop(r->ctx, id);
 		if (!ret)
@@ -207,13 +217,11 @@ int kaff__replay_init(struct kaff_replay *r, const struct kaff_scenario *sc,
 	}
 	for (i = 0; i < sc->nr_tasks; i++)
 		r->ids[i] = KAFF_NONE;
-	ret = kaff__scenario_boot(sc, profile, &r->ctx);
+	ret = kaff__scenario_boot(sc, profile, ops, &r->ctx);
 	if (ret) {
 		kaff__replay_fini(r);
 		return ret;
 	}
-	if (ops->log_fn)
-		kaff_ctx_set_log_fn(r->ctx, ops->log_fn, ops->data);
 	return 0;
 }
 

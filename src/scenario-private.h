@@ -86,6 +86,6 @@ void kaff__replay_fini(struct kaff_replay *r);
 
 /* A booted context for the scenario's header under @profile. */
 int kaff__scenario_boot(const struct kaff_scenario *sc, const struct kaff_profile *profile,
-			struct kaff_ctx **out);
+			const struct kaff_replay_ops *ops, struct kaff_ctx **out);
 
 #endif /* KAFF_SCENARIO_PRIVATE_H */

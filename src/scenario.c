@@ -661,7 +661,7 @@ static void parse_line(struct parser *p, char *s, unsigned int line)
 static int trial_boot(struct parser *p)
 {
 	struct kaff_ctx *ctx = NULL;
-	int ret = kaff__scenario_boot(p->sc, p->sc->profile, &ctx);
+	int ret = kaff__scenario_boot(p->sc, p->sc->profile, NULL, &ctx);
 
 	kaff_ctx_free(ctx);
 	if (ret == -ENOMEM)

@@ -168,7 +168,7 @@ struct kaff_kthread_info {
 	const struct kaff_cpumask *user;
 };
 
-/** kaff_kthread_get_info() - fill @info; 0, or -ESRCH */
+/** kaff_kthread_get_info() - fill @info; 0, -ESRCH, or -EPERM before boot */
 KAFF_EXPORT int kaff_kthread_get_info(const struct kaff_ctx *ctx, unsigned int id,
 				      struct kaff_kthread_info *info);
 /** kaff_kthread_cpus_mask() - the kthread's cpus_mask, or NULL for no such id */

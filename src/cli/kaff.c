@@ -6,7 +6,9 @@
  *   kaff cpulist --nbits N [--] LIST
  *
  * Exit status: 0 success; 1 an expect line failed, or cpulist refused the
- * list; 2 usage or scenario error; 3 libkaff failed (out of memory, I/O).
+ * list; 2 usage error, unreadable input, scenario error (or a header the
+ * kernel refuses under --kernel's profile); 3 libkaff failed (out of
+ * memory, or writing the trace failed).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -163,6 +165,12 @@ static int cmd_run(int argc, char **argv)
 	if (ret == -EOPNOTSUPP) {
 		fprintf(stderr, "kaff: %s: isolate is not modelled under kernel %s\n", st.file,
 			ops.profile->name);
+		return EXIT_USAGE;
+	}
+	if (ret && ret != -ENOMEM && ret != -EIO && !res.error_line) {
+		/* Only a profile other than the file's can refuse its header. */
+		fprintf(stderr, "kaff: %s: kernel %s refuses this boot_online set (%s taking a CPU down)\n",
+			st.file, ops.profile ? ops.profile->name : "?", kaff_strerrorname(ret));
 		return EXIT_USAGE;
 	}
 	if (ret) {

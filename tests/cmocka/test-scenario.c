@@ -232,6 +232,10 @@ static void test_limits(void **state)
 		     "create B\nwake B\nsetaffinity B 0-8191:1/4096\nshow\n", NULL);
 	assert_string_equal(t, "show 1\n_a.b-c_0123456 8190-8191\nB 0,4096\n");
 	free(t);
+	/* events that name no task in a file that has none (a crash once) */
+	t = trace_of("cpus 2\nshow\noffline 1\nonline 0\nshow\n", NULL);
+	assert_string_equal(t, "show 1\n! online 0 ENOENT\nshow 2\n");
+	free(t);
 	t = trace_of("cpus 1\ncreate A\nwake A\nshow\n", NULL);
 	assert_string_equal(t, "show 1\nA 0\n");
 	free(t);
