@@ -78,9 +78,11 @@ static void put_kthread(struct out *o, const struct kaff_ctx *ctx, uint32_t id)
 	    (k->flags & KAFF_KTHREAD_PER_CPU) ? " per_cpu" : "",
 	    (k->flags & KAFF_KTHREAD_PARKED) ? " parked" : "",
 	    (k->flags & KAFF_KTHREAD_MANAGED) ? " managed" : "");
-	put_mask(o, "cpus", &k->cpus->mask);
-	put_mask(o, "pref", k->pref ? &k->pref->mask : NULL);
-	put_mask(o, "user", k->user ? &k->user->mask : NULL);
+	const struct kaff_imask *pref = kaff__kt_pref(k), *user = kaff__kt_user(k);
+
+	put_mask(o, "cpus", &kaff__kt_cpus(k)->mask);
+	put_mask(o, "pref", pref ? &pref->mask : NULL);
+	put_mask(o, "user", user ? &user->mask : NULL);
 	put(o, "\n");
 }
 
@@ -123,8 +125,8 @@ int kaff_ctx_dump(const struct kaff_ctx *ctx,
 	put(&o, "managed");
 	for (id = ctx->list_head; id != KAFF_NONE; id = ctx->kt[id].list_next)
 		put(&o, " %u", (unsigned int)id);
-	put(&o, "\nnext_id %u live %u per_cpu %u masks %zu deferred_hk_update %d\n",
-	    (unsigned int)ctx->nr_kt, (unsigned int)ctx->nr_live,
-	    (unsigned int)ctx->nr_per_cpu, ctx->imasks.count, (int)ctx->hk_update_deferred);
+	put(&o, "\nnext_id %u live %u per_cpu %u masks %zu groups %zu deferred_hk_update %d\n",
+	    (unsigned int)ctx->nr_kt, (unsigned int)ctx->nr_live, (unsigned int)ctx->nr_per_cpu,
+	    ctx->imasks.count, ctx->ngroups, (int)ctx->hk_update_deferred);
 	return o.ret;
 }

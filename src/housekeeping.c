@@ -212,22 +212,25 @@ static int housekeeping_update(struct kaff_ctx *ctx, const struct kaff_cpumask *
 	kaff_cpumask_andnot(trial, kaff__hk(ctx, KAFF_HK_TYPE_DOMAIN_BOOT), isol);
 	if (!kaff_cpumask_intersects(trial, ctx->online))
 		return -EINVAL;
+	kaff__event_begin(ctx);
 	ret = kaff__prepare_deferred_update(ctx);
 	if (!ret) {
+		kaff__stage_commit(ctx);
 		kaff_cpumask_copy(old, ctx->hk[KAFF_HK_TYPE_DOMAIN]);
 		ctx->hk_flags |= 1u << KAFF_HK_TYPE_DOMAIN;
 		kaff_cpumask_copy(ctx->hk[KAFF_HK_TYPE_DOMAIN], trial);
-		ret = kaff__prepare_update_affinity(ctx, true, &failed);
+		ret = kaff__prepare_update_affinity(ctx, true, KAFF_NONE, &failed);
 		if (ret) {
 			ctx->hk_flags = old_flags;
 			kaff_cpumask_copy(ctx->hk[KAFF_HK_TYPE_DOMAIN], old);
 		}
 	}
 	if (ret) {
-		kaff__pending_rollback(ctx);
+		kaff__event_abort(ctx);
 		return ret;
 	}
-	kaff__pending_commit(ctx);
+	kaff__stage_commit(ctx);
+	kaff__event_end(ctx);
 	ctx->hk_update_deferred = false;
 	/* A bound kthread on the list only WARNs here (WARN_ON_ONCE(err < 0)). */
 	if (failed)
@@ -251,12 +254,14 @@ static int set_partition(struct kaff_ctx *ctx, const struct kaff_cpumask *cpus)
 			return ret;
 	} else if (ctx->hk_update_deferred) {
 		/* No change of its own; the deferred work still runs. */
-		ret = kaff__prepare_update_affinity(ctx, true, &failed);
+		kaff__event_begin(ctx);
+		ret = kaff__prepare_update_affinity(ctx, true, KAFF_NONE, &failed);
 		if (ret) {
-			kaff__pending_rollback(ctx);
+			kaff__event_abort(ctx);
 			return ret;
 		}
-		kaff__pending_commit(ctx);
+		kaff__stage_commit(ctx);
+		kaff__event_end(ctx);
 		ctx->hk_update_deferred = false;
 	}
 	kaff_cpumask_copy(ctx->cpuset_isolated, cpus);

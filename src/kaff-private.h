@@ -71,16 +71,18 @@ void kaff__imask_put(struct kaff_ctx *ctx, struct kaff_imask *im);
 
 enum {
 	KT_LIVE = 1u << 8,             /* slot holds a kthread (not stopped) */
-	KT_PENDING = 1u << 9,          /* kt->pending holds a new mask to commit */
-	KT_PENDING_FORCE = 1u << 10,   /* ... by a forced write (drops user) */
-	KT_PENDING_UNPARK = 1u << 11,  /* ... and the kthread unparks */
 };
 
+/*
+ * A kthread. An unlisted one owns its masks (cpus, user). A kthread on
+ * the managed list belongs to a group instead, which holds its masks and
+ * class, so that one group update changes all its members at once.
+ * 64 bytes, whatever nr_cpu_ids is.
+ */
 struct kaff_kthread {
-	struct kaff_imask *cpus;       /* cpus_mask, never NULL for a live one */
-	struct kaff_imask *pref;       /* preferred_affinity or NULL */
-	struct kaff_imask *user;       /* user_cpus_ptr or NULL */
-	struct kaff_imask *pending;    /* two-phase updates (KT_PENDING) */
+	struct kaff_imask *cpus;       /* unlisted: cpus_mask */
+	struct kaff_imask *user;       /* unlisted: user_cpus_ptr or NULL */
+	struct kaff_group *grp;        /* listed: its group */
 	int32_t node;                  /* KAFF_NUMA_NO_NODE or a node */
 	int32_t cpu;                   /* kthread->cpu or -1 */
 	uint32_t flags;                /* enum kaff_kthread_flags | KT_* */
@@ -88,8 +90,49 @@ struct kaff_kthread {
 	/* managed list in insertion order; per-CPU kthreads, never on it,
 	 * use the same links for the per-CPU chain (smpboot's thread list) */
 	uint32_t list_prev, list_next;
-	uint32_t pending_next;         /* chain of KT_PENDING kthreads */
+	uint32_t grp_prev, grp_next;   /* members of the group */
 };
+
+/*
+ * Listed kthreads in one state: same class (preference, or node when
+ * there is none), same user request, same cpus_mask, same kind (a bound
+ * or per-CPU kthread on the list only ever fails the update). What the
+ * update does to a kthread depends on nothing else, so the incremental
+ * engine computes it once per group. @want caches the last result
+ * (set_cpus_allowed_ptr(fetch) through the user filter) and @state says
+ * whether it was applied (SETTLED), could not be (STUCK: no online CPU)
+ * or is due at the next update (RESOLVABLE).
+ */
+enum { GS_SETTLED, GS_RESOLVABLE, GS_STUCK };
+
+struct kaff_group {
+	struct kaff_group *hnext;          /* hash chain by key */
+	struct kaff_group *aprev, *anext;  /* every group */
+	struct kaff_group *nprev, *nnext;  /* groups of one node class */
+	struct kaff_group *sprev, *snext;  /* resolvable or stuck list */
+	struct kaff_group *tnext;          /* touched by the current event */
+	struct kaff_imask *pref, *user, *cpus, *want;
+	int32_t node;                      /* class node (NUMA_NO_NODE with pref) */
+	uint32_t hash;
+	uint32_t nr, head;                 /* members */
+	uint32_t stamp;                    /* last update that looked at it */
+	uint8_t bad, state, touched;
+};
+
+/* One step of a multi-kthread event, with what it replaced (undo log). */
+enum { OP_GROUP, OP_MOVE, OP_KT };
+
+struct kaff_op {
+	uint8_t type, applied, new_state, old_state;
+	uint32_t id;                       /* OP_MOVE, OP_KT */
+	uint32_t new_flags, old_flags;     /* OP_KT */
+	struct kaff_group *g, *to;         /* OP_GROUP: g; OP_MOVE: g -> to */
+	struct kaff_imask *new_cpus, *old_cpus;
+	struct kaff_imask *new_want, *old_want;   /* OP_GROUP */
+	struct kaff_imask *new_user, *old_user;   /* OP_KT */
+};
+
+enum kaff_engine_mode { ENGINE_INCREMENTAL, ENGINE_REFERENCE };
 
 struct kaff_ctx {
 	struct kaff_allocator alloc;
@@ -124,7 +167,27 @@ struct kaff_ctx {
 	uint32_t nr_kt, cap_kt;
 	uint32_t live_head, live_tail, nr_live;
 	uint32_t list_head, list_tail;
-	uint32_t pending_head;         /* two-phase update in progress */
+	uint32_t nr_bad;               /* listed bound/per-CPU kthreads */
+	int engine;                    /* enum kaff_engine_mode */
+
+	/* groups (group.c) */
+	struct kaff_group **gbuckets;
+	size_t ngbuckets, ngroups;
+	struct kaff_group *groups;         /* all of them */
+	struct kaff_group **node_groups;   /* nr_nodes lists */
+	struct kaff_group *resolvable, *stuck;
+	struct kaff_group *touched;
+	uint32_t stamp;
+	/* nodes that lost a CPU since the last update (their groups' targets
+	 * may be stale) */
+	uint8_t *node_dirty;
+	uint32_t *dirty_nodes;
+	uint32_t nr_dirty;
+	bool clear_dirty;
+
+	/* the current multi-kthread event */
+	struct kaff_op *ops;
+	uint32_t nr_ops, cap_ops, stage_start;
 	/* 7.x: a partition invalidated by CPU hotplug; its
 	 * kthreads_update_housekeeping() runs later (cpuset's hk_sd_work). */
 	bool hk_update_deferred;
@@ -133,7 +196,8 @@ struct kaff_ctx {
 
 	struct kaff_cpumask *empty;    /* always empty */
 	/* Scratch masks, so that events allocate nothing but interned masks.
-	 * 0-1: kthread engine and boot parsing; 4-7: cpuset partitions. */
+	 * 0-1: kthread engine and boot parsing; 2-3: group evaluation;
+	 * 4-7: cpuset partitions. */
 	struct kaff_cpumask *tmp[8];
 };
 
@@ -162,22 +226,55 @@ bool kaff__boot_param_valid_name(const char *param);
 void kaff__cpuset_hotplug(struct kaff_ctx *ctx);
 
 /* ---- kthread.c */
-void kaff__kthread_fetch_affinity(const struct kaff_ctx *ctx,
-				  const struct kaff_kthread *k,
-				  struct kaff_cpumask *out);
+/* kthread_fetch_affinity() for a class: a preference, else a node */
+void kaff__fetch_class(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
+		       struct kaff_cpumask *out);
 int kaff__kthreadd_boot(struct kaff_ctx *ctx);
-/* Two-phase updates: prepare_* intern the new masks of the kthreads they
- * touch (KT_PENDING) and may fail with -ENOMEM; then exactly one of
- * commit (apply all) or rollback (drop all) runs. */
-int kaff__prepare_unpark(struct kaff_ctx *ctx, unsigned int cpu);
-int kaff__prepare_update_affinity(struct kaff_ctx *ctx, bool force, bool *callback_failed);
-void kaff__pending_commit(struct kaff_ctx *ctx);
-void kaff__pending_rollback(struct kaff_ctx *ctx);
 void kaff__smpboot_park(struct kaff_ctx *ctx, unsigned int cpu);
 void kaff__kthread_table_fini(struct kaff_ctx *ctx);
+/* The masks of a kthread, listed or not. */
+struct kaff_imask *kaff__kt_cpus(const struct kaff_kthread *k);
+struct kaff_imask *kaff__kt_user(const struct kaff_kthread *k);
+struct kaff_imask *kaff__kt_pref(const struct kaff_kthread *k);
 
-/* Prepare the deferred housekeeping update, if one is due (7.x). */
+/*
+ * Multi-kthread events (CPU online, housekeeping updates) run in stages:
+ * each prepare_* computes its changes and allocates (may fail with
+ * -ENOMEM), stage_commit applies them and keeps what they replaced, and
+ * the event ends with event_end, or with event_abort, which undoes every
+ * committed stage: a refused event changes nothing.
+ */
+void kaff__event_begin(struct kaff_ctx *ctx);
+void kaff__stage_commit(struct kaff_ctx *ctx);
+void kaff__event_abort(struct kaff_ctx *ctx);
+void kaff__event_end(struct kaff_ctx *ctx);
+int kaff__prepare_unpark(struct kaff_ctx *ctx, unsigned int cpu);
+/* kthreads_update_affinity(force); @cpu: the CPU coming up (not force) */
+int kaff__prepare_update_affinity(struct kaff_ctx *ctx, bool force, unsigned int cpu,
+				  bool *callback_failed);
+/* The deferred housekeeping update, if one is due (7.x). */
 int kaff__prepare_deferred_update(struct kaff_ctx *ctx);
+
+/* ---- group.c */
+int kaff__groups_init(struct kaff_ctx *ctx);
+void kaff__groups_fini(struct kaff_ctx *ctx);
+/* The group for a key, created (and evaluated) if missing. */
+int kaff__group_get(struct kaff_ctx *ctx, struct kaff_imask *pref, int node,
+		    struct kaff_imask *user, struct kaff_imask *cpus, bool bad,
+		    struct kaff_group **out);
+void kaff__group_add_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t id);
+void kaff__group_del_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t id);
+/* Evaluate the update for a group whose mask is @cur: the result in
+ * @want (filtered target) and the state it leads to. */
+int kaff__group_eval(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
+		     const struct kaff_imask *user, const struct kaff_cpumask *cur,
+		     struct kaff_cpumask *want);
+void kaff__group_set_cpus(struct kaff_ctx *ctx, struct kaff_group *g, struct kaff_imask *cpus);
+void kaff__group_set_state(struct kaff_ctx *ctx, struct kaff_group *g, int state);
+void kaff__group_touch(struct kaff_ctx *ctx, struct kaff_group *g);
+/* End of an event: merge groups whose keys became equal, free empty ones. */
+void kaff__groups_settle(struct kaff_ctx *ctx);
+void kaff__node_dirty(struct kaff_ctx *ctx, unsigned int node);
 
 /* ---- machine.c */
 void kaff__node_mask(const struct kaff_ctx *ctx, unsigned int node,

@@ -61,7 +61,6 @@ struct kaff_ctx *kaff_ctx_new(const struct kaff_profile *profile,
 	ctx->nr_cpu_ids = nr_cpu_ids;
 	ctx->live_head = ctx->live_tail = KAFF_NONE;
 	ctx->list_head = ctx->list_tail = KAFF_NONE;
-	ctx->pending_head = KAFF_NONE;
 	ctx->per_cpu_head = KAFF_NONE;
 
 	if (!(ctx->possible = ctx_mask_alloc(ctx)) ||
@@ -82,7 +81,7 @@ struct kaff_ctx *kaff_ctx_new(const struct kaff_profile *profile,
 		goto fail;
 	for (i = 0; i < nr_cpu_ids; i++)
 		ctx->cpu_node[i] = -1;
-	if (kaff__imask_table_init(ctx))
+	if (kaff__imask_table_init(ctx) || kaff__groups_init(ctx))
 		goto fail;
 
 	kaff_cpumask_setall(ctx->possible);
@@ -101,6 +100,11 @@ void kaff_ctx_free(struct kaff_ctx *ctx)
 	if (!ctx)
 		return;
 	kaff__kthread_table_fini(ctx);
+	kaff__groups_fini(ctx);
+	kaff__free(&ctx->alloc, ctx->ops);
+	kaff__free(&ctx->alloc, ctx->node_groups);
+	kaff__free(&ctx->alloc, ctx->node_dirty);
+	kaff__free(&ctx->alloc, ctx->dirty_nodes);
 	kaff__imask_table_fini(ctx);
 	for (i = 0; i < ctx->nr_nodes; i++)
 		ctx_mask_free(ctx, ctx->node_cpus[i]);
@@ -133,6 +137,16 @@ void kaff_ctx_set_log_fn(struct kaff_ctx *ctx, void (*fn)(void *data, const char
 		return;
 	ctx->log_fn = fn;
 	ctx->log_data = data;
+}
+
+int kaff_ctx_set_engine(struct kaff_ctx *ctx, enum kaff_engine engine)
+{
+	if (!ctx || (engine != KAFF_ENGINE_INCREMENTAL && engine != KAFF_ENGINE_REFERENCE))
+		return -EINVAL;
+	if (ctx->booted)
+		return -EPERM;
+	ctx->engine = engine == KAFF_ENGINE_REFERENCE ? ENGINE_REFERENCE : ENGINE_INCREMENTAL;
+	return 0;
 }
 
 const struct kaff_profile *kaff_ctx_profile(const struct kaff_ctx *ctx)
@@ -231,6 +245,14 @@ int kaff_machine_set_boot_online(struct kaff_ctx *ctx, const struct kaff_cpumask
 static void boot_undo(struct kaff_ctx *ctx, bool made_node0)
 {
 	kaff__kthread_table_fini(ctx);
+	kaff__free(&ctx->alloc, ctx->node_groups);
+	kaff__free(&ctx->alloc, ctx->node_dirty);
+	kaff__free(&ctx->alloc, ctx->dirty_nodes);
+	ctx->node_groups = NULL;
+	ctx->node_dirty = NULL;
+	ctx->dirty_nodes = NULL;
+	ctx->nr_dirty = 0;
+	ctx->hk_update_deferred = false;
 	kaff__housekeeping_reset(ctx);
 	kaff_cpumask_setall(ctx->online);
 	if (made_node0) {
@@ -271,6 +293,14 @@ int kaff_machine_boot(struct kaff_ctx *ctx)
 		made_node0 = true;
 	}
 
+	/* per-node bookkeeping of the incremental engine */
+	ctx->node_groups = kaff__zalloc(&ctx->alloc, ctx->nr_nodes * sizeof(*ctx->node_groups));
+	ctx->node_dirty = kaff__zalloc(&ctx->alloc, ctx->nr_nodes);
+	ctx->dirty_nodes = kaff__zalloc(&ctx->alloc, ctx->nr_nodes * sizeof(*ctx->dirty_nodes));
+	if (!ctx->node_groups || !ctx->node_dirty || !ctx->dirty_nodes) {
+		boot_undo(ctx, made_node0);
+		return -ENOMEM;
+	}
 	kaff__housekeeping_setup(ctx);
 	ret = kaff__kthreadd_boot(ctx);
 	if (ret) {
@@ -387,17 +417,21 @@ int kaff_cpu_offline(struct kaff_ctx *ctx, unsigned int cpu)
 	} else if (!kaff_cpumask_intersects(ctx->online, hk)) {
 		return -EBUSY;
 	}
+	kaff__event_begin(ctx);
 	ret = kaff__prepare_deferred_update(ctx);
 	if (ret) {
-		kaff__pending_rollback(ctx);
+		kaff__event_abort(ctx);
 		return ret;
 	}
-	kaff__pending_commit(ctx);
+	kaff__stage_commit(ctx);
+	kaff__event_end(ctx);
 	ctx->hk_update_deferred = false;
 	/* No kthread callback at offline: sleeping kthreads keep their masks
-	 * (KERNEL.md §13.1); per-CPU kthreads park. */
+	 * (KERNEL.md §13.1); per-CPU kthreads park. The node's mask shrinks,
+	 * so its kthreads' targets may change at the next update. */
 	kaff_cpumask_clear_cpu(cpu, ctx->online);
 	kaff__smpboot_park(ctx, cpu);
+	kaff__node_dirty(ctx, (unsigned int)ctx->cpu_node[cpu]);
 	kaff__cpuset_hotplug(ctx);
 	return 0;
 }
@@ -415,21 +449,24 @@ int kaff_cpu_online(struct kaff_ctx *ctx, unsigned int cpu)
 	 * smpboot unpark (CPUHP_AP_SMPBOOT_THREADS), then kthreads_online_cpu()
 	 * (CPUHP_AP_KTHREADS_ONLINE). Both are prepared before anything is
 	 * committed, so that running out of memory changes nothing. */
+	kaff__event_begin(ctx);
 	ret = kaff__prepare_deferred_update(ctx);
 	if (ret) {
-		kaff__pending_rollback(ctx);
+		kaff__event_abort(ctx);
 		return ret;
 	}
+	kaff__stage_commit(ctx);
 	kaff_cpumask_set_cpu(cpu, ctx->online);
 	ret = kaff__prepare_unpark(ctx, cpu);
 	if (!ret)
-		ret = kaff__prepare_update_affinity(ctx, false, &callback_failed);
+		ret = kaff__prepare_update_affinity(ctx, false, cpu, &callback_failed);
 	if (ret) {
-		kaff__pending_rollback(ctx);
 		kaff_cpumask_clear_cpu(cpu, ctx->online);
+		kaff__event_abort(ctx);
 		return ret;
 	}
-	kaff__pending_commit(ctx);
+	kaff__stage_commit(ctx);
+	kaff__event_end(ctx);
 	ctx->hk_update_deferred = false;
 	ret = callback_failed ? -EINVAL : 0;
 	if (ret) {

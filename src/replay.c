@@ -26,6 +26,8 @@ int kaff__scenario_boot(const struct kaff_scenario *sc, const struct kaff_profil
 	ctx = kaff_ctx_new(profile, sc->cpus, &sc->alloc);
 	if (!ctx)
 		return -ENOMEM;
+	if (ops && ops->engine)
+		ret = kaff_ctx_set_engine(ctx, ops->engine);
 	/* Before boot, so that boot-parameter warnings reach the caller. */
 	if (ops && ops->log_fn)
 		kaff_ctx_set_log_fn(ctx, ops->log_fn, ops->data);

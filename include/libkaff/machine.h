@@ -74,6 +74,28 @@ KAFF_EXPORT void kaff_ctx_set_log_fn(struct kaff_ctx *ctx,
 				     void (*fn)(void *data, const char *line),
 				     void *data);
 
+/**
+ * enum kaff_engine - how CPU-online and housekeeping updates are computed
+ * @KAFF_ENGINE_INCREMENTAL: the default: kthreads in the same state are
+ *	updated together, and only those whose result can have changed are
+ *	looked at, so an event costs what it changes
+ * @KAFF_ENGINE_REFERENCE: the kernel's own walk over the managed list,
+ *	kthread by kthread in list order (kthreads_update_affinity())
+ *
+ * Both give the same results; the reference is there to check that.
+ */
+enum kaff_engine {
+	KAFF_ENGINE_INCREMENTAL,
+	KAFF_ENGINE_REFERENCE
+};
+
+/**
+ * kaff_ctx_set_engine() - setup: choose the update engine
+ *
+ * Return: 0; -EPERM after boot; -EINVAL for an unknown engine.
+ */
+KAFF_EXPORT int kaff_ctx_set_engine(struct kaff_ctx *ctx, enum kaff_engine engine);
+
 KAFF_EXPORT const struct kaff_profile *kaff_ctx_profile(const struct kaff_ctx *ctx);
 KAFF_EXPORT bool kaff_ctx_booted(const struct kaff_ctx *ctx);
 

@@ -55,6 +55,7 @@ KAFF_EXPORT const struct kaff_profile *kaff_scenario_profile(const struct kaff_s
  * @expect_failed: called for each failing expect line (may be NULL)
  * @log_fn: receives the kernel's messages (see kaff_ctx_set_log_fn()); may be NULL
  * @profile: NULL for the scenario's own, else replay under this one
+ * @engine: KAFF_ENGINE_INCREMENTAL (0, the default) or KAFF_ENGINE_REFERENCE
  */
 struct kaff_replay_ops {
 	int (*write_trace)(void *data, const char *buf, size_t len);
@@ -63,6 +64,7 @@ struct kaff_replay_ops {
 	void (*log_fn)(void *data, const char *line);
 	void *data;
 	const struct kaff_profile *profile;
+	enum kaff_engine engine;
 };
 
 /**
