@@ -15,5 +15,6 @@
 #include <libkaff/machine.h>
 #include <libkaff/kthread.h>
 #include <libkaff/scenario.h>
+#include <libkaff/invariant.h>
 
 #endif /* LIBKAFF_KAFF_H */

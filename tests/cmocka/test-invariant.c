@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The invariant checker (include/libkaff/invariant.h):
+ *
+ * - every event of every conformance case (cases, oracle, handwritten)
+ *   keeps the invariants, checked with kaff_ctx_check_step() after each
+ *   kaff_replay_step(), and a second replay of the same case stays equal
+ *   (kaff_ctx_compare()) at every step;
+ * - API sequences the scenario format cannot express (per-CPU kthreads,
+ *   bind_mask, kthreadd, refused calls), both profiles, step by step;
+ *   refused calls leave the context unchanged;
+ * - the checker does find violations, and describes them.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <libkaff/kaff.h>
+
+#include "test-common.h"
+
+static char why[512];
+
+#define assert_invariants(before, ctx)                                        \
+	do {                                                                  \
+		int ret_ = kaff_ctx_check_step((before), (ctx), why, sizeof(why)); \
+		if (ret_)                                                     \
+			print_error("violation: %s\n", why);                  \
+		assert_int_equal(ret_, 0);                                    \
+	} while (0)
+
+/* ---- every conformance case, event by event ----------------------------- */
+
+static unsigned long events_checked;
+
+static void check_case(const char *path)
+{
+	struct kaff_scenario_error err;
+	struct kaff_scenario *sc;
+	struct kaff_replay *r, *r2;
+	size_t len;
+	char *text = kaff_test_read_file(path, &len);
+	int ret;
+
+	assert_non_null(text);
+	assert_int_equal(kaff_scenario_parse(text, len, NULL, &sc, &err), 0);
+	assert_int_equal(kaff_replay_new(sc, NULL, &r), 0);
+	assert_int_equal(kaff_replay_new(sc, NULL, &r2), 0);
+	assert_invariants(NULL, kaff_replay_ctx(r));
+	for (;;) {
+		struct kaff_snapshot *before;
+
+		assert_int_equal(kaff_ctx_snapshot(kaff_replay_ctx(r), &before), 0);
+		ret = kaff_replay_step(r, NULL);
+		assert_true(ret >= 0);
+		if (ret == 1) {
+			char desc[128];
+			unsigned int line = 0;
+
+			kaff_scenario_event_describe(sc, kaff_replay_position(r) - 1, desc,
+						     sizeof(desc), &line);
+			if (kaff_ctx_check_step(before, kaff_replay_ctx(r), why, sizeof(why)))
+				fail_msg("%s:%u: after '%s': %s", path, line, desc, why);
+			assert_int_equal(kaff_replay_step(r2, NULL), 1);
+			if (kaff_ctx_compare(kaff_replay_ctx(r), kaff_replay_ctx(r2), why,
+					     sizeof(why)))
+				fail_msg("%s:%u: two replays differ after '%s': %s", path, line, desc,
+					 why);
+			events_checked++;
+		}
+		kaff_snapshot_free(before);
+		if (ret == 0)
+			break;
+	}
+	kaff_replay_free(r);
+	kaff_replay_free(r2);
+	kaff_scenario_free(sc);
+	free(text);
+}
+
+static unsigned int check_dir(const char *dir)
+{
+	struct dirent **list;
+	unsigned int count = 0;
+	int n, i;
+
+	n = scandir(dir, &list, NULL, alphasort);
+	if (n < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const char *name = list[i]->d_name;
+		size_t nl = strlen(name);
+		char path[4096];
+
+		if (nl > 4 && !strcmp(name + nl - 4, ".scn") &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path)) {
+			check_case(path);
+			count++;
+		}
+		free(list[i]);
+	}
+	free(list);
+	return count;
+}
+
+static void test_every_case_every_event(void **state)
+{
+	const char *base = kaff_test_env_dir("KAFF_CASES_DIR");
+	const char *sub[] = { "cases", "oracle", "handwritten" };
+	char dir[4096];
+	unsigned int i, cases = 0;
+
+	(void)state;
+	assert_non_null(base);
+	for (i = 0; i < 3; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", base, sub[i]);
+		cases += check_dir(dir);
+	}
+	assert_true(cases >= 75);
+	print_message("# %u scenarios, %lu events checked\n", cases, events_checked);
+}
+
+/* ---- API sequences -------------------------------------------------------- */
+
+struct stepper {
+	struct kaff_ctx *ctx;
+	struct kaff_snapshot *before;
+};
+
+static struct kaff_cpumask *mask_of(const struct kaff_ctx *ctx, const char *list)
+{
+	struct kaff_cpumask *m = kaff_cpumask_alloc(kaff_machine_nr_cpu_ids(ctx));
+
+	assert_non_null(m);
+	if (strcmp(list, "-"))
+		assert_int_equal(kaff_cpulist_parse(list, m), 0);
+	return m;
+}
+
+static void begin(struct stepper *s)
+{
+	assert_int_equal(kaff_ctx_snapshot(s->ctx, &s->before), 0);
+}
+
+/* After an API call that returned @ret: the step rules, and for libkaff's
+ * own refusals (@refused) an unchanged state. */
+static void end(struct stepper *s, int ret, bool refused, const char *what)
+{
+	if (refused) {
+		if (kaff_ctx_check_unchanged(s->before, s->ctx, why, sizeof(why)))
+			fail_msg("%s (%s) changed the state: %s", what, kaff_strerrorname(ret), why);
+	}
+	if (kaff_ctx_check_step(s->before, s->ctx, why, sizeof(why)))
+		fail_msg("after %s: %s", what, why);
+	kaff_snapshot_free(s->before);
+	s->before = NULL;
+}
+
+#define STEP(s, call, want, refused)                                         \
+	do {                                                                 \
+		int r_;                                                      \
+		begin(s);                                                    \
+		r_ = (call);                                                 \
+		if (r_ != (want))                                            \
+			fail_msg("%s returned %s, not %s", #call,            \
+				 kaff_strerrorname(r_), kaff_strerrorname(want)); \
+		end(s, r_, refused, #call);                                  \
+	} while (0)
+
+static void run_api_sequence(const char *version)
+{
+	const struct kaff_profile *p;
+	struct stepper s = { 0 };
+	struct kaff_cpumask *m, *n0, *n1;
+	unsigned int a, b, c, d, e, f, g, cpu;
+	bool seven;
+
+	assert_int_equal(kaff_profile_lookup(version, &p), 0);
+	seven = p->runtime_domain_isolation;
+	s.ctx = kaff_ctx_new(p, 8, NULL);
+	assert_non_null(s.ctx);
+	assert_invariants(NULL, s.ctx);
+	n0 = mask_of(s.ctx, "0-3");
+	n1 = mask_of(s.ctx, "4-7");
+	STEP(&s, kaff_machine_set_node(s.ctx, 1, n1), 0, false);
+	STEP(&s, kaff_machine_set_node(s.ctx, 1, n1), -EEXIST, true);
+	STEP(&s, kaff_machine_set_node(s.ctx, 0, n0), 0, false);
+	STEP(&s, kaff_machine_add_boot_param(s.ctx, "nohz_full=6"), 0, false);
+	STEP(&s, kaff_machine_add_boot_param(s.ctx, "isolcpus=domain,5"), 0, false);
+	STEP(&s, kaff_machine_add_boot_param(s.ctx, "quiet"), -EINVAL, true);
+	STEP(&s, kaff_machine_boot(s.ctx), 0, false);
+	STEP(&s, kaff_machine_boot(s.ctx), -EPERM, true);
+
+	STEP(&s, kaff_kthread_create_on_node(s.ctx, 1, &a), 0, false);
+	STEP(&s, kaff_kthread_create_on_node(s.ctx, 2, &g), -ERANGE, true);
+	STEP(&s, kaff_kthread_create_on_node(s.ctx, KAFF_NUMA_NO_NODE, &b), 0, false);
+	STEP(&s, kaff_kthread_create_on_node(s.ctx, KAFF_NUMA_NO_NODE, &c), 0, false);
+	STEP(&s, kaff_kthread_create_on_cpu(s.ctx, 3, &d), 0, false);
+	STEP(&s, kaff_kthread_create_on_cpu(s.ctx, 8, &g), -ERANGE, true);
+	m = mask_of(s.ctx, "2-6");
+	STEP(&s, kaff_kthread_affine_preferred(s.ctx, b, m), 0, false);
+	STEP(&s, kaff_kthread_affine_preferred(s.ctx, b, m), -EEXIST, true);
+	/* prefer on a bound kthread: listed, bound (case 31) */
+	STEP(&s, kaff_kthread_affine_preferred(s.ctx, d, m), 0, false);
+	kaff_cpumask_free(m);
+	m = mask_of(s.ctx, "1-2");
+	STEP(&s, kaff_sched_setaffinity(s.ctx, c, m), 0, false);
+	STEP(&s, kaff_sched_setaffinity(s.ctx, d, m), -EINVAL, false);
+	STEP(&s, kaff_sched_setaffinity(s.ctx, 99, m), -ESRCH, true);
+	kaff_cpumask_free(m);
+	m = mask_of(s.ctx, "2-3");
+	STEP(&s, kaff_kthread_bind_mask(s.ctx, d, m), 0, false);
+	kaff_cpumask_free(m);
+	m = mask_of(s.ctx, "-");
+	STEP(&s, kaff_kthread_bind_mask(s.ctx, a, m), -EINVAL, true);
+	kaff_cpumask_free(m);
+	STEP(&s, kaff_wake_up_process(s.ctx, a), 0, false);
+	STEP(&s, kaff_wake_up_process(s.ctx, b), 0, false);
+	STEP(&s, kaff_wake_up_process(s.ctx, c), 0, false);
+	STEP(&s, kaff_wake_up_process(s.ctx, KAFF_KTHREADD), 0, false);
+	/* late bind: a WARN, nothing changes */
+	STEP(&s, kaff_kthread_bind(s.ctx, a, 1), 0, false);
+	m = mask_of(s.ctx, "0-1");
+	STEP(&s, kaff_sched_setaffinity(s.ctx, a, m), 0, false);
+	STEP(&s, kaff_kthread_affine_preferred(s.ctx, a, m), -EINVAL, false);
+	kaff_cpumask_free(m);
+	cpu = 7;
+	STEP(&s, kaff_kthread_create_per_cpu(s.ctx, cpu, &e), 0, false);
+	for (cpu = 4; cpu < 8; cpu++)
+		STEP(&s, kaff_cpu_offline(s.ctx, cpu), 0, false);
+	STEP(&s, kaff_cpu_offline(s.ctx, 4), 0, false);   /* already offline */
+	/* created on an offline CPU: parked with all CPUs (fallback) */
+	STEP(&s, kaff_kthread_create_per_cpu(s.ctx, 6, &f), 0, false);
+	STEP(&s, kaff_wake_up_process(s.ctx, f), 0, false);    /* parked: no-op */
+	STEP(&s, kaff_wake_up_process(s.ctx, a), 0, false);    /* fallback */
+	STEP(&s, kaff_cpu_offline(s.ctx, 2), 0, false);
+	STEP(&s, kaff_wake_up_process(s.ctx, d), 0, false);
+	STEP(&s, kaff_cpu_offline(s.ctx, 0), -ENOENT, false);
+	STEP(&s, kaff_cpu_offline(s.ctx, 8), -ERANGE, true);
+	/* d is bound and listed: every online fails (case 31) */
+	for (cpu = 7; cpu >= 4; cpu--)
+		STEP(&s, kaff_cpu_online(s.ctx, cpu), -EINVAL, false);
+	STEP(&s, kaff_kthread_stop(s.ctx, d), 0, false);
+	for (cpu = 7; cpu >= 4; cpu--)
+		STEP(&s, kaff_cpu_online(s.ctx, cpu), 0, false);
+	STEP(&s, kaff_cpu_online(s.ctx, 2), 0, false);
+	STEP(&s, kaff_kthread_create_per_cpu(s.ctx, 3, &g), 0, false);
+	if (seven) {
+		m = mask_of(s.ctx, "4-5");
+		STEP(&s, kaff_cpuset_set_isolated(s.ctx, m), 0, false);
+		kaff_cpumask_free(m);
+		m = mask_of(s.ctx, "0-7");
+		STEP(&s, kaff_cpuset_set_isolated(s.ctx, m), -EINVAL, false);
+		kaff_cpumask_free(m);
+		m = mask_of(s.ctx, "1-4,6-7");
+		STEP(&s, kaff_cpuset_set_isolated(s.ctx, m), 0, false);
+		kaff_cpumask_free(m);
+		/* offline the CPUs outside the partition: invalidated */
+		STEP(&s, kaff_cpu_offline(s.ctx, 5), 0, false);
+		STEP(&s, kaff_cpu_online(s.ctx, 5), 0, false);
+	} else {
+		m = mask_of(s.ctx, "4-5");
+		STEP(&s, kaff_cpuset_set_isolated(s.ctx, m), -EOPNOTSUPP, true);
+		kaff_cpumask_free(m);
+	}
+	STEP(&s, kaff_kthread_stop(s.ctx, e), 0, false);
+	STEP(&s, kaff_kthread_stop(s.ctx, e), -ESRCH, true);
+	STEP(&s, kaff_kthread_stop(s.ctx, KAFF_KTHREADD), -EPERM, true);
+	STEP(&s, kaff_kthread_stop(s.ctx, b), 0, false);
+	STEP(&s, kaff_kthread_create_on_node(s.ctx, 0, &b), 0, false);
+	assert_true(b > g);
+	kaff_cpumask_free(n0);
+	kaff_cpumask_free(n1);
+	kaff_ctx_free(s.ctx);
+}
+
+static void test_api_sequence_6_14(void **state)
+{
+	(void)state;
+	run_api_sequence("6.14");
+}
+
+static void test_api_sequence_7_3(void **state)
+{
+	(void)state;
+	run_api_sequence("7.3");
+}
+
+/* ---- the checker finds violations ---------------------------------------- */
+
+static struct kaff_ctx *booted(const char *version, unsigned int cpus)
+{
+	const struct kaff_profile *p;
+	struct kaff_ctx *ctx;
+
+	assert_int_equal(kaff_profile_lookup(version, &p), 0);
+	ctx = kaff_ctx_new(p, cpus, NULL);
+	assert_non_null(ctx);
+	assert_int_equal(kaff_machine_boot(ctx), 0);
+	return ctx;
+}
+
+static void assert_violation(int ret, const char *needle)
+{
+	assert_int_equal(ret, -EINVAL);
+	if (!strstr(why, needle))
+		fail_msg("expected a violation mentioning '%s', got '%s'", needle, why);
+}
+
+/* Corrupting a mask the context owns (tests only) is seen. */
+static void test_detects_empty_mask(void **state)
+{
+	struct kaff_ctx *ctx = booted("6.14", 4);
+	struct kaff_kthread_info info;
+	struct kaff_cpumask *mask, *saved;
+	unsigned int id;
+
+	(void)state;
+	assert_int_equal(kaff_kthread_create_on_cpu(ctx, 2, &id), 0);
+	assert_int_equal(kaff_ctx_check(ctx, why, sizeof(why)), 0);
+	assert_int_equal(kaff_kthread_get_info(ctx, id, &info), 0);
+	mask = (struct kaff_cpumask *)info.cpus;
+	saved = kaff_cpumask_alloc(4);
+	kaff_cpumask_copy(saved, mask);
+	kaff_cpumask_clear(mask);
+	assert_violation(kaff_ctx_check(ctx, why, sizeof(why)), "empty cpus mask");
+	/* a per-CPU-style mismatch: bound to 2, now on 3 is still a valid state */
+	kaff_cpumask_set_cpu(3, mask);
+	assert_int_equal(kaff_ctx_check(ctx, why, sizeof(why)), 0);
+	kaff_cpumask_copy(mask, saved);
+	kaff_cpumask_free(saved);
+	kaff_ctx_free(ctx);
+}
+
+/* A bound, started kthread whose mask changed without a rule. */
+static void test_detects_bound_change(void **state)
+{
+	struct kaff_ctx *a = booted("6.14", 4), *b = booted("6.14", 4);
+	struct kaff_snapshot *snap;
+	unsigned int ida, idb;
+
+	(void)state;
+	assert_int_equal(kaff_kthread_create_on_cpu(a, 1, &ida), 0);
+	assert_int_equal(kaff_kthread_create_on_cpu(b, 2, &idb), 0);
+	assert_int_equal(kaff_wake_up_process(a, ida), 0);
+	assert_int_equal(kaff_wake_up_process(b, idb), 0);
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	/* b as "a after one step": kthread 1's cpu field changed */
+	assert_violation(kaff_ctx_check_step(snap, b, why, sizeof(why)), "node/cpu changed");
+	kaff_snapshot_free(snap);
+	kaff_ctx_free(a);
+	kaff_ctx_free(b);
+
+	/* same cpu field, different mask: bind_mask before start in b */
+	a = booted("6.14", 4);
+	b = booted("6.14", 4);
+	assert_int_equal(kaff_kthread_create_on_cpu(a, 1, &ida), 0);
+	assert_int_equal(kaff_kthread_create_on_cpu(b, 1, &idb), 0);
+	{
+		struct kaff_cpumask *m = kaff_cpumask_alloc(4);
+
+		kaff_cpumask_set_cpu(2, m);
+		kaff_cpumask_set_cpu(3, m);
+		assert_int_equal(kaff_kthread_bind_mask(b, idb, m), 0);
+		kaff_cpumask_free(m);
+	}
+	assert_int_equal(kaff_wake_up_process(a, ida), 0);
+	assert_int_equal(kaff_wake_up_process(b, idb), 0);
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	assert_violation(kaff_ctx_check_step(snap, b, why, sizeof(why)), "which no rule allows");
+	assert_violation(kaff_ctx_check_unchanged(snap, b, why, sizeof(why)), "cpus 1, the other 2-3");
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "kthread 1: cpus 1, the other 2-3");
+	kaff_snapshot_free(snap);
+	kaff_ctx_free(a);
+	kaff_ctx_free(b);
+}
+
+/* The managed list keeps its order; ids are never reused. */
+static void test_detects_list_order_and_id_reuse(void **state)
+{
+	struct kaff_ctx *a = booted("6.14", 4), *b = booted("6.14", 4);
+	struct kaff_cpumask *m = kaff_cpumask_alloc(4);
+	struct kaff_snapshot *snap;
+	unsigned int x, y;
+
+	(void)state;
+	kaff_cpumask_set_cpu(1, m);
+	assert_int_equal(kaff_kthread_create_on_node(a, KAFF_NUMA_NO_NODE, &x), 0);
+	assert_int_equal(kaff_kthread_create_on_node(a, KAFF_NUMA_NO_NODE, &y), 0);
+	assert_int_equal(kaff_kthread_affine_preferred(a, x, m), 0);
+	assert_int_equal(kaff_kthread_affine_preferred(a, y, m), 0);
+	assert_int_equal(kaff_kthread_create_on_node(b, KAFF_NUMA_NO_NODE, &x), 0);
+	assert_int_equal(kaff_kthread_create_on_node(b, KAFF_NUMA_NO_NODE, &y), 0);
+	assert_int_equal(kaff_kthread_affine_preferred(b, y, m), 0);
+	assert_int_equal(kaff_kthread_affine_preferred(b, x, m), 0);
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	assert_violation(kaff_ctx_check_step(snap, b, why, sizeof(why)), "managed list");
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "managed list entry 0");
+	kaff_snapshot_free(snap);
+	kaff_ctx_free(a);
+	kaff_ctx_free(b);
+
+	/* a: kthread 1 stopped, 2 live; b: kthread 1 live (an id reused) */
+	a = booted("6.14", 4);
+	b = booted("6.14", 4);
+	assert_int_equal(kaff_kthread_create_on_node(a, 0, &x), 0);
+	assert_int_equal(kaff_kthread_create_on_node(a, 0, &y), 0);
+	assert_int_equal(kaff_kthread_stop(a, x), 0);
+	assert_int_equal(kaff_kthread_create_on_node(b, 0, &x), 0);
+	assert_int_equal(kaff_kthread_create_on_node(b, 0, &y), 0);
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	assert_violation(kaff_ctx_check_step(snap, b, why, sizeof(why)), "never reused");
+	kaff_snapshot_free(snap);
+	kaff_ctx_free(a);
+	kaff_ctx_free(b);
+	kaff_cpumask_free(m);
+}
+
+/* Started and bound are never cleared; a preference comes only before
+ * the first wake-up; profiles must match. */
+static void test_detects_flag_and_profile_changes(void **state)
+{
+	struct kaff_ctx *a = booted("7.3", 4), *b = booted("7.3", 4), *c = booted("6.14", 4);
+	struct kaff_cpumask *m = kaff_cpumask_alloc(4);
+	struct kaff_snapshot *snap;
+	unsigned int x;
+
+	(void)state;
+	kaff_cpumask_set_cpu(1, m);
+	assert_int_equal(kaff_kthread_create_on_node(a, 0, &x), 0);
+	assert_int_equal(kaff_wake_up_process(a, x), 0);
+	assert_int_equal(kaff_kthread_create_on_node(b, 0, &x), 0);
+	assert_int_equal(kaff_kthread_affine_preferred(b, x, m), 0);
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	assert_violation(kaff_ctx_check_step(snap, b, why, sizeof(why)), "lost");
+	assert_violation(kaff_ctx_check_step(snap, c, why, sizeof(why)), "profile");
+	assert_violation(kaff_ctx_compare(a, c, why, sizeof(why)), "profile 7.3, the other 6.14");
+	kaff_snapshot_free(snap);
+	assert_int_equal(kaff_wake_up_process(b, x), 0);
+	assert_int_equal(kaff_ctx_snapshot(b, &snap), 0);
+	assert_violation(kaff_ctx_check_step(snap, a, why, sizeof(why)), "preferred mask changed");
+	kaff_snapshot_free(snap);
+	/* a's started kthread vs b's: a preference after the first wake */
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	assert_violation(kaff_ctx_check_step(snap, b, why, sizeof(why)), "preference after");
+	kaff_snapshot_free(snap);
+	kaff_ctx_free(a);
+	kaff_ctx_free(b);
+	kaff_ctx_free(c);
+	kaff_cpumask_free(m);
+}
+
+static void test_arguments(void **state)
+{
+	struct kaff_ctx *ctx = kaff_ctx_new(NULL, 4, NULL);
+	struct kaff_snapshot *snap;
+
+	(void)state;
+	assert_int_equal(kaff_ctx_check(NULL, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "no context");
+	assert_int_equal(kaff_ctx_check(NULL, NULL, 0), -EINVAL);
+	assert_int_equal(kaff_ctx_snapshot(NULL, &snap), -EINVAL);
+	assert_int_equal(kaff_ctx_snapshot(ctx, NULL), -EINVAL);
+	assert_int_equal(kaff_ctx_check_unchanged(NULL, ctx, why, sizeof(why)), -EINVAL);
+	assert_int_equal(kaff_ctx_compare(ctx, NULL, why, sizeof(why)), -EINVAL);
+	kaff_snapshot_free(NULL);
+	/* before boot: holds, and a boot is a valid step */
+	assert_int_equal(kaff_ctx_check(ctx, NULL, 0), 0);
+	assert_int_equal(kaff_ctx_snapshot(ctx, &snap), 0);
+	assert_int_equal(kaff_machine_boot(ctx), 0);
+	assert_int_equal(kaff_ctx_check_step(snap, ctx, why, sizeof(why)), 0);
+	assert_violation(kaff_ctx_check_unchanged(snap, ctx, why, sizeof(why)), "booted");
+	kaff_snapshot_free(snap);
+	/* a tiny buffer still gets a terminated prefix */
+	{
+		struct kaff_ctx *other = booted("7.3", 4);
+		char small[8];
+
+		assert_int_equal(kaff_ctx_compare(ctx, other, small, sizeof(small)), -EINVAL);
+		assert_int_equal(strlen(small), sizeof(small) - 1);
+		kaff_ctx_free(other);
+	}
+	kaff_ctx_free(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_case_every_event),
+		cmocka_unit_test(test_api_sequence_6_14),
+		cmocka_unit_test(test_api_sequence_7_3),
+		cmocka_unit_test(test_detects_empty_mask),
+		cmocka_unit_test(test_detects_bound_change),
+		cmocka_unit_test(test_detects_list_order_and_id_reuse),
+		cmocka_unit_test(test_detects_flag_and_profile_changes),
+		cmocka_unit_test(test_arguments),
+	};
+
+	return cmocka_run_group_tests_name("invariant", tests, NULL, NULL);
+}
