@@ -476,6 +476,7 @@ int kaff_cpu_online(struct kaff_ctx *ctx, unsigned int cpu)
 			  cpu);
 		kaff_cpumask_clear_cpu(cpu, ctx->online);
 		kaff__smpboot_park(ctx, cpu);
+		kaff__node_dirty(ctx, (unsigned int)ctx->cpu_node[cpu]);
 	}
 	return ret;
 }
