@@ -75,7 +75,7 @@ static void add_list(struct text *t, unsigned int cpus, unsigned int density)
 }
 
 struct task {
-	char name[8];
+	char name[16];
 	bool live, woken, preferred;
 };
 
