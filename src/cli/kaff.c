@@ -4,6 +4,7 @@
  *
  *   kaff run [-v] [--kernel VERSION] FILE.scn|-
  *   kaff cpulist --nbits N [--] LIST
+ *   kaff diff|host|audit|render ...   (diff.c, host.c, audit.c, render.c)
  *
  * Exit status: 0 success; 1 an expect line failed, or cpulist refused the
  * list; 2 usage error, unreadable input, scenario error (or a header the
@@ -17,6 +18,8 @@
 
 #include <libkaff/kaff.h>
 
+#include "cli.h"
+
 #define EXIT_EXPECT 1
 #define EXIT_USAGE 2
 #define EXIT_FAILURE_INTERNAL 3
@@ -24,6 +27,10 @@
 static const char usage_text[] =
 	"usage: kaff run [-v] [--kernel VERSION] FILE.scn|-\n"
 	"       kaff cpulist --nbits N [--] LIST\n"
+	"       kaff diff [--kernel A] [--kernel B] FILE.scn|-\n"
+	"       kaff host [--sysfs DIR] [--cmdline FILE] [--kernel V] [--release R]\n"
+	"       kaff audit [--json] [--max-states N] [--no-wake] FILE.scn|-\n"
+	"       kaff render FILE.scn|- -o OUT.svg\n"
 	"       kaff --help | --version\n"
 	"\n"
 	"run      replay a scenario and print its trace on stdout (exit 1 if an\n"
@@ -33,47 +40,20 @@ static const char usage_text[] =
 	"         (6.14 to 7.3) instead of the scenario's kernel line\n"
 	"cpulist  parse LIST as the kernel's bitmap_parselist() for N bits and\n"
 	"         print it in canonical %*pbl form (exit 1 with the errno name\n"
-	"         if the kernel would refuse it)\n";
+	"         if the kernel would refuse it)\n"
+	"diff     replay under two profiles (default 6.14 and 7.3), print where\n"
+	"         masks differ and which profile field explains it (exit 1 if so)\n"
+	"host     print a scenario header for this machine (/sys, /proc/cmdline)\n"
+	"audit    explore CPU offline/online states and report managed kthreads\n"
+	"         on boot-isolated CPUs or off all their preferred CPUs\n"
+	"render   draw the masks, task by event, as an SVG picture\n"
+	"\n"
+	"Each command has --help; the manual is kaff(1).\n";
 
 static int usage(FILE *f, int status)
 {
 	fputs(usage_text, f);
 	return status;
-}
-
-/* The whole file (or stdin) in memory; NULL with errno on failure. */
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	size_t cap = 4096, n = 0;
-	char *buf, *nb;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	while (buf) {
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		nb = cap > ((size_t)-1) / 2 ? NULL : realloc(buf, cap * 2);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			errno = ENOMEM;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	if (buf && ferror(f)) {
-		free(buf);
-		buf = NULL;
-		errno = EIO;
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
 }
 
 struct run_state {
@@ -117,7 +97,9 @@ static int cmd_run(int argc, char **argv)
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
-		if (opts && !strcmp(argv[i], "-v")) {
+		if (opts && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
+			return usage(stdout, 0);
+		} else if (opts && !strcmp(argv[i], "-v")) {
 			verbose = true;
 		} else if (opts && !strcmp(argv[i], "--kernel") && i + 1 < argc) {
 			kernel = argv[++i];
@@ -139,7 +121,7 @@ static int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	st.file = strcmp(file, "-") ? file : "<stdin>";
-	text = read_all(file, &len);
+	text = kaff_read_all(file, &len);
 	if (!text) {
 		fprintf(stderr, "kaff: %s: %s\n", file, strerror(errno));
 		return EXIT_USAGE;
@@ -192,7 +174,9 @@ static int cmd_cpulist(int argc, char **argv)
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
-		if (opts && !strcmp(argv[i], "--nbits") && i + 1 < argc) {
+		if (opts && !strcmp(argv[i], "--help")) {
+			return usage(stdout, 0);
+		} else if (opts && !strcmp(argv[i], "--nbits") && i + 1 < argc) {
 			nbits_s = argv[++i];
 		} else if (opts && !strcmp(argv[i], "--")) {
 			opts = false;
@@ -255,6 +239,14 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "cpulist"))
 		return cmd_cpulist(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "diff"))
+		return kaff_cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "host"))
+		return kaff_cmd_host(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "audit"))
+		return kaff_cmd_audit(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "render"))
+		return kaff_cmd_render(argc - 1, argv + 1);
 	fprintf(stderr, "kaff: unknown command '%s'\n", argv[1]);
 	return usage(stderr, EXIT_USAGE);
 }

@@ -1,0 +1,799 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kaff diff [--kernel A] [--kernel B] FILE.scn
+ *
+ * Replays one scenario under two profiles and reports, event by event,
+ * where the kthread masks (and the events' results) differ; then which
+ * struct kaff_profile fields differ and which difference each one explains.
+ *
+ * Attribution is counterfactual rather than guessed: for every group of
+ * differing fields, the scenario is replayed once more under A with only
+ * that group taken from B (and under B with it taken from A). A field
+ * group explains a difference when flipping it alone turns one side's
+ * result into the other's. struct kaff_profile is public and the engine
+ * reads only its fields, so such hybrid profiles need no library change.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char diff_usage[] =
+	"usage: kaff diff [--kernel A] [--kernel B] FILE.scn|-\n"
+	"\n"
+	"Replay FILE under two profiles (default A = 6.14, B = 7.3) and print, event\n"
+	"by event, the kthread masks and event results that differ; then each\n"
+	"struct kaff_profile field (kernel rule) that differs between A and B, and\n"
+	"which differences flipping that field alone explains.\n"
+	"\n"
+	"  --kernel V   the first one sets A, the second one sets B (6.14 to 7.3)\n"
+	"\n"
+	"Exit status: 0 identical, 1 they differ, 2 usage or scenario error (or a\n"
+	"profile that cannot replay the file: isolate under 6.x), 3 libkaff failed.\n";
+
+/* What one task looked like after one event. */
+struct obs_task {
+	const char *name; /* the scenario's (lives as long as it), or "kthreadd" */
+	char *mask;
+};
+
+/* The state after one point: boot (index 0) or event i (index i + 1). */
+struct obs_point {
+	char *result; /* the "! ..." lines the event printed, NULL if none */
+	unsigned int nr_tasks;
+	struct obs_task *tasks;
+};
+
+/* One whole replay under one profile. */
+struct obs_run {
+	int boot_ret;      /* kaff_replay_new(): 0, or the kernel's refusal */
+	unsigned int nr_points;
+	struct obs_point *points;
+	/* boot-time housekeeping isolation, for the rule texts */
+	char *noise_iso, *domain_iso;
+};
+
+static void obs_run_free(struct obs_run *run)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < run->nr_points; i++) {
+		for (j = 0; j < run->points[i].nr_tasks; j++)
+			free(run->points[i].tasks[j].mask);
+		free(run->points[i].tasks);
+		free(run->points[i].result);
+	}
+	free(run->points);
+	free(run->noise_iso);
+	free(run->domain_iso);
+	memset(run, 0, sizeof(*run));
+}
+
+/* Collects the trace an event printed; only its "!" lines are kept. */
+static int collect_trace(void *data, const char *buf, size_t len)
+{
+	struct kaff_sbuf *b = data;
+
+	if (len >= 2 && buf[0] == '!' && buf[1] == ' ')
+		kaff_sbuf_printf(b, "%.*s", (int)len, buf);
+	return b->oom ? -ENOMEM : 0;
+}
+
+static int snapshot(struct kaff_replay *r, struct kaff_sbuf *trace, struct obs_point *pt)
+{
+	const struct kaff_ctx *ctx = kaff_replay_ctx(r);
+	unsigned int id, n = 0;
+
+	pt->tasks = calloc(kaff_kthread_count(ctx) + 1, sizeof(*pt->tasks));
+	if (!pt->tasks)
+		return -ENOMEM;
+	pt->tasks[n].name = "kthreadd";
+	pt->tasks[n].mask = kaff_mask_str(kaff_kthread_cpus_mask(ctx, KAFF_KTHREADD));
+	if (!pt->tasks[n++].mask)
+		return -ENOMEM;
+	for (id = kaff_kthread_first(ctx); id != KAFF_KTHREAD_NONE; id = kaff_kthread_next(ctx, id)) {
+		const char *name = kaff_replay_task_name(r, id);
+
+		pt->tasks[n].name = name ? name : "?";
+		pt->tasks[n].mask = kaff_mask_str(kaff_kthread_cpus_mask(ctx, id));
+		pt->nr_tasks = n + 1;
+		if (!pt->tasks[n++].mask)
+			return -ENOMEM;
+	}
+	pt->nr_tasks = n;
+	if (trace->len) {
+		pt->result = strdup(trace->s);
+		if (!pt->result)
+			return -ENOMEM;
+	}
+	kaff_sbuf_reset(trace);
+	return trace->oom ? -ENOMEM : 0;
+}
+
+/* possible minus hk(@type) at boot: the CPUs isolation took out of it. */
+static char *isolated_of(const struct kaff_ctx *ctx, enum kaff_hk_type type)
+{
+	const struct kaff_cpumask *hk = kaff_housekeeping_cpumask(ctx, type);
+	struct kaff_cpumask *m = kaff_cpumask_alloc(kaff_machine_nr_cpu_ids(ctx));
+	char *s = NULL;
+
+	if (m && hk) {
+		kaff_cpumask_complement(m, hk);
+		s = kaff_mask_str(m);
+	}
+	kaff_cpumask_free(m);
+	return s;
+}
+
+/*
+ * Replay @sc under @profile and record every point. Return: 0 (a boot the
+ * profile refuses is recorded in run->boot_ret, not an error); -ENOMEM;
+ * -EOPNOTSUPP when the profile cannot replay the file at all.
+ */
+static int record_run(const struct kaff_scenario *sc, const struct kaff_profile *profile,
+		      struct obs_run *run)
+{
+	struct kaff_sbuf trace = { 0 };
+	struct kaff_replay_ops ops = { 0 };
+	struct kaff_replay *r = NULL;
+	unsigned int n = kaff_scenario_nr_events(sc) + 1;
+	int ret;
+
+	memset(run, 0, sizeof(*run));
+	ops.profile = profile;
+	ops.write_trace = collect_trace;
+	ops.data = &trace;
+	ret = kaff_replay_new(sc, &ops, &r);
+	if (ret == -ENOMEM || ret == -EOPNOTSUPP)
+		return ret;
+	run->boot_ret = ret;
+	if (ret)
+		return 0;
+	run->points = calloc(n, sizeof(*run->points));
+	run->noise_iso = isolated_of(kaff_replay_ctx(r), KAFF_HK_TYPE_KERNEL_NOISE);
+	run->domain_iso = isolated_of(kaff_replay_ctx(r), KAFF_HK_TYPE_DOMAIN);
+	ret = run->points && run->noise_iso && run->domain_iso ? 0 : -ENOMEM;
+	if (!ret) {
+		run->nr_points = n;
+		ret = snapshot(r, &trace, &run->points[0]);
+	}
+	while (!ret) {
+		unsigned int i = kaff_replay_position(r) + 1;
+
+		ret = kaff_replay_step(r, NULL);
+		if (ret == 1)
+			ret = snapshot(r, &trace, &run->points[i]);
+		else if (ret == 0)
+			break;
+	}
+	kaff_replay_free(r);
+	kaff_sbuf_free(&trace);
+	if (ret)
+		obs_run_free(run);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------
+ * The profile fields, grouped as the engine uses them
+ */
+
+enum field_group {
+	FG_KTHREAD_HK,
+	FG_LIST_UNBOUND,
+	FG_ONLINE_SKIPS,
+	FG_RUNTIME_ISO,
+	FG_OFFLINE_CHECK,
+	FG_BOOT_SHARED,
+	FG_NR
+};
+
+struct fgroup_desc {
+	const char *fields; /* struct kaff_profile field names */
+	const char *kernel; /* KERNEL.md §20 rows */
+	const char *topic;
+};
+
+static const struct fgroup_desc fgroups[FG_NR] = {
+	[FG_KTHREAD_HK] = { "kthread_hk", "D1/D2", "housekeeping type" },
+	[FG_LIST_UNBOUND] = { "list_unbound", "D4-D6", "kthreadd and no-node kthreads on the managed list" },
+	[FG_ONLINE_SKIPS] = { "online_skips_unbound", "D7", "CPU online filter" },
+	[FG_RUNTIME_ISO] = { "runtime_domain_isolation, has_domain_boot", "D8/D9",
+			     "isolated cpuset partitions" },
+	[FG_OFFLINE_CHECK] = { "offline_check_excludes_target", "D14",
+			       "last domain-housekeeping CPU offline check" },
+	[FG_BOOT_SHARED] = { "boot_shared_flag_always_ignored", "D15",
+			     "second boot parameter sharing a flag" },
+};
+
+static bool fgroup_differs(enum field_group g, const struct kaff_profile *a,
+			   const struct kaff_profile *b)
+{
+	switch (g) {
+	case FG_KTHREAD_HK:
+		return a->kthread_hk != b->kthread_hk;
+	case FG_LIST_UNBOUND:
+		return a->list_unbound != b->list_unbound;
+	case FG_ONLINE_SKIPS:
+		return a->online_skips_unbound != b->online_skips_unbound;
+	case FG_RUNTIME_ISO:
+		return a->runtime_domain_isolation != b->runtime_domain_isolation ||
+		       a->has_domain_boot != b->has_domain_boot;
+	case FG_OFFLINE_CHECK:
+		return a->offline_check_excludes_target != b->offline_check_excludes_target;
+	case FG_BOOT_SHARED:
+		return a->boot_shared_flag_always_ignored != b->boot_shared_flag_always_ignored;
+	default:
+		return false;
+	}
+}
+
+/* @dst := @src with group @g taken from @from. */
+static void fgroup_take(enum field_group g, struct kaff_profile *dst,
+			const struct kaff_profile *from)
+{
+	switch (g) {
+	case FG_KTHREAD_HK:
+		dst->kthread_hk = from->kthread_hk;
+		break;
+	case FG_LIST_UNBOUND:
+		dst->list_unbound = from->list_unbound;
+		break;
+	case FG_ONLINE_SKIPS:
+		dst->online_skips_unbound = from->online_skips_unbound;
+		break;
+	case FG_RUNTIME_ISO:
+		/* DOMAIN_BOOT exists to be the base of runtime updates: the
+		 * two only make sense together. */
+		dst->runtime_domain_isolation = from->runtime_domain_isolation;
+		dst->has_domain_boot = from->has_domain_boot;
+		break;
+	case FG_OFFLINE_CHECK:
+		dst->offline_check_excludes_target = from->offline_check_excludes_target;
+		break;
+	case FG_BOOT_SHARED:
+		dst->boot_shared_flag_always_ignored = from->boot_shared_flag_always_ignored;
+		break;
+	default:
+		break;
+	}
+}
+
+static const char *hk_name(enum kaff_hk_type t)
+{
+	switch (t) {
+	case KAFF_HK_TYPE_DOMAIN_BOOT:
+		return "HK_TYPE_DOMAIN_BOOT";
+	case KAFF_HK_TYPE_DOMAIN:
+		return "HK_TYPE_DOMAIN";
+	case KAFF_HK_TYPE_MANAGED_IRQ:
+		return "HK_TYPE_MANAGED_IRQ";
+	case KAFF_HK_TYPE_KERNEL_NOISE:
+		return "HK_TYPE_KERNEL_NOISE";
+	default:
+		return "HK_TYPE_?";
+	}
+}
+
+static const char *yes_no(bool v)
+{
+	return v ? "true" : "false";
+}
+
+/* "A: value, B: value" of the group's fields. */
+static void fgroup_values(struct kaff_sbuf *o, enum field_group g, const struct kaff_profile *a,
+			  const struct kaff_profile *b)
+{
+	const struct kaff_profile *p[2] = { a, b };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		kaff_sbuf_printf(o, "%s%s ", i ? ", " : "", p[i]->name);
+		switch (g) {
+		case FG_KTHREAD_HK:
+			kaff_sbuf_puts(o, hk_name(p[i]->kthread_hk));
+			break;
+		case FG_LIST_UNBOUND:
+			kaff_sbuf_puts(o, yes_no(p[i]->list_unbound));
+			break;
+		case FG_ONLINE_SKIPS:
+			kaff_sbuf_puts(o, yes_no(p[i]->online_skips_unbound));
+			break;
+		case FG_RUNTIME_ISO:
+			kaff_sbuf_printf(o, "%s/%s", yes_no(p[i]->runtime_domain_isolation),
+					 yes_no(p[i]->has_domain_boot));
+			break;
+		case FG_OFFLINE_CHECK:
+			kaff_sbuf_puts(o, yes_no(p[i]->offline_check_excludes_target));
+			break;
+		case FG_BOOT_SHARED:
+			kaff_sbuf_puts(o, yes_no(p[i]->boot_shared_flag_always_ignored));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Isolation of type @t as the boot set it in @run ("-" when none). */
+static const char *iso_of(const struct obs_run *run, enum kaff_hk_type t)
+{
+	if (t == KAFF_HK_TYPE_KERNEL_NOISE)
+		return run->noise_iso ? run->noise_iso : "-";
+	return run->domain_iso ? run->domain_iso : "-";
+}
+
+static const char *iso_label(enum kaff_hk_type t)
+{
+	return t == KAFF_HK_TYPE_KERNEL_NOISE ? "nohz_full (nohz_full=, isolcpus=nohz)"
+					      : "isolcpus domain (isolcpus=, isolcpus=domain)";
+}
+
+/* The rule in words, going from A to B, with this machine's CPUs. */
+static void fgroup_rule(struct kaff_sbuf *o, enum field_group g, const struct kaff_profile *a,
+			const struct kaff_profile *b, const struct obs_run *ra,
+			const struct obs_run *rb)
+{
+	const char *an = a->name, *bn = b->name;
+	const struct obs_run *any = ra->points ? ra : rb;
+
+	switch (g) {
+	case FG_KTHREAD_HK: {
+		enum kaff_hk_type ta = a->kthread_hk, tb = b->kthread_hk;
+
+		kaff_sbuf_printf(o, "kthreads follow %s under %s, %s under %s", hk_name(ta), an,
+				 hk_name(tb), bn);
+		if (!any->points)
+			break;
+		if (strcmp(iso_of(any, ta), "-"))
+			kaff_sbuf_printf(o, "; %s isolation of CPUs %s no longer restricts kthreads", iso_label(ta),
+					 iso_of(any, ta));
+		if (strcmp(iso_of(any, tb), "-"))
+			kaff_sbuf_printf(o, "; %s isolation of CPUs %s now restricts kthreads", iso_label(tb),
+					 iso_of(any, tb));
+		break;
+	}
+	case FG_LIST_UNBOUND:
+		kaff_sbuf_printf(o, "kthreadd and kthreads with no node are %s the managed list under %s and %s it under %s "
+				 "(%s: kthread_fetch_affinity() gives them the housekeeping mask; "
+				 "off the list they keep kthreadd's mask or housekeeping_affine())",
+				 a->list_unbound ? "on" : "off", an, b->list_unbound ? "on" : "off", bn,
+				 a->list_unbound ? an : bn);
+		break;
+	case FG_ONLINE_SKIPS:
+		kaff_sbuf_printf(o, "CPU online re-affines %s under %s and %s under %s",
+				 a->online_skips_unbound ? "only managed kthreads with a node or a preference"
+							 : "every managed kthread",
+				 an,
+				 b->online_skips_unbound ? "only managed kthreads with a node or a preference"
+							 : "every managed kthread",
+				 bn);
+		break;
+	case FG_RUNTIME_ISO:
+		kaff_sbuf_printf(o, "isolated cpuset partitions update HK_TYPE_DOMAIN at run time and re-affine "
+				 "the managed list under %s; not under %s",
+				 a->runtime_domain_isolation ? an : bn, a->runtime_domain_isolation ? bn : an);
+		break;
+	case FG_OFFLINE_CHECK:
+		kaff_sbuf_printf(o, "the \"keep one online domain-housekeeping CPU\" offline check %s the CPU "
+				 "going down under %s and %s it under %s",
+				 a->offline_check_excludes_target ? "excludes" : "counts", an,
+				 b->offline_check_excludes_target ? "excludes" : "counts", bn);
+		break;
+	case FG_BOOT_SHARED:
+		kaff_sbuf_printf(o, "a second isolation boot parameter sharing a flag with the first is %s under %s "
+				 "and %s under %s",
+				 a->boot_shared_flag_always_ignored ? "always ignored" : "accepted when its mask is equal",
+				 an,
+				 b->boot_shared_flag_always_ignored ? "always ignored" : "accepted when its mask is equal",
+				 bn);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Comparing
+ */
+
+/* The value compared at one point: a task's mask, or the event's result. */
+static const char *point_value(const struct obs_run *run, unsigned int p, const char *task)
+{
+	const struct obs_point *pt;
+	unsigned int i;
+
+	if (run->boot_ret || p >= run->nr_points)
+		return NULL;
+	pt = &run->points[p];
+	if (!task)
+		return pt->result ? pt->result : "";
+	for (i = 0; i < pt->nr_tasks; i++)
+		if (!strcmp(pt->tasks[i].name, task))
+			return pt->tasks[i].mask;
+	return NULL;
+}
+
+static bool same(const char *x, const char *y)
+{
+	return x && y && !strcmp(x, y);
+}
+
+/* One difference: point @p, @task (NULL: the event's result). */
+struct difference {
+	unsigned int point;
+	const char *task;
+	unsigned int explained_by; /* bit per enum field_group */
+};
+
+struct diff_state {
+	const char *file;
+	const struct kaff_scenario *sc;
+	const struct kaff_profile *a, *b;
+	struct obs_run ra, rb;
+	/* hybrids: [g][0] = A with g from B, [g][1] = B with g from A */
+	struct obs_run hy[FG_NR][2];
+	bool hy_done[FG_NR];
+	struct difference *diffs;  /* each one that appears or changes */
+	size_t nr_diffs, cap_diffs;
+	unsigned int nr_points_differ; /* points after which anything differs */
+	struct kaff_sbuf out;
+};
+
+static int add_diff(struct diff_state *st, unsigned int p, const char *task)
+{
+	if (st->nr_diffs == st->cap_diffs) {
+		size_t cap = st->cap_diffs ? st->cap_diffs * 2 : 16;
+		struct difference *nd = realloc(st->diffs, cap * sizeof(*nd));
+
+		if (!nd)
+			return -ENOMEM;
+		st->diffs = nd;
+		st->cap_diffs = cap;
+	}
+	st->diffs[st->nr_diffs].point = p;
+	st->diffs[st->nr_diffs].task = task;
+	st->diffs[st->nr_diffs].explained_by = 0;
+	st->nr_diffs++;
+	return 0;
+}
+
+/* Print a result ("! offline 7 EBUSY\n" lines) on one line. */
+static void put_result(struct kaff_sbuf *o, const char *res)
+{
+	size_t n;
+
+	if (!res || !*res) {
+		kaff_sbuf_puts(o, "ok");
+		return;
+	}
+	while (*res) {
+		n = strcspn(res, "\n");
+		kaff_sbuf_printf(o, "%.*s", (int)n, res);
+		res += n;
+		if (*res == '\n')
+			res++;
+		if (*res)
+			kaff_sbuf_puts(o, "; ");
+	}
+}
+
+static void put_point_header(struct diff_state *st, unsigned int p)
+{
+	char desc[256];
+	unsigned int line = 0;
+
+	if (!p) {
+		kaff_sbuf_puts(&st->out, "boot:\n");
+		return;
+	}
+	if (kaff_scenario_event_describe(st->sc, p - 1, desc, sizeof(desc), &line) < 0)
+		strcpy(desc, "?");
+	kaff_sbuf_printf(&st->out, "event %u (line %u) %s:\n", p, line, desc);
+}
+
+/*
+ * Walk the points. A task's difference is printed when it appears or
+ * changes, and "same again" when it goes away, so that one early
+ * difference does not repeat on every later event.
+ */
+static int compare_runs(struct diff_state *st)
+{
+	const struct obs_run *ra = &st->ra, *rb = &st->rb;
+	unsigned int p, i;
+	int ret;
+
+	for (p = 0; p < ra->nr_points; p++) {
+		const struct obs_point *pa = &ra->points[p], *pb = &rb->points[p];
+
+		bool any = false;
+		const struct obs_point *prev_a = p ? &ra->points[p - 1] : NULL;
+		const struct obs_point *prev_b = p ? &rb->points[p - 1] : NULL;
+		bool header = false;
+
+		if (!same(point_value(ra, p, NULL), point_value(rb, p, NULL))) {
+			put_point_header(st, p);
+			header = true;
+			kaff_sbuf_printf(&st->out, "  %-16s %s ", "result", st->a->name);
+			put_result(&st->out, pa->result);
+			kaff_sbuf_printf(&st->out, "  %s ", st->b->name);
+			put_result(&st->out, pb->result);
+			kaff_sbuf_puts(&st->out, "\n");
+			if ((ret = add_diff(st, p, NULL)))
+				return ret;
+			any = true;
+		}
+		for (i = 0; i < pa->nr_tasks; i++) {
+			const char *name = pa->tasks[i].name;
+			const char *ma = pa->tasks[i].mask, *mb = point_value(rb, p, name);
+			const char *was_a = prev_a ? point_value(ra, p - 1, name) : NULL;
+			const char *was_b = prev_b ? point_value(rb, p - 1, name) : NULL;
+			bool differs = !same(ma, mb);
+			bool was_diff = was_a && was_b && !same(was_a, was_b);
+
+			any = any || differs;
+			if (differs && was_diff && same(ma, was_a) && same(mb, was_b))
+				continue; /* printed already */
+			if (!differs && !was_diff)
+				continue;
+			/* Only a difference that appears or changes is one to
+			 * explain: later points just carry it. */
+			if (differs && (ret = add_diff(st, p, name)))
+				return ret;
+			if (!header) {
+				put_point_header(st, p);
+				header = true;
+			}
+			if (differs)
+				kaff_sbuf_printf(&st->out, "  %-16s %s %s  %s %s\n", name, st->a->name, ma,
+						 st->b->name, mb ? mb : "(none)");
+			else
+				kaff_sbuf_printf(&st->out, "  %-16s same again: %s\n", name, ma);
+		}
+		if (any)
+			st->nr_points_differ++;
+	}
+	return 0;
+}
+
+static int run_hybrids(struct diff_state *st)
+{
+	int g, side, ret;
+
+	for (g = 0; g < FG_NR; g++) {
+		if (!fgroup_differs((enum field_group)g, st->a, st->b))
+			continue;
+		for (side = 0; side < 2; side++) {
+			struct kaff_profile hp = side ? *st->b : *st->a;
+
+			fgroup_take((enum field_group)g, &hp, side ? st->a : st->b);
+			ret = record_run(st->sc, &hp, &st->hy[g][side]);
+			/* A hybrid that cannot replay the file explains nothing. */
+			if (ret == -EOPNOTSUPP)
+				continue;
+			if (ret)
+				return ret;
+		}
+		st->hy_done[g] = true;
+	}
+	return 0;
+}
+
+/* Does flipping group @g alone explain difference @d? */
+static bool explains(const struct diff_state *st, int g, const struct difference *d)
+{
+	const char *va, *vb;
+
+	if (!st->hy_done[g])
+		return false;
+	if (d->point == 0 && !d->task) {
+		/* the boot itself: compare success or refusal */
+		return (st->hy[g][0].boot_ret == st->rb.boot_ret) ||
+		       (st->hy[g][1].boot_ret == st->ra.boot_ret);
+	}
+	va = point_value(&st->ra, d->point, d->task);
+	vb = point_value(&st->rb, d->point, d->task);
+	return same(point_value(&st->hy[g][0], d->point, d->task), vb) ||
+	       same(point_value(&st->hy[g][1], d->point, d->task), va);
+}
+
+static void put_diff_ref(struct kaff_sbuf *o, const struct difference *d)
+{
+	if (!d->point)
+		kaff_sbuf_printf(o, "boot %s", d->task ? d->task : "result");
+	else
+		kaff_sbuf_printf(o, "event %u %s", d->point, d->task ? d->task : "result");
+}
+
+/* At most this many references per rule; the rest are counted. */
+#define MAX_REFS 8
+
+static void summarize(struct diff_state *st)
+{
+	struct kaff_sbuf *o = &st->out;
+	unsigned int events = 0, masks = 0, results = 0, last = ~0u, unexplained = 0;
+	size_t i;
+	int g;
+
+	for (i = 0; i < st->nr_diffs; i++) {
+		struct difference *d = &st->diffs[i];
+
+		if (d->point != last)
+			events++;
+		last = d->point;
+		if (d->task)
+			masks++;
+		else
+			results++;
+		for (g = 0; g < FG_NR; g++)
+			if (explains(st, g, d))
+				d->explained_by |= 1u << g;
+		if (!d->explained_by)
+			unexplained++;
+	}
+	kaff_sbuf_printf(o, "summary: %s and %s %s: ", st->a->name, st->b->name,
+			 st->nr_diffs ? "differ" : "agree");
+	if (st->ra.boot_ret || st->rb.boot_ret)
+		kaff_sbuf_printf(o, "%s\n", st->nr_diffs ? "one boots, the other refuses the boot_online set"
+						       : "both refuse the boot_online set");
+	else
+		kaff_sbuf_printf(o, "%zu difference%s (%u in task masks, %u in event results) at %u point%s; "
+				    "something differs after %u of %u points (boot and each event)\n",
+				 st->nr_diffs, st->nr_diffs == 1 ? "" : "s", masks, results, events,
+				 events == 1 ? "" : "s", st->nr_points_differ, st->ra.nr_points);
+	kaff_sbuf_printf(o, "profile fields that differ between %s and %s:\n", st->a->name,
+			 st->b->name);
+	for (g = 0; g < FG_NR; g++) {
+		unsigned int n = 0;
+
+		if (!fgroup_differs((enum field_group)g, st->a, st->b))
+			continue;
+		kaff_sbuf_printf(o, "  %s (%s, %s; ", fgroups[g].fields, fgroups[g].kernel,
+				 fgroups[g].topic);
+		fgroup_values(o, (enum field_group)g, st->a, st->b);
+		kaff_sbuf_puts(o, ")\n    rule: ");
+		fgroup_rule(o, (enum field_group)g, st->a, st->b, &st->ra, &st->rb);
+		kaff_sbuf_puts(o, "\n    ");
+		for (i = 0; i < st->nr_diffs; i++) {
+			if (!(st->diffs[i].explained_by & (1u << g)))
+				continue;
+			if (n < MAX_REFS) {
+				kaff_sbuf_puts(o, n ? ", " : "explains: ");
+				put_diff_ref(o, &st->diffs[i]);
+			}
+			n++;
+		}
+		if (n > MAX_REFS)
+			kaff_sbuf_printf(o, " and %u more", n - MAX_REFS);
+		if (!n)
+			kaff_sbuf_printf(o, "%s", st->hy_done[g] ? "caused no difference here on its own"
+							 : "not testable alone on this file");
+		kaff_sbuf_puts(o, "\n");
+	}
+	if (!fgroup_differs(FG_KTHREAD_HK, st->a, st->b) && !fgroup_differs(FG_LIST_UNBOUND, st->a, st->b) &&
+	    !fgroup_differs(FG_ONLINE_SKIPS, st->a, st->b) && !fgroup_differs(FG_RUNTIME_ISO, st->a, st->b) &&
+	    !fgroup_differs(FG_OFFLINE_CHECK, st->a, st->b) && !fgroup_differs(FG_BOOT_SHARED, st->a, st->b))
+		kaff_sbuf_puts(o, "  none: both follow the same rules\n");
+	if (unexplained) {
+		unsigned int n = 0;
+
+		kaff_sbuf_puts(o, "not explained by one field alone (several rules together): ");
+		for (i = 0; i < st->nr_diffs; i++) {
+			if (st->diffs[i].explained_by)
+				continue;
+			if (n < MAX_REFS) {
+				kaff_sbuf_puts(o, n ? ", " : "");
+				put_diff_ref(o, &st->diffs[i]);
+			}
+			n++;
+		}
+		if (n > MAX_REFS)
+			kaff_sbuf_printf(o, " and %u more", n - MAX_REFS);
+		kaff_sbuf_puts(o, "\n");
+	}
+}
+
+static void diff_state_free(struct diff_state *st)
+{
+	int g;
+
+	obs_run_free(&st->ra);
+	obs_run_free(&st->rb);
+	for (g = 0; g < FG_NR; g++) {
+		obs_run_free(&st->hy[g][0]);
+		obs_run_free(&st->hy[g][1]);
+	}
+	free(st->diffs);
+	kaff_sbuf_free(&st->out);
+}
+
+int kaff_cmd_diff(int argc, char **argv)
+{
+	const char *kernels[2] = { "6.14", "7.3" }, *file = NULL;
+	struct kaff_scenario *sc = NULL;
+	struct diff_state st;
+	unsigned int nk = 0;
+	bool opts = true;
+	int i, ret, status;
+
+	memset(&st, 0, sizeof(st));
+	for (i = 1; i < argc; i++) {
+		if (opts && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
+			fputs(diff_usage, stdout);
+			return KAFF_EXIT_OK;
+		} else if (opts && !strcmp(argv[i], "--kernel") && i + 1 < argc && nk < 2) {
+			kernels[nk++] = argv[++i];
+		} else if (opts && !strcmp(argv[i], "--")) {
+			opts = false;
+		} else if (opts && argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "kaff: diff: unknown option or missing value '%s'\n", argv[i]);
+			fputs(diff_usage, stderr);
+			return KAFF_EXIT_USAGE;
+		} else if (!file) {
+			file = argv[i];
+		} else {
+			fputs(diff_usage, stderr);
+			return KAFF_EXIT_USAGE;
+		}
+	}
+	if (!file) {
+		fputs(diff_usage, stderr);
+		return KAFF_EXIT_USAGE;
+	}
+	for (i = 0; i < 2; i++) {
+		if (kaff_profile_lookup(kernels[i], i ? &st.b : &st.a)) {
+			fprintf(stderr, "kaff: diff: kernel '%s' is not a profile (6.14 to 7.3)\n",
+				kernels[i]);
+			return KAFF_EXIT_USAGE;
+		}
+	}
+	status = kaff_load_scenario("diff", file, &sc);
+	if (status)
+		return status;
+	st.file = kaff_display_name(file);
+	st.sc = sc;
+	ret = record_run(sc, st.a, &st.ra);
+	if (!ret)
+		ret = record_run(sc, st.b, &st.rb);
+	if (ret == -EOPNOTSUPP) {
+		fprintf(stderr, "kaff: diff: %s: isolate is not modelled under kernel %s: no comparison\n",
+			st.file, st.ra.points || st.ra.boot_ret ? st.b->name : st.a->name);
+		status = KAFF_EXIT_USAGE;
+		goto out;
+	}
+	if (!ret)
+		ret = run_hybrids(&st);
+	if (ret) {
+		fprintf(stderr, "kaff: diff: %s: replay stopped: %s\n", st.file, kaff_strerrorname(ret));
+		status = KAFF_EXIT_INTERNAL;
+		goto out;
+	}
+	kaff_sbuf_printf(&st.out, "kaff diff: %s: kernel %s (%s rules) vs kernel %s (%s rules)\n",
+			 st.file, st.a->name, st.a->rules, st.b->name, st.b->rules);
+	if (st.ra.boot_ret || st.rb.boot_ret) {
+		/* One profile refuses to reach the boot_online set (EBUSY). */
+		kaff_sbuf_puts(&st.out, "boot:\n");
+		kaff_sbuf_printf(&st.out, "  %-16s %s %s  %s %s\n", "result", st.a->name,
+				 st.ra.boot_ret ? kaff_strerrorname(st.ra.boot_ret) : "ok", st.b->name,
+				 st.rb.boot_ret ? kaff_strerrorname(st.rb.boot_ret) : "ok");
+		if (st.ra.boot_ret != st.rb.boot_ret)
+			ret = add_diff(&st, 0, NULL);
+	} else {
+		ret = compare_runs(&st);
+	}
+	if (ret) {
+		fprintf(stderr, "kaff: diff: ENOMEM: out of memory\n");
+		status = KAFF_EXIT_INTERNAL;
+		goto out;
+	}
+	if (!st.nr_diffs)
+		kaff_sbuf_puts(&st.out, "no difference: every event gives the same masks and results\n");
+	summarize(&st);
+	status = kaff_flush_out("diff", &st.out);
+	if (!status && st.nr_diffs)
+		status = KAFF_EXIT_FOUND;
+out:
+	diff_state_free(&st);
+	kaff_scenario_free(sc);
+	return status;
+}

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the kaff subcommands: strings, files, scenarios. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void kaff_sbuf_vprintf(struct kaff_sbuf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	size_t need, cap;
+	char *ns;
+	int n;
+
+	if (b->oom)
+		return;
+	va_copy(aq, ap);
+	n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, aq);
+	va_end(aq);
+	if (n < 0) {
+		b->oom = true;
+		return;
+	}
+	need = b->len + (size_t)n + 1;
+	if (b->s && need <= b->cap) {
+		b->len += (size_t)n;
+		return;
+	}
+	cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	ns = realloc(b->s, cap);
+	if (!ns) {
+		b->oom = true;
+		return;
+	}
+	b->s = ns;
+	b->cap = cap;
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void kaff_sbuf_printf(struct kaff_sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kaff_sbuf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void kaff_sbuf_puts(struct kaff_sbuf *b, const char *s)
+{
+	kaff_sbuf_printf(b, "%s", s);
+}
+
+void kaff_sbuf_mask(struct kaff_sbuf *b, const struct kaff_cpumask *m)
+{
+	char *s = kaff_mask_str(m);
+
+	if (!s) {
+		b->oom = true;
+		return;
+	}
+	kaff_sbuf_puts(b, s);
+	free(s);
+}
+
+void kaff_sbuf_reset(struct kaff_sbuf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+void kaff_sbuf_free(struct kaff_sbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+char *kaff_mask_str(const struct kaff_cpumask *m)
+{
+	size_t n = kaff_cpulist_snprint(NULL, 0, m);
+	char *s = malloc(n + 2);
+
+	if (!s)
+		return NULL;
+	if (!n)
+		strcpy(s, "-");
+	else
+		kaff_cpulist_snprint(s, n + 1, m);
+	return s;
+}
+
+char *kaff_read_all(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t cap = 4096, n = 0;
+	char *buf, *nb;
+
+	if (!f)
+		return NULL;
+	buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n - 1, f);
+		if (n < cap - 1)
+			break;
+		nb = cap > ((size_t)-1) / 4 ? NULL : realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			errno = ENOMEM;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		buf = NULL;
+		errno = EIO;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (buf)
+		buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+const char *kaff_display_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
+int kaff_load_scenario(const char *cmd, const char *path, struct kaff_scenario **out)
+{
+	struct kaff_scenario_error err;
+	size_t len;
+	char *text;
+	int ret;
+
+	*out = NULL;
+	text = kaff_read_all(path, &len);
+	if (!text) {
+		fprintf(stderr, "kaff: %s: %s: %s\n", cmd, kaff_display_name(path), strerror(errno));
+		return KAFF_EXIT_USAGE;
+	}
+	ret = kaff_scenario_parse(text, len, NULL, out, &err);
+	free(text);
+	if (ret == -EINVAL) {
+		fprintf(stderr, "kaff: %s:%u:%u: %s\n", kaff_display_name(path), err.line, err.col,
+			err.msg);
+		return KAFF_EXIT_USAGE;
+	}
+	if (ret) {
+		fprintf(stderr, "kaff: %s: %s: %s\n", cmd, kaff_display_name(path),
+			kaff_strerrorname(ret));
+		return KAFF_EXIT_INTERNAL;
+	}
+	return KAFF_EXIT_OK;
+}
+
+int kaff_replay_start(const char *cmd, const char *file, const struct kaff_scenario *sc,
+		      const struct kaff_profile *profile, struct kaff_replay **out)
+{
+	struct kaff_replay_ops ops = { 0 };
+	int ret;
+
+	ops.profile = profile;
+	ret = kaff_replay_new(sc, &ops, out);
+	if (!ret)
+		return KAFF_EXIT_OK;
+	if (!profile)
+		profile = kaff_scenario_profile(sc);
+	if (ret == -EOPNOTSUPP) {
+		fprintf(stderr, "kaff: %s: %s: isolate is not modelled under kernel %s\n", cmd,
+			kaff_display_name(file), profile->name);
+		return KAFF_EXIT_USAGE;
+	}
+	if (ret == -ENOMEM) {
+		fprintf(stderr, "kaff: %s: %s: ENOMEM\n", cmd, kaff_display_name(file));
+		return KAFF_EXIT_INTERNAL;
+	}
+	/* The parser booted the file under its own profile, so only another
+	 * profile can refuse the boot_online set. */
+	fprintf(stderr, "kaff: %s: %s: kernel %s refuses this boot_online set (%s taking a CPU down)\n",
+		cmd, kaff_display_name(file), profile->name, kaff_strerrorname(ret));
+	return KAFF_EXIT_USAGE;
+}
+
+int kaff_flush_out(const char *cmd, const struct kaff_sbuf *b)
+{
+	if (b->oom) {
+		fprintf(stderr, "kaff: %s: ENOMEM: out of memory\n", cmd);
+		return KAFF_EXIT_INTERNAL;
+	}
+	if ((b->len && fwrite(b->s, 1, b->len, stdout) != b->len) || fflush(stdout)) {
+		fprintf(stderr, "kaff: %s: cannot write the output: %s\n", cmd, strerror(errno));
+		return KAFF_EXIT_INTERNAL;
+	}
+	return KAFF_EXIT_OK;
+}
