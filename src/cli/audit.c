@@ -376,15 +376,18 @@ static int run_state(struct audit *au, const struct au_op *ops, unsigned int nop
 		     struct kaff_sbuf *label, unsigned int state)
 {
 	struct kaff_replay_ops rops = { 0 };
+	struct kaff_sbuf refused = { 0 };
 	struct kaff_replay *r = NULL;
 	struct kaff_ctx *ctx;
 	unsigned int i, id;
+	bool node_label;
 	int ret;
 
 	rops.profile = au->profile;
 	ret = kaff_replay_new(au->sc, &rops, &r);
 	if (ret)
 		return ret;
+	node_label = label->len > 0;
 	ctx = kaff_replay_ctx(r);
 	for (id = 0; id < au->nr_track; id++)
 		au->track[id].cause = id == KAFF_KTHREADD ? CAUSE_BOOT : CAUSE_CREATE;
@@ -411,16 +414,27 @@ static int run_state(struct audit *au, const struct au_op *ops, unsigned int nop
 			ret = err;
 			goto out;
 		}
-		kaff_sbuf_printf(label, "%s%s %u", i ? ", " : "", ops[i].online ? "online" : "offline",
-				 ops[i].cpu);
-		if (err)
-			kaff_sbuf_printf(label, " (%s)", kaff_strerrorname(err));
+		if (node_label) {
+			/* "node 1 offline (CPUs 8-15)": list only refusals */
+			if (err)
+				kaff_sbuf_printf(&refused, ", offline %u %s", ops[i].cpu,
+						 kaff_strerrorname(err));
+		} else {
+			kaff_sbuf_printf(label, "%s%s %u", i ? ", " : "",
+					 ops[i].online ? "online" : "offline", ops[i].cpu);
+			if (err)
+				kaff_sbuf_printf(label, " %s", kaff_strerrorname(err));
+		}
 		note_changes(au, ctx, ops[i].online ? "online" : "offline", KAFF_KTHREAD_NONE);
 	}
 	if (!nops)
 		kaff_sbuf_puts(label, "end of scenario");
-	else if (label->len && label->s[0] == 'n')
-		kaff_sbuf_puts(label, ")"); /* "node N offline (...)" */
+	if (node_label && refused.len)
+		kaff_sbuf_puts(label, refused.s);
+	if (node_label)
+		kaff_sbuf_puts(label, ")");
+	if (refused.oom)
+		label->oom = true;
 	if (au->wake && nops) {
 		for (id = kaff_managed_first(ctx); id != KAFF_KTHREAD_NONE; id = kaff_managed_next(ctx, id)) {
 			struct kaff_kthread_info info;
@@ -436,6 +450,7 @@ static int run_state(struct audit *au, const struct au_op *ops, unsigned int nop
 	}
 	ret = check_state(au, r, state);
 out:
+	kaff_sbuf_free(&refused);
 	kaff_replay_free(r);
 	return ret;
 }
@@ -508,7 +523,8 @@ static int explore(struct audit *au)
 			ops[k++].cpu = cpu;
 		}
 		kaff_sbuf_reset(&prefix);
-		kaff_sbuf_printf(&prefix, "node %u offline (", n);
+		kaff_sbuf_printf(&prefix, "node %u offline (CPUs ", n);
+		kaff_sbuf_mask(&prefix, au->tmp);
 		ret = prefix.oom ? -ENOMEM : add_state(au, ops, k, prefix.s);
 	}
 	kaff_for_each_cpu(x, au->end_online) {
@@ -642,10 +658,11 @@ static const char *kind_text(enum au_kind k)
 	return k == AU_PROTECTED ? "protected-cpu" : "lost-preferred";
 }
 
+/* Findings that read the same apart from the state and the mask. */
 static bool same_finding(const struct au_finding *a, const struct au_finding *b)
 {
 	return a->kind == b->kind && a->rule == b->rule && !strcmp(a->task, b->task) &&
-	       !strcmp(a->mask, b->mask) && !strcmp(a->cpus, b->cpus) && !strcmp(a->text, b->text);
+	       !strcmp(a->text, b->text) && (a->kind == AU_PROTECTED || !strcmp(a->cpus, b->cpus));
 }
 
 static unsigned int states_with_findings(const struct audit *au)
@@ -711,24 +728,26 @@ static void print_text(struct audit *au, struct kaff_sbuf *o)
 			continue;
 		kaff_sbuf_puts(o, "\n");
 		if (x->kind == AU_PROTECTED)
-			kaff_sbuf_printf(o, "%s: mask %s holds protected CPUs %s\n", x->task, x->mask, x->cpus);
+			kaff_sbuf_printf(o, "%s: its mask holds protected CPUs\n", x->task);
 		else
-			kaff_sbuf_printf(o, "%s: mask %s holds none of its preferred CPUs %s online\n", x->task,
-					 x->mask, x->cpus);
+			kaff_sbuf_printf(o, "%s: its mask holds none of its preferred CPUs (%s) online\n",
+					 x->task, x->cpus);
 		kaff_sbuf_printf(o, "  rule: %s\n", x->text);
 		for (g = f; g < au->nr_findings; g++)
 			if (g == f || (!done[g] && same_finding(x, &au->findings[g]))) {
 				done[g] = true;
 				n++;
 			}
-		kaff_sbuf_printf(o, "  in %u state%s:", n, n == 1 ? "" : "s");
+		kaff_sbuf_printf(o, "  in %u state%s:\n", n, n == 1 ? "" : "s");
 		i = 0;
 		for (g = f; g < au->nr_findings && i < MAX_LABELS; g++)
-			if (g == f || same_finding(x, &au->findings[g]))
-				kaff_sbuf_printf(o, "%s %s", i++ ? ";" : "", au->labels[au->findings[g].state]);
+			if (g == f || same_finding(x, &au->findings[g])) {
+				kaff_sbuf_printf(o, "    %s: mask %s\n", au->labels[au->findings[g].state],
+						 au->findings[g].mask);
+				i++;
+			}
 		if (n > MAX_LABELS)
-			kaff_sbuf_printf(o, "; and %u more", n - MAX_LABELS);
-		kaff_sbuf_puts(o, "\n");
+			kaff_sbuf_printf(o, "    and %u more\n", n - MAX_LABELS);
 	}
 	free(done);
 }
