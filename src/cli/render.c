@@ -192,7 +192,8 @@ static void put_strip(struct render *rd, unsigned int x, unsigned int y,
 			kaff_sbuf_printf(&rd->out,
 					 "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\"/>\n",
 					 x + (start - line * rd->per_line) * rd->px, y + line * rd->line_h,
-					 (cpu - start) * rd->px, rd->line_h, classes[c].color);
+					 (cpu - start) * rd->px, rd->lines == 1 ? rd->line_h : rd->line_h - 1,
+					 classes[c].color);
 			start = cpu;
 		}
 	}
@@ -417,7 +418,9 @@ int kaff_cmd_render(int argc, char **argv)
 	rd.per_line = rd.cpus < CPUS_PER_LINE_MAX ? rd.cpus : CPUS_PER_LINE_MAX;
 	rd.px = STRIP_W / rd.per_line;
 	rd.lines = (rd.cpus + rd.per_line - 1) / rd.per_line;
-	rd.line_h = rd.lines == 1 ? 12 : 4;
+	/* one line: a 12 px bar; several: 6 px lines (3 px past 16 lines,
+	 * i.e. 1024 CPUs), each 1 px apart so that the lines read apart */
+	rd.line_h = rd.lines == 1 ? 12 : rd.lines <= 16 ? 6 : 3;
 	rd.strip_h = rd.lines * rd.line_h;
 	rd.col_w = rd.per_line * rd.px + COL_GAP;
 	rd.row_h = rd.strip_h + ROW_GAP;
