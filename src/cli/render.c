@@ -203,7 +203,11 @@ static void put_header(struct render *rd)
 {
 	struct kaff_sbuf *o = &rd->out;
 	unsigned int w = LEFT + rd->nr_events * rd->col_w + 20;
-	unsigned int h = TOP + rd->nr_rows * rd->row_h + 110;
+	unsigned int h = TOP + rd->nr_rows * rd->row_h + 200;
+
+	/* room for the legend's notes */
+	if (w < 600)
+		w = 600;
 
 	kaff_sbuf_printf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
@@ -252,27 +256,31 @@ static void put_event_label(struct render *rd, unsigned int i, const char *resul
 	kaff_sbuf_puts(o, "</title></text>\n");
 }
 
+/* The legend, one class a line, then the notes, under the grid. */
 static void put_legend(struct render *rd)
 {
 	struct kaff_sbuf *o = &rd->out;
-	unsigned int y = TOP + rd->nr_rows * rd->row_h + 20, x = 10, c;
+	unsigned int y = TOP + rd->nr_rows * rd->row_h + 20, c;
 
-	for (c = 0; c < CLS_NR; c++) {
-		kaff_sbuf_printf(o, "<rect x=\"%u\" y=\"%u\" width=\"14\" height=\"14\" fill=\"%s\" "
+	for (c = 0; c < CLS_NR; c++, y += 18) {
+		kaff_sbuf_printf(o, "<rect x=\"10\" y=\"%u\" width=\"14\" height=\"14\" fill=\"%s\" "
 				    "stroke=\"#606060\"/>\n",
-				 x, y, classes[c].color);
-		kaff_sbuf_printf(o, "<text x=\"%u\" y=\"%u\">%s</text>\n", x + 20, y + 12, classes[c].label);
-		x += 20 + 8 * (unsigned int)strlen(classes[c].label) + 24;
+				 y, classes[c].color);
+		kaff_sbuf_printf(o, "<text x=\"30\" y=\"%u\">%s</text>\n", y + 12, classes[c].label);
 	}
-	kaff_sbuf_printf(o, "<text x=\"10\" y=\"%u\">each cell: the task's CPUs after the event, CPU 0 "
-			    "at the left, %u per line; isolated: ",
-			 y + 40, rd->per_line);
+	y += 16;
+	kaff_sbuf_printf(o, "<text x=\"10\" y=\"%u\">each cell: the task's CPUs after the event, "
+			    "CPU 0 at the left, %u per line</text>\n",
+			 y, rd->per_line);
+	kaff_sbuf_printf(o, "<text x=\"10\" y=\"%u\">isolated: ", y + 18);
 	kaff_sbuf_mask(o, rd->boot_iso);
 	kaff_sbuf_puts(o, " at boot");
 	if (rd->profile->runtime_domain_isolation)
 		kaff_sbuf_puts(o, ", plus isolated cpuset partitions");
-	kaff_sbuf_puts(o, "; empty cell: the task does not exist</text>\n");
-	kaff_sbuf_printf(o, "<text x=\"10\" y=\"%u\">red event: the kernel refused it</text>\n", y + 60);
+	kaff_sbuf_puts(o, "</text>\n");
+	kaff_sbuf_printf(o, "<text x=\"10\" y=\"%u\">empty cell: the task does not exist; "
+			    "red event: the kernel refused it</text>\n",
+			 y + 36);
 }
 
 /* Pass 2: replay again and draw each column as its event runs. */
