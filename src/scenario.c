@@ -29,8 +29,10 @@ struct parser {
 	bool seen_event, seen_kernel, seen_cpus;
 	unsigned int first_event_line;
 	unsigned int last_node_line, last_node_col;
-	/* static task tracking: the live instance of each name */
 	struct kaff_cpumask *scratch;
+	/* name -> newest task instance + 1 (0: free slot), open addressing */
+	uint32_t *names;
+	uint32_t names_cap, names_used;
 };
 
 static void fail(struct parser *p, unsigned int line, unsigned int col, const char *fmt, ...)
@@ -174,15 +176,62 @@ static bool parse_cpu(struct parser *p, unsigned int line, const struct token *t
 
 /* ---- tasks, followed statically ---------------------------------------- */
 
-static int find_live(const struct kaff_scenario *sc, const char *name)
+static uint32_t name_hash(const char *s)
 {
-	uint32_t i;
+	uint32_t h = 2166136261u;
 
-	/* The newest instance with that name decides. */
-	for (i = sc->nr_tasks; i-- > 0;)
-		if (!strcmp(sc->tasks[i].name, name))
-			return sc->tasks[i].stopped ? -2 : (int)i;
-	return -1;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The slot for @name: its entry, or the free slot where it would go. */
+static uint32_t *name_slot(const struct parser *p, const char *name)
+{
+	uint32_t mask = p->names_cap - 1, i = name_hash(name) & mask;
+
+	while (p->names[i] && strcmp(p->sc->tasks[p->names[i] - 1].name, name))
+		i = (i + 1) & mask;
+	return &p->names[i];
+}
+
+/* The newest instance with that name decides: -1 none, -2 stopped. */
+static int find_live(const struct parser *p, const char *name)
+{
+	uint32_t *slot;
+
+	if (!p->names_cap)
+		return -1;
+	slot = name_slot(p, name);
+	if (!*slot)
+		return -1;
+	return p->sc->tasks[*slot - 1].stopped ? -2 : (int)(*slot - 1);
+}
+
+/* Make room for one more name (half full at most). */
+static bool names_reserve(struct parser *p)
+{
+	uint32_t *old = p->names, old_cap = p->names_cap, i;
+
+	if ((p->names_used + 1) * 2 <= p->names_cap)
+		return true;
+	if (p->names_cap > UINT32_MAX / 4) {
+		p->nomem = true;
+		return false;
+	}
+	p->names_cap = old_cap ? old_cap * 2 : 64;
+	p->names = kaff__zalloc(&p->sc->alloc, p->names_cap * sizeof(*p->names));
+	if (!p->names) {
+		p->names = old;
+		p->names_cap = old_cap;
+		p->nomem = true;
+		return false;
+	}
+	for (i = 0; i < old_cap; i++)
+		if (old[i])
+			*name_slot(p, p->sc->tasks[old[i] - 1].name) = old[i];
+	kaff__free(&p->sc->alloc, old);
+	return true;
 }
 
 static bool task_ref(struct parser *p, unsigned int line, const struct token *t, uint32_t *inst)
@@ -193,7 +242,7 @@ static bool task_ref(struct parser *p, unsigned int line, const struct token *t,
 		fail(p, line, t->col, "'%s' is not a task name", t->s);
 		return false;
 	}
-	i = find_live(p->sc, t->s);
+	i = find_live(p, t->s);
 	if (i == -1) {
 		fail(p, line, t->col, "task '%s' does not exist", t->s);
 		return false;
@@ -210,22 +259,28 @@ static bool task_new(struct parser *p, unsigned int line, const struct token *t,
 {
 	struct kaff_scenario *sc = p->sc;
 	struct sc_task *task;
+	uint32_t *slot;
 
 	if (!valid_name(t->s)) {
 		fail(p, line, t->col, "'%s' is not a task name ([A-Za-z_][A-Za-z0-9_.-]{0,15})",
 		     t->s);
 		return false;
 	}
-	if (find_live(sc, t->s) >= 0) {
+	if (find_live(p, t->s) >= 0) {
 		fail(p, line, t->col, "task '%s' exists already", t->s);
 		return false;
 	}
-	if (!grow(p, (void **)&sc->tasks, &sc->cap_tasks, sc->nr_tasks + 1, sizeof(*sc->tasks)))
+	if (!grow(p, (void **)&sc->tasks, &sc->cap_tasks, sc->nr_tasks + 1, sizeof(*sc->tasks)) ||
+	    !names_reserve(p))
 		return false;
 	task = &sc->tasks[sc->nr_tasks];
 	memset(task, 0, sizeof(*task));
 	task->name = t->s;
 	*inst = sc->nr_tasks++;
+	slot = name_slot(p, t->s);
+	if (!*slot)
+		p->names_used++;
+	*slot = *inst + 1;
 	return true;
 }
 
@@ -772,6 +827,7 @@ int kaff_scenario_parse(const char *text, size_t len, const struct kaff_allocato
 		if (ret == -ENOMEM)
 			p.nomem = true;
 	}
+	kaff__free(&a, p.names);
 	if (p.nomem || p.failed) {
 		kaff_scenario_free(sc);
 		return p.failed ? -EINVAL : -ENOMEM;

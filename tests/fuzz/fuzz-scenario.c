@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer harness: the scenario parser and the replayer.
+ *
+ * Input: a .scn file, any bytes.
+ *
+ * Checks:
+ * - kaff_scenario_parse() returns 0 or -EINVAL; an error has a position
+ *   inside the file (line 1.., column 1..line length + 1) and a message;
+ * - a scenario that parses replays to the end (step by step, with the
+ *   invariants checked after every event: kaff_ctx_check_step()), and
+ *   kaff_scenario_replay(), a second step-wise replay and a second parse
+ *   all give the same trace;
+ * - every trace line is "show N", "NAME LIST" or "! CMD ARG ERRNO";
+ * - allocation failure: parse and replay again with one allocation (chosen
+ *   by the input's hash) failing: parse fails cleanly with -ENOMEM and no
+ *   block left, or a replay step returns -ENOMEM with the state unchanged
+ *   (kaff_ctx_check_unchanged()), the step then succeeds, the trace is the
+ *   same, and nothing leaks.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "fuzz-common.h"
+
+#define FUZZ_MAX_INPUT 16384
+
+static void check_error(const uint8_t *data, size_t size, const struct kaff_scenario_error *err)
+{
+	unsigned int line = 1;
+	size_t i, start = 0, len;
+
+	FUZZ_CHECK(err->line >= 1 && err->col >= 1, "error at %u:%u: %s", err->line, err->col,
+		   err->msg);
+	FUZZ_CHECK(err->msg[0] && memchr(err->msg, '\0', sizeof(err->msg)),
+		   "empty or unterminated message");
+	for (i = 0; i < size && line < err->line; i++)
+		if (data[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	FUZZ_CHECK(line == err->line, "error line %u, the file has %u lines (%s)", err->line,
+		   line, err->msg);
+	for (len = 0; start + len < size && data[start + len] != '\n'; len++)
+		;
+	FUZZ_CHECK(err->col <= len + 1, "error column %u, line %u has %zu bytes (%s)", err->col,
+		   err->line, len, err->msg);
+}
+
+/* Each line: "show N", "! CMD ARG ERRNO" or "NAME LIST". */
+static void check_trace(const char *t)
+{
+	while (*t) {
+		const char *nl = strchr(t, '\n');
+
+		FUZZ_CHECK(nl != NULL, "trace does not end with a newline");
+		FUZZ_CHECK(nl > t, "empty trace line");
+		if (*t == '!') {
+			FUZZ_CHECK(t[1] == ' ', "bad error line");
+		} else {
+			const char *sp = memchr(t, ' ', (size_t)(nl - t));
+
+			FUZZ_CHECK(sp && sp > t && sp + 1 < nl, "bad trace line '%.*s'",
+				   (int)(nl - t), t);
+			for (const char *c = sp + 1; c < nl; c++)
+				FUZZ_CHECK((*c >= '0' && *c <= '9') || *c == ',' || *c == '-',
+					   "bad list in '%.*s'", (int)(nl - t), t);
+		}
+		t = nl + 1;
+	}
+}
+
+static int expect_count;
+
+static void expect_failed(void *data, unsigned int line, const char *name, const char *want,
+			  const char *got)
+{
+	(void)data;
+	FUZZ_CHECK(line >= 1 && name && want && got && *want && *got, "expect callback");
+	expect_count++;
+}
+
+/* Replay step by step; invariants after every event. */
+static void replay_steps(const struct kaff_scenario *sc, struct fuzz_buf *out)
+{
+	struct kaff_replay_ops ops = { .write_trace = fuzz_buf_write, .data = out };
+	struct kaff_replay_result res = { 0 };
+	struct kaff_replay *r;
+	char why[256];
+	int ret;
+
+	ret = kaff_replay_new(sc, &ops, &r);
+	FUZZ_CHECK(ret == 0, "kaff_replay_new: %s", kaff_strerrorname(ret));
+	FUZZ_CHECK(kaff_ctx_check(kaff_replay_ctx(r), why, sizeof(why)) == 0, "after boot: %s",
+		   why);
+	for (;;) {
+		struct kaff_snapshot *before;
+
+		FUZZ_CHECK(kaff_ctx_snapshot(kaff_replay_ctx(r), &before) == 0, "snapshot");
+		ret = kaff_replay_step(r, &res);
+		FUZZ_CHECK(ret == 0 || ret == 1, "step: %s", kaff_strerrorname(ret));
+		if (ret == 1 && kaff_ctx_check_step(before, kaff_replay_ctx(r), why, sizeof(why))) {
+			char desc[256];
+			unsigned int line = 0;
+
+			kaff_scenario_event_describe(sc, kaff_replay_position(r) - 1, desc,
+						     sizeof(desc), &line);
+			FUZZ_CHECK(0, "line %u, after '%s': %s", line, desc, why);
+		}
+		kaff_snapshot_free(before);
+		if (ret == 0)
+			break;
+	}
+	FUZZ_CHECK(res.events == kaff_scenario_nr_events(sc), "ran %lu of %u events",
+		   res.events, kaff_scenario_nr_events(sc));
+	kaff_replay_free(r);
+}
+
+/* Parse and replay with the @fail_at-th allocation failing. */
+static void replay_failing(const uint8_t *data, size_t size, unsigned long fail_at,
+			   const char *want)
+{
+	struct fuzz_alloc fa = { 0 };
+	struct kaff_allocator al = fuzz_allocator(&fa);
+	struct fuzz_buf out = { 0 };
+	struct kaff_replay_ops ops = { .write_trace = fuzz_buf_write, .data = &out };
+	struct kaff_scenario *sc;
+	struct kaff_replay *r;
+	char why[256];
+	int ret;
+
+	fa.fail_at = fail_at;
+	ret = kaff_scenario_parse((const char *)data, size, &al, &sc, NULL);
+	if (ret) {
+		FUZZ_CHECK(ret == -ENOMEM && fa.failed, "parse with failing allocation: %s",
+			   kaff_strerrorname(ret));
+		FUZZ_CHECK(fa.live == 0, "%ld blocks left after a failed parse", fa.live);
+		return;
+	}
+	for (;;) {
+		ret = kaff_replay_new(sc, &ops, &r);
+		if (ret != -ENOMEM)
+			break;
+		FUZZ_CHECK(fa.failed, "ENOMEM without a failure");
+		fa.fail_at = 0;
+	}
+	FUZZ_CHECK(ret == 0, "kaff_replay_new: %s", kaff_strerrorname(ret));
+	for (;;) {
+		struct kaff_snapshot *before;
+
+		FUZZ_CHECK(kaff_ctx_snapshot(kaff_replay_ctx(r), &before) == 0, "snapshot");
+		ret = kaff_replay_step(r, NULL);
+		if (ret == -ENOMEM) {
+			FUZZ_CHECK(fa.failed, "ENOMEM without a failure");
+			FUZZ_CHECK(kaff_ctx_check_unchanged(before, kaff_replay_ctx(r), why,
+							    sizeof(why)) == 0,
+				   "a step that ran out of memory changed the state: %s", why);
+			fa.fail_at = 0;
+			ret = kaff_replay_step(r, NULL);
+		}
+		kaff_snapshot_free(before);
+		FUZZ_CHECK(ret == 0 || ret == 1, "step: %s", kaff_strerrorname(ret));
+		if (ret == 0)
+			break;
+	}
+	kaff_replay_free(r);
+	kaff_scenario_free(sc);
+	FUZZ_CHECK(fa.live == 0, "%ld blocks leaked", fa.live);
+	FUZZ_CHECK(!strcmp(fuzz_buf_text(&out), want),
+		   "the trace differs after an allocation failure");
+	free(out.data);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct kaff_scenario_error err;
+	struct kaff_scenario *sc, *sc2;
+	struct fuzz_buf t1 = { 0 }, t2 = { 0 }, t3 = { 0 };
+	struct kaff_replay_ops ops = { .write_trace = fuzz_buf_write,
+				       .expect_failed = expect_failed };
+	struct kaff_replay_result res;
+	struct fuzz_alloc fa = { 0 };
+	struct kaff_allocator al = fuzz_allocator(&fa);
+	unsigned long total;
+	int ret;
+
+	if (size > FUZZ_MAX_INPUT)
+		return 0;
+	memset(&err, 0xa5, sizeof(err));
+	ret = kaff_scenario_parse((const char *)data, size, NULL, &sc, &err);
+	if (ret) {
+		FUZZ_CHECK(ret == -EINVAL, "parse returned %s", kaff_strerrorname(ret));
+		FUZZ_CHECK(sc == NULL, "no scenario on error");
+		check_error(data, size, &err);
+		return 0;
+	}
+
+	/* 1: the one-shot replay */
+	ops.data = &t1;
+	expect_count = 0;
+	ret = kaff_scenario_replay(sc, &ops, &res);
+	FUZZ_CHECK(ret == 0, "replay: %s (line %u)", kaff_strerrorname(ret), res.error_line);
+	FUZZ_CHECK(res.expect_failures == (unsigned long)expect_count, "expect count");
+	check_trace(fuzz_buf_text(&t1));
+	/* 2: step by step, invariants after every event */
+	replay_steps(sc, &t2);
+	FUZZ_CHECK(!strcmp(fuzz_buf_text(&t1), fuzz_buf_text(&t2)),
+		   "step-wise replay gives another trace");
+	/* 3: parse again (counting allocations), replay again */
+	ret = kaff_scenario_parse((const char *)data, size, &al, &sc2, NULL);
+	FUZZ_CHECK(ret == 0, "second parse: %s", kaff_strerrorname(ret));
+	ops.data = &t3;
+	FUZZ_CHECK(kaff_scenario_replay(sc2, &ops, NULL) == 0, "second replay");
+	FUZZ_CHECK(!strcmp(fuzz_buf_text(&t1), fuzz_buf_text(&t3)),
+		   "the same input gives another trace");
+	total = fa.calls;
+	kaff_scenario_free(sc2);
+	FUZZ_CHECK(fa.live == 0, "%ld blocks leaked by parse + replay", fa.live);
+	/* 4: one allocation fails, chosen by the input */
+	if (total)
+		replay_failing(data, size, 1 + fuzz_hash(data, size) % total, fuzz_buf_text(&t1));
+
+	kaff_scenario_free(sc);
+	free(t1.data);
+	free(t2.data);
+	free(t3.data);
+	return 0;
+}
