@@ -30,8 +30,9 @@ struct parser {
 	unsigned int first_event_line;
 	unsigned int last_node_line, last_node_col;
 	struct kaff_cpumask *scratch;
-	/* name -> newest task instance + 1 (0: free slot), open addressing */
-	uint32_t *names;
+	/* name -> newest task instance + 1 (0: free slot), open addressing;
+	 * each slot is {hash, instance + 1} */
+	uint32_t (*names)[2];
 	uint32_t names_cap, names_used;
 };
 
@@ -186,13 +187,15 @@ static uint32_t name_hash(const char *s)
 }
 
 /* The slot for @name: its entry, or the free slot where it would go. */
-static uint32_t *name_slot(const struct parser *p, const char *name)
+static uint32_t *name_slot(const struct parser *p, const char *name, uint32_t h)
 {
-	uint32_t mask = p->names_cap - 1, i = name_hash(name) & mask;
+	uint32_t mask = p->names_cap - 1, i = h & mask;
 
-	while (p->names[i] && strcmp(p->sc->tasks[p->names[i] - 1].name, name))
+	while (p->names[i][1] && (p->names[i][0] != h ||
+				  strcmp(p->sc->tasks[p->names[i][1] - 1].name, name)))
 		i = (i + 1) & mask;
-	return &p->names[i];
+	p->names[i][0] = h;
+	return &p->names[i][1];
 }
 
 /* The newest instance with that name decides: -1 none, -2 stopped. */
@@ -202,7 +205,7 @@ static int find_live(const struct parser *p, const char *name)
 
 	if (!p->names_cap)
 		return -1;
-	slot = name_slot(p, name);
+	slot = name_slot(p, name, name_hash(name));
 	if (!*slot)
 		return -1;
 	return p->sc->tasks[*slot - 1].stopped ? -2 : (int)(*slot - 1);
@@ -211,7 +214,7 @@ static int find_live(const struct parser *p, const char *name)
 /* Make room for one more name (half full at most). */
 static bool names_reserve(struct parser *p)
 {
-	uint32_t *old = p->names, old_cap = p->names_cap, i;
+	uint32_t (*old)[2] = p->names, old_cap = p->names_cap, i;
 
 	if ((p->names_used + 1) * 2 <= p->names_cap)
 		return true;
@@ -228,8 +231,8 @@ static bool names_reserve(struct parser *p)
 		return false;
 	}
 	for (i = 0; i < old_cap; i++)
-		if (old[i])
-			*name_slot(p, p->sc->tasks[old[i] - 1].name) = old[i];
+		if (old[i][1])
+			*name_slot(p, p->sc->tasks[old[i][1] - 1].name, old[i][0]) = old[i][1];
 	kaff__free(&p->sc->alloc, old);
 	return true;
 }
@@ -277,7 +280,7 @@ static bool task_new(struct parser *p, unsigned int line, const struct token *t,
 	memset(task, 0, sizeof(*task));
 	task->name = t->s;
 	*inst = sc->nr_tasks++;
-	slot = name_slot(p, t->s);
+	slot = name_slot(p, t->s, name_hash(t->s));
 	if (!*slot)
 		p->names_used++;
 	*slot = *inst + 1;
@@ -658,8 +661,8 @@ static void parse_line(struct parser *p, char *s, unsigned int line)
 	ntok = tokenize(p, s, line, tok);
 	if (p->failed || !ntok)
 		return;
-	for (i = 0; i < KAFF_ARRAY_SIZE(cmds); i++)
-		if (!strcmp(tok[0].s, cmds[i].word))
+	for (i = 0; i < KAFF_ARRAY_SIZE(cmds) && !d; i++)
+		if (tok[0].s[0] == cmds[i].word[0] && !strcmp(tok[0].s, cmds[i].word))
 			d = &cmds[i];
 	if (!d) {
 		fail(p, line, tok[0].col, "unknown command '%s'", tok[0].s);
