@@ -320,10 +320,11 @@ static int step_op(struct kaff_ctx *ctx, void *arg)
 
 /* Replay one parsed scenario, sweeping each event; the trace must come
  * out as without failures (compared with the .trace when there is one). */
-static void sweep_replay(const char *text, size_t len, const char *want)
+static void sweep_replay(const char *text, size_t len, const char *want, enum kaff_engine engine)
 {
 	struct kaff_test_buf out = { 0 };
-	struct kaff_replay_ops ops = { .write_trace = kaff_test_buf_write, .data = &out };
+	struct kaff_replay_ops ops = { .write_trace = kaff_test_buf_write, .data = &out,
+				       .engine = engine };
 	struct kaff_replay_result res = { 0 };
 	struct kaff_scenario *sc;
 	struct kaff_replay r;
@@ -379,7 +380,9 @@ static unsigned int sweep_dir(const char *dir)
 		want = kaff_test_read_file(tpath, NULL);
 		print_message("# %s\n", de->d_name);
 		sweep_parse(text, len);
-		sweep_replay(text, len, want);
+		/* both engines: their multi-kthread events allocate differently */
+		sweep_replay(text, len, want, KAFF_ENGINE_INCREMENTAL);
+		sweep_replay(text, len, want, KAFF_ENGINE_REFERENCE);
 		free(text);
 		free(want);
 		count++;
