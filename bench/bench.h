@@ -14,6 +14,8 @@
  *   KAFF_BENCH_SAMPLE_MS=X  target length of one sample (default 2 ms)
  *   KAFF_BENCH_LONG=1     also run the sizes a default run skips
  *   KAFF_BENCH_BUDGET_S=X seconds a default run may spend on one row
+ *   KAFF_BENCH_CLOCK=wall time with CLOCK_MONOTONIC instead of the thread's
+ *                         CPU time (the default: waits for a CPU don't count)
  */
 #ifndef KAFF_BENCH_H
 #define KAFF_BENCH_H
@@ -27,6 +29,7 @@
 #define bench_clobber() __asm__ __volatile__("" : : : "memory")
 
 double bench_now_ns(void);
+const char *bench_clock_name(void);
 
 /* Pin the process to the CPU it runs on (best effort). */
 void bench_pin(void);

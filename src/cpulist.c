@@ -21,18 +21,28 @@
  *     END >= nbits gives -ERANGE; regions parsed before an error stay set.
  *
  * Cost: each character is read once, and setting a region costs
- * O(nbits / BITS_PER_LONG + 1) word operations whatever its pattern.
+ * O(nbits / BITS_PER_LONG + 1) word operations whatever its pattern. The
+ * common regions (N, A-B followed by a separator or the end) take a fast
+ * path; anything else, errors included, goes through parse_region(), which
+ * is the reference (the fast path gives up, with no side effect, on
+ * anything it does not know).
  *
  * kaff_cpulist_snprint() prints %*pbl (lib/vsprintf.c:
  * bitmap_list_string()): ascending maximal runs, "a" or "a-b", joined by
- * ','; the empty mask prints "".
+ * ','; the empty mask prints "". It reads a word at a time: the run
+ * boundaries in a word are the set bits of w ^ (w << 1 | carry), and words
+ * inside a run or a gap are skipped by kaff__find_word_not().
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include <libkaff/cpulist.h>
+
+#include "bitmap-private.h"
 
 #define BPL KAFF_BITS_PER_LONG
 
@@ -200,25 +210,34 @@ static void set_range(unsigned long *w, unsigned int a, unsigned int b)
  */
 static void set_pattern_small(unsigned long *w, const struct region *r)
 {
-	unsigned long pat[2] = { 0, 0 }, bits;
-	unsigned int k, g = r->group, phase;
+	unsigned long pat[2] = { 0, 0 }, bits, first, keep;
+	unsigned int k, c, g = r->group, phase, step;
 	size_t i = r->start / BPL, j = r->end / BPL;
 
-	for (k = 0; k < 2 * BPL; k++)
-		if (k % g < r->used)
+	/* what word j held above END before: it must stay as it was */
+	keep = w[j] & (~0UL << (r->end % BPL) << 1);
+
+	for (k = 0, c = 0; k < 2 * BPL; k++) {
+		if (c < r->used)
 			pat[k / BPL] |= 1UL << (k % BPL);
+		if (++c == g)
+			c = 0;
+	}
 
 	/* the first word starts start % BPL bits before START */
 	phase = (unsigned int)((g - (r->start % BPL) % g) % g);
+	step = (unsigned int)(BPL % g);
+	first = ~0UL << (r->start % BPL);
 	for (; i <= j; i++) {
 		bits = phase ? (pat[0] >> phase) | (pat[1] << (BPL - phase)) : pat[0];
-		if (i == r->start / BPL)
-			bits &= ~0UL << (r->start % BPL);
-		if (i == j)
-			bits &= ~0UL >> (BPL - 1 - r->end % BPL);
-		w[i] |= bits;
-		phase = (unsigned int)((phase + BPL) % g);
+		w[i] |= bits & first;
+		first = ~0UL;
+		phase += step;
+		if (phase >= g)
+			phase -= g;
 	}
+	/* the last word may hold bits past END */
+	w[j] &= ~(~0UL << (r->end % BPL) << 1) | keep;
 }
 
 /* The kernel's loop: for s = START; s <= END; s += GROUP, set
@@ -249,11 +268,67 @@ static void set_region(unsigned long *w, const struct region *r)
 	}
 }
 
+/*
+ * 1 to 9 decimal digits at @p (10 or more: 0, for parse_region()); *@v
+ * their value, which fits in 32 bits. The length of the numbers in a
+ * list repeats, so the branches predict well: this beat a branch-free
+ * 8-byte SWAR read, whose length feeds the next read's address.
+ */
+static unsigned int read_num(const char *p, unsigned int *v)
+{
+	unsigned int a, k;
+
+	a = (unsigned int)(*p - '0');
+	if (a > 9)
+		return 0;
+	for (k = 1; (unsigned int)(p[k] - '0') <= 9; k++) {
+		if (k == 9)
+			return 0;
+		a = a * 10 + (unsigned int)(p[k] - '0');
+	}
+	*v = a;
+	return k;
+}
+
+/*
+ * Fast path for the common regions: START or START-END, each 1 to 9
+ * digits, then ',' or the end of the string, with START <= END < nbits.
+ * Return: the character after the region, with the region set; or NULL
+ * (nothing done) when the region is anything else, for parse_region().
+ */
+static const char *fast_region(const char *s, unsigned int nbits, unsigned long *w)
+{
+	const char *p = s;
+	unsigned int a, b, k;
+
+	k = read_num(p, &a);
+	if (!k)
+		return NULL;
+	p += k;
+	if (*p == ',' || end_of_str(*p)) {
+		if (a >= nbits)
+			return NULL;
+		w[a / BPL] |= 1UL << (a % BPL);
+		return p;
+	}
+	if (*p != '-')
+		return NULL;
+	p++;
+	k = read_num(p, &b);
+	if (!k)
+		return NULL;
+	p += k;
+	if (!(*p == ',' || end_of_str(*p)) || a > b || b >= nbits)
+		return NULL;
+	set_range(w, a, b);
+	return p;
+}
+
 int kaff_cpulist_parse(const char *str, struct kaff_cpumask *dst)
 {
 	const unsigned int nbits = dst->nbits;
 	const unsigned int lastbit = nbits - 1u;  /* wraps for nbits == 0 */
-	const char *s = str;
+	const char *s = str, *next;
 	struct region r;
 	int ret;
 
@@ -263,6 +338,14 @@ int kaff_cpulist_parse(const char *str, struct kaff_cpumask *dst)
 			s++;
 		if (end_of_str(*s))
 			return 0;
+		next = fast_region(s, nbits, dst->bits);
+		if (next) {
+			/* a region ended by the end of the string ends the parse */
+			if (*next != ',')
+				return 0;
+			s = next + 1;
+			continue;
+		}
 		ret = parse_region(s, lastbit, &r, &s);
 		if (ret)
 			return ret;
@@ -276,32 +359,19 @@ int kaff_cpulist_parse(const char *str, struct kaff_cpumask *dst)
 
 /* ---- printing */
 
-/* The first bit >= @start that is set (or clear, if @want_zero), else nbits. */
-static unsigned int find_bit(const unsigned long *w, unsigned int nbits,
-			     unsigned int start, bool want_zero)
+static unsigned int ctz_long(unsigned long w)
 {
-	const unsigned long flip = want_zero ? ~0UL : 0UL;
-	size_t i, n = KAFF_BITS_TO_LONGS(nbits);
-	unsigned long x;
-	size_t bit;
-
-	if (start >= nbits)
-		return nbits;
-	i = start / BPL;
-	x = (w[i] ^ flip) & (~0UL << (start % BPL));
-	while (!x) {
-		if (++i >= n)
-			return nbits;
-		x = w[i] ^ flip;
-	}
 #if defined(__GNUC__)
-	bit = i * BPL + (size_t)__builtin_ctzl(x);
+	return (unsigned int)__builtin_ctzl(w);
 #else
-	for (bit = i * BPL; !(x & 1UL); x >>= 1)
-		bit++;
+	unsigned int n = 0;
+
+	while (!(w & 1UL)) {
+		w >>= 1;
+		n++;
+	}
+	return n;
 #endif
-	/* a zero search can land on the tail bits of the last word */
-	return bit < nbits ? (unsigned int)bit : nbits;
 }
 
 struct out {
@@ -310,7 +380,52 @@ struct out {
 	size_t pos;  /* length of the full text so far */
 };
 
-static void put(struct out *o, const char *s, size_t n)
+static const char digits2[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* @v in decimal at @p, which has room for 10 characters; returns the end */
+static char *put_uint(char *p, unsigned int v)
+{
+	char tmp[10], *t;
+
+	/* CPU numbers are below 8192: 1 to 4 digits, no loop */
+	if (v < 100) {
+		if (v < 10) {
+			*p = (char)('0' + v);
+			return p + 1;
+		}
+		p[0] = digits2[2 * v];
+		p[1] = digits2[2 * v + 1];
+		return p + 2;
+	}
+	if (v < 10000) {
+		unsigned int q = v / 100, r = v - q * 100;
+
+		if (q < 10) {
+			*p++ = (char)('0' + q);
+		} else {
+			p[0] = digits2[2 * q];
+			p[1] = digits2[2 * q + 1];
+			p += 2;
+		}
+		p[0] = digits2[2 * r];
+		p[1] = digits2[2 * r + 1];
+		return p + 2;
+	}
+	t = tmp + sizeof(tmp);
+	do {
+		*--t = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (t < tmp + sizeof(tmp))
+		*p++ = *t++;
+	return p;
+}
+
+/* the slow way, near the end of the buffer: count what does not fit */
+static void put_slow(struct out *o, const char *s, size_t n)
 {
 	size_t k;
 
@@ -319,35 +434,67 @@ static void put(struct out *o, const char *s, size_t n)
 			o->buf[o->pos] = s[k];
 }
 
-static void put_uint(struct out *o, unsigned int v)
+/* "lo" or "lo-hi", after a ',' unless it is the first run */
+static char *put_run_at(char *p, bool comma, unsigned int lo, unsigned int hi)
 {
-	char tmp[3 * sizeof(v) + 1];
-	size_t n = sizeof(tmp);
+	if (comma)
+		*p++ = ',';
+	p = put_uint(p, lo);
+	if (hi > lo) {
+		*p++ = '-';
+		p = put_uint(p, hi);
+	}
+	return p;
+}
 
-	do {
-		tmp[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(o, tmp + n, sizeof(tmp) - n);
+/* room for one run: ',' + 10 digits + '-' + 10 digits, and the NUL */
+#define RUN_MAX 23
+
+static void put_run(struct out *o, unsigned int lo, unsigned int hi)
+{
+	char text[RUN_MAX];
+
+	if (o->len - o->pos > RUN_MAX && o->pos < o->len) {
+		/* the common case: write in place */
+		o->pos = (size_t)(put_run_at(o->buf + o->pos, o->pos, lo, hi) - o->buf);
+		return;
+	}
+	put_slow(o, text, (size_t)(put_run_at(text, o->pos, lo, hi) - text));
 }
 
 size_t kaff_cpulist_snprint(char *buf, size_t len, const struct kaff_cpumask *m)
 {
+	const unsigned long *w = m->bits;
+	const size_t n = KAFF_BITS_TO_LONGS(m->nbits);
 	struct out o = { buf, len, 0 };
-	unsigned int lo, hi;
+	unsigned long x, t, carry = 0;   /* carry: the bit before word i */
+	unsigned int lo = 0, b;
+	size_t i = 0;
 
-	for (lo = find_bit(m->bits, m->nbits, 0, false); lo < m->nbits;
-	     lo = find_bit(m->bits, m->nbits, hi, false)) {
-		/* hi: one past the run */
-		hi = find_bit(m->bits, m->nbits, lo + 1, true);
-		if (o.pos)
-			put(&o, ",", 1);
-		put_uint(&o, lo);
-		if (hi - lo >= 2) {
-			put(&o, "-", 1);
-			put_uint(&o, hi - 1);
+	while (i < n) {
+		x = w[i];
+		/* bit k of t: bit k of the mask differs from the bit before it */
+		t = x ^ ((x << 1) | carry);
+		if (!t) {
+			/* inside a run (all ones) or a gap (zero): skip the like */
+			i = kaff__find_word_not(w, i + 1, n, carry ? ~0UL : 0UL);
+			continue;
 		}
+		do {
+			b = ctz_long(t);
+			if ((x >> b) & 1UL)
+				lo = (unsigned int)(i * BPL) + b;               /* a run starts */
+			else
+				put_run(&o, lo, (unsigned int)(i * BPL) + b - 1);  /* it ended */
+			t &= t - 1;
+		} while (t);
+		carry = x >> (BPL - 1);
+		i++;
 	}
+	/* a run reaching the last CPU (bits >= nbits are zero, so only when
+	 * nbits fills the last word) */
+	if (carry)
+		put_run(&o, lo, m->nbits - 1);
 	if (len)
 		buf[o.pos < len ? o.pos : len - 1] = '\0';
 	return o.pos;
