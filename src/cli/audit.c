@@ -124,6 +124,7 @@ struct audit {
 	char **managed_names;
 	unsigned int nr_managed;
 	struct kaff_cpumask **node_cpus; /* the scenario's nodes */
+	struct kaff_sbuf unmanaged;      /* " A B": live kthreads off the list */
 };
 
 /* ------------------------------------------------------------------------
@@ -239,10 +240,15 @@ static enum au_rule why_protected(struct audit *au, const struct kaff_ctx *ctx,
 	}
 	if (hk && kaff_cpumask_and(au->tmp, hk, au->protected_cpus) &&
 	    kaff_cpumask_intersects(au->tmp, info->cpus)) {
-		kaff_sbuf_printf(t, "housekeeping type: under kernel %s kthreads follow %s, which leaves CPUs ",
+		bool domain = au->profile->kthread_hk == KAFF_HK_TYPE_DOMAIN;
+
+		kaff_sbuf_printf(t, "housekeeping type: under kernel %s kthreads follow %s, and CPUs ",
 				 au->profile->name, hk_name(au->profile->kthread_hk));
 		kaff_sbuf_mask(t, au->tmp);
-		kaff_sbuf_printf(t, " in (their isolation is of the other type) (KERNEL.md §20 D1)%s",
+		kaff_sbuf_printf(t, " are isolated only by %s (%s), which kthreads do not heed here "
+				    "(KERNEL.md §20 D1)%s",
+				 domain ? "nohz_full" : "isolcpus domain",
+				 domain ? "HK_TYPE_KERNEL_NOISE" : "HK_TYPE_DOMAIN",
 				 cause == CAUSE_CREATE ? "; it still has the mask it was created with, "
 							 "kthreadd's (rule C1)" : "");
 		return RULE_HK_TYPE;
@@ -574,6 +580,7 @@ static void audit_free(struct audit *au)
 		kaff_cpumask_free(au->node_cpus[i]);
 	free(au->node_cpus);
 	free(au->managed_names);
+	kaff_sbuf_free(&au->unmanaged);
 	kaff_cpumask_free(au->protected_cpus);
 	kaff_cpumask_free(au->end_online);
 	kaff_cpumask_free(au->tmp);
@@ -647,7 +654,15 @@ static int audit_setup(struct audit *au)
 			goto out;
 		au->nr_managed++;
 	}
-	ret = 0;
+	for (id = kaff_kthread_first(ctx); id != KAFF_KTHREAD_NONE; id = kaff_kthread_next(ctx, id)) {
+		struct kaff_kthread_info info;
+		const char *name = kaff_replay_task_name(r, id);
+
+		if (kaff_kthread_get_info(ctx, id, &info) || (info.flags & KAFF_KTHREAD_MANAGED))
+			continue;
+		kaff_sbuf_printf(&au->unmanaged, " %s", name ? name : "?");
+	}
+	ret = au->unmanaged.oom ? -ENOMEM : 0;
 out:
 	kaff_replay_free(r);
 	return ret;
@@ -701,6 +716,10 @@ static void print_text(struct audit *au, struct kaff_sbuf *o)
 		kaff_sbuf_printf(o, " %s", au->managed_names[i]);
 	if (!au->nr_managed)
 		kaff_sbuf_puts(o, " none");
+	if (au->unmanaged.len)
+		kaff_sbuf_printf(o, "\nnot audited (bound, per-CPU, not started, or no node under 6.x: "
+				    "not on the managed list):%s",
+				 au->unmanaged.s);
 	kaff_sbuf_printf(o, "\nexplored %u of %u states: the end of the scenario, %u whole-node offline%s, "
 			    "%u single-CPU offline%s, %u offline-then-online pair%s",
 			 au->nr_states, au->total_states, au->n_node, au->n_node == 1 ? "" : "s",
@@ -759,6 +778,8 @@ static int print_json(struct audit *au, struct kaff_sbuf *o)
 	json_t *root = json_object(), *states = json_array(), *findings = json_array();
 	json_t *managed = json_array(), *counts = json_object();
 	char *prot = kaff_mask_str(au->protected_cpus), *text = NULL;
+	json_t *unmanaged = NULL;
+	const char *p;
 	unsigned int i;
 	size_t f;
 	int ret = -ENOMEM;
@@ -768,6 +789,17 @@ static int print_json(struct audit *au, struct kaff_sbuf *o)
 	for (i = 0; i < au->nr_managed; i++)
 		if (json_array_append_new(managed, json_string(au->managed_names[i])))
 			goto out;
+	if (!(unmanaged = json_array()))
+		goto out;
+	for (p = au->unmanaged.s; p && *p;) {
+		size_t n;
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n && json_array_append_new(unmanaged, json_stringn(p, n)))
+			goto out;
+		p += n;
+	}
 	for (i = 0; i < au->nr_states; i++)
 		if (json_array_append_new(states, json_string(au->labels[i])))
 			goto out;
@@ -797,6 +829,7 @@ static int print_json(struct audit *au, struct kaff_sbuf *o)
 	    json_object_set_new(root, "protected_cpus", json_string(prot)) ||
 	    json_object_set_new(root, "wake_after_hotplug", json_boolean(au->wake)) ||
 	    json_object_set(root, "managed", managed) ||
+	    json_object_set(root, "not_audited", unmanaged) ||
 	    json_object_set(root, "counts", counts) ||
 	    json_object_set(root, "states", states) ||
 	    json_object_set(root, "findings", findings))
@@ -810,6 +843,7 @@ out:
 	free(text);
 	free(prot);
 	json_decref(managed);
+	json_decref(unmanaged);
 	json_decref(counts);
 	json_decref(states);
 	json_decref(findings);
