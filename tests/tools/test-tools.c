@@ -464,6 +464,31 @@ START_TEST(test_help)
 }
 END_TEST
 
+/* The manual page documents every command that --help lists. */
+START_TEST(test_man_page)
+{
+	static const char *const cmds[] = { "run", "cpulist", "diff", "host", "audit", "render" };
+	const char *args[] = { "--help", NULL };
+	struct run_result r;
+	char path[512], sect[32], use[32];
+	size_t i, len;
+	char *man;
+
+	path_of(path, sizeof(path), src_dir, "docs/kaff.1");
+	man = read_or_fail(path, &len);
+	run_kaff(args, NULL, &r);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		snprintf(sect, sizeof(sect), "\n.SS %s\n", cmds[i]);
+		snprintf(use, sizeof(use), "kaff %s ", cmds[i]);
+		ck_assert_msg(strstr(man, sect), "kaff.1 has no section for %s", cmds[i]);
+		ck_assert_msg(strstr(r.out, use), "kaff --help does not list %s", cmds[i]);
+	}
+	ck_assert(strstr(man, "\n.SH EXIT STATUS\n"));
+	free(man);
+	result_free(&r);
+}
+END_TEST
+
 /* Strips at 16 and at 256 CPUs: one 8-px-per-CPU line, four 2-px lines. */
 START_TEST(test_render_sizes)
 {
@@ -628,6 +653,7 @@ static Suite *tools_suite(void)
 	tcase_add_test(tc, test_audit_bound_and_no_wake);
 	tcase_add_test(tc, test_audit_json);
 	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_man_page);
 	tcase_add_test(tc, test_render_sizes);
 	tcase_add_test(tc, test_have_cases);
 	if (n_scn)
