@@ -284,6 +284,12 @@ static enum au_rule why_lost(struct audit *au, const struct kaff_ctx *ctx,
 					  "among them and gave it the whole housekeeping mask (KERNEL.md §7)");
 		return RULE_HOTPLUG;
 	}
+	if (!kaff_cpumask_intersects(info->cpus, online)) {
+		/* asleep since its CPUs went: its mask is stale, not chosen */
+		kaff_sbuf_puts(t, "hotplug: its mask has no online CPU left; there is no offline callback, "
+				  "so it keeps that mask until its next wake (KERNEL.md §13.1)");
+		return RULE_HOTPLUG;
+	}
 	if (cause == CAUSE_SETAFFINITY ||
 	    (info->user && !kaff_cpumask_intersects(info->user, pref))) {
 		kaff_sbuf_puts(t, "user setaffinity: a sched_setaffinity() request outside its preferred CPUs "

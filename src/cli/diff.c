@@ -756,7 +756,8 @@ int kaff_cmd_diff(int argc, char **argv)
 	if (!ret)
 		ret = record_run(sc, st.b, &st.rb);
 	if (ret == -EOPNOTSUPP) {
-		fprintf(stderr, "kaff: diff: %s: isolate is not modelled under kernel %s: no comparison\n",
+		fprintf(stderr, "kaff: diff: %s: isolate is not modelled under kernel %s: no comparison "
+			"(two 7.x profiles compare: --kernel 7.0 --kernel 7.3)\n",
 			st.file, st.ra.points || st.ra.boot_ret ? st.b->name : st.a->name);
 		status = KAFF_EXIT_USAGE;
 		goto out;

@@ -395,6 +395,10 @@ START_TEST(test_audit_bound_and_no_wake)
 	ck_assert(!strstr(r.out, "scheduler fallback"));
 	ck_assert(strstr(r.out, "A: its mask holds none of its preferred CPUs (2-3) online\n"));
 	ck_assert(strstr(r.out, "    node 1 offline (CPUs 2-3): mask 2\n"));
+	/* CPU 2 alone offline: 3 is online but A's mask is stale, not chosen */
+	ck_assert(strstr(r.out, "  rule: hotplug: its mask has no online CPU left; there is no offline "
+				"callback, so it keeps that mask until its next wake (KERNEL.md §13.1)\n"
+				"  in 1 state:\n    offline 2: mask 2\n"));
 	result_free(&r);
 }
 END_TEST
