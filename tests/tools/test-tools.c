@@ -294,6 +294,25 @@ START_TEST(test_diff_isolate_under_6x)
 }
 END_TEST
 
+/* One profile refuses the boot_online set: the boot is the difference. */
+START_TEST(test_diff_boot_refused)
+{
+	const char *args[] = { "diff", "-", NULL };
+	struct run_result r;
+	char in[512];
+
+	data_path(in, sizeof(in), "diff-boot-online.scn");
+	run_kaff(args, in, &r);
+	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
+	ck_assert(strstr(r.out, "boot:\n  result           6.14 EBUSY  7.3 ok\n"));
+	ck_assert(strstr(r.out, "one boots, the other refuses the boot_online set"));
+	/* D14 alone explains it; the housekeeping type does not */
+	ck_assert(strstr(r.out, "counts it under 7.3\n    explains: boot result\n"));
+	ck_assert(strstr(r.out, "now restricts kthreads\n    caused no difference here on its own\n"));
+	result_free(&r);
+}
+END_TEST
+
 START_TEST(test_diff_usage)
 {
 	const char *bad[] = { "diff", "--kernel", "6.13", "x.scn", NULL };
@@ -651,6 +670,7 @@ static Suite *tools_suite(void)
 	tcase_add_test(tc, test_render_golden);
 	tcase_add_test(tc, test_diff_same_rules);
 	tcase_add_test(tc, test_diff_isolate_under_6x);
+	tcase_add_test(tc, test_diff_boot_refused);
 	tcase_add_test(tc, test_diff_usage);
 	tcase_add_test(tc, test_host_errors);
 	tcase_add_test(tc, test_host_real);
