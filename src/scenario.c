@@ -34,7 +34,31 @@ struct parser {
 	 * each slot is {hash, instance + 1} */
 	uint32_t (*names)[2];
 	uint32_t names_cap, names_used;
+	/* words as error messages show them (see shown()) */
+	char shown[2][64];
+	unsigned int shown_next;
 };
+
+/* A word as an error message shows it: bytes outside printable ASCII as
+ * \xNN (binary garbage stays readable), cut after 40 characters with
+ * "..." (an overlong word does not push the explanation out of the
+ * message). Two buffers: one message may show two words. */
+static const char *shown(struct parser *p, const char *s)
+{
+	char *out = p->shown[p->shown_next++ & 1];
+	size_t n = 0;
+
+	for (; *s && n < 40; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f)
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, 5, "\\x%02x", c);
+	}
+	strcpy(out + n, *s ? "..." : "");
+	return out;
+}
 
 static void fail(struct parser *p, unsigned int line, unsigned int col, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -81,6 +105,16 @@ static bool grow(struct parser *p, void **arr, uint32_t *cap, uint32_t need, siz
 	}
 	*arr = n;
 	*cap = ncap;
+	return true;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
 	return true;
 }
 
@@ -147,11 +181,11 @@ static uint32_t parse_list(struct parser *p, unsigned int line, const struct tok
 	} else {
 		ret = kaff_cpulist_parse(t->s, m);
 		if (ret == -ERANGE) {
-			fail(p, line, t->col, "list '%s' holds a CPU >= cpus %u", t->s, p->sc->cpus);
+			fail(p, line, t->col, "list '%s' holds a CPU >= cpus %u", shown(p, t->s), p->sc->cpus);
 			return SC_NONE;
 		}
 		if (ret) {
-			fail(p, line, t->col, "bad CPU list '%s' (%s)", t->s, kaff_strerrorname(ret));
+			fail(p, line, t->col, "bad CPU list '%s' (%s)", shown(p, t->s), kaff_strerrorname(ret));
 			return SC_NONE;
 		}
 	}
@@ -164,7 +198,11 @@ static bool parse_cpu(struct parser *p, unsigned int line, const struct token *t
 	unsigned long v;
 
 	if (!parse_num(t->s, UINT32_MAX, &v)) {
-		fail(p, line, t->col, "'%s' is not a CPU number", t->s);
+		if (all_digits(t->s))
+			fail(p, line, t->col, "CPU %s does not exist (cpus %u)", shown(p, t->s),
+			     p->sc->cpus);
+		else
+			fail(p, line, t->col, "'%s' is not a CPU number", shown(p, t->s));
 		return false;
 	}
 	if (v >= p->sc->cpus) {
@@ -242,16 +280,16 @@ static bool task_ref(struct parser *p, unsigned int line, const struct token *t,
 	int i;
 
 	if (!valid_name(t->s)) {
-		fail(p, line, t->col, "'%s' is not a task name", t->s);
+		fail(p, line, t->col, "'%s' is not a task name", shown(p, t->s));
 		return false;
 	}
 	i = find_live(p, t->s);
 	if (i == -1) {
-		fail(p, line, t->col, "task '%s' does not exist", t->s);
+		fail(p, line, t->col, "task '%s' does not exist", shown(p, t->s));
 		return false;
 	}
 	if (i == -2) {
-		fail(p, line, t->col, "task '%s' was stopped", t->s);
+		fail(p, line, t->col, "task '%s' was stopped", shown(p, t->s));
 		return false;
 	}
 	*inst = (uint32_t)i;
@@ -266,11 +304,11 @@ static bool task_new(struct parser *p, unsigned int line, const struct token *t,
 
 	if (!valid_name(t->s)) {
 		fail(p, line, t->col, "'%s' is not a task name ([A-Za-z_][A-Za-z0-9_.-]{0,15})",
-		     t->s);
+		     shown(p, t->s));
 		return false;
 	}
 	if (find_live(p, t->s) >= 0) {
-		fail(p, line, t->col, "task '%s' exists already", t->s);
+		fail(p, line, t->col, "task '%s' exists already", shown(p, t->s));
 		return false;
 	}
 	if (!grow(p, (void **)&sc->tasks, &sc->cap_tasks, sc->nr_tasks + 1, sizeof(*sc->tasks)) ||
@@ -348,7 +386,7 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 		p->seen_kernel = true;
 		ret = kaff_profile_lookup(tok[1].s, &sc->profile);
 		if (ret)
-			fail(p, line, tok[1].col, "kernel '%s' %s (profiles 6.14 to 7.3)", tok[1].s,
+			fail(p, line, tok[1].col, "kernel '%s' %s (profiles 6.14 to 7.3)", shown(p, tok[1].s),
 			     ret == -ERANGE ? "is not supported" : "is not MAJOR.MINOR");
 		return;
 	case SC_CPUS:
@@ -358,7 +396,7 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 		uint32_t idx;
 
 		if (!parse_num(tok[1].s, KAFF_MAX_NUMNODES - 1, &v)) {
-			fail(p, line, tok[1].col, "'%s' is not a node ID (0 to %u)", tok[1].s,
+			fail(p, line, tok[1].col, "'%s' is not a node ID (0 to %u)", shown(p, tok[1].s),
 			     KAFF_MAX_NUMNODES - 1);
 			return;
 		}
@@ -375,7 +413,7 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 			if (kaff_cpumask_intersects(p->scratch, &(struct kaff_cpumask)
 				KAFF_CPUMASK_INIT(sc->cpus, sc_mask_words(sc, sc->nodes[i].mask)))) {
 				fail(p, line, tok[2].col, "a CPU of '%s' is in node %u already",
-				     tok[2].s, sc->nodes[i].id);
+				     shown(p, tok[2].s), sc->nodes[i].id);
 				return;
 			}
 		}
@@ -395,7 +433,7 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 		for (i = 1; i < ntok; i++) {
 			if (!kaff__boot_param_valid_name(tok[i].s)) {
 				fail(p, line, tok[i].col,
-				     "boot parameter '%s' is not nohz_full= or isolcpus=", tok[i].s);
+				     "boot parameter '%s' is not nohz_full= or isolcpus=", shown(p, tok[i].s));
 				return;
 			}
 			if (!grow(p, (void **)&sc->boot, &sc->cap_boot, sc->nr_boot + 1,
@@ -432,7 +470,8 @@ static void header_done(struct parser *p, unsigned int line)
 	unsigned int i, id;
 
 	if (!p->seen_cpus) {
-		fail(p, line, 1, "no 'cpus' line before the first event");
+		fail(p, line, 1, p->seen_event ? "no 'cpus' line before the first event"
+					       : "no 'cpus' line (every scenario needs one)");
 		return;
 	}
 	if (!sc->nr_nodes)
@@ -477,9 +516,16 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 	switch (d->cmd) {
 	case SC_CREATE:
 		if (ntok == 3) {
+			if (!strncmp(tok[2].s, "node=", 5) && all_digits(tok[2].s + 5) &&
+			    !parse_num(tok[2].s + 5, UINT32_MAX, &v)) {
+				fail(p, line, tok[2].col, "node %s does not exist (%u node%s)",
+				     shown(p, tok[2].s + 5), sc_nr_nodes(sc),
+				     sc_nr_nodes(sc) == 1 ? "" : "s");
+				return;
+			}
 			if (strncmp(tok[2].s, "node=", 5) ||
 			    !parse_num(tok[2].s + 5, UINT32_MAX, &v)) {
-				fail(p, line, tok[2].col, "expected node=ID, not '%s'", tok[2].s);
+				fail(p, line, tok[2].col, "expected node=ID, not '%s'", shown(p, tok[2].s));
 				return;
 			}
 			if (v >= sc_nr_nodes(sc)) {
@@ -515,7 +561,7 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 		if (d->cmd == SC_PREFER && sc->tasks[inst].preferred && !sc->tasks[inst].woken) {
 			fail(p, line, tok[0].col,
 			     "task '%s' has a preferred mask already and has not been woken (the kernel corrupts its list)",
-			     tok[1].s);
+			     shown(p, tok[1].s));
 			return;
 		}
 		{
@@ -665,7 +711,7 @@ static void parse_line(struct parser *p, char *s, unsigned int line)
 		if (tok[0].s[0] == cmds[i].word[0] && !strcmp(tok[0].s, cmds[i].word))
 			d = &cmds[i];
 	if (!d) {
-		fail(p, line, tok[0].col, "unknown command '%s'", tok[0].s);
+		fail(p, line, tok[0].col, "unknown command '%s'", shown(p, tok[0].s));
 		return;
 	}
 	if (ntok - 1 < d->min_args || ntok - 1 > d->max_args) {
@@ -691,7 +737,7 @@ static void parse_line(struct parser *p, char *s, unsigned int line)
 			}
 			if (!parse_num(tok[1].s, KAFF_NR_CPUS_MAX, &v) || v < 1) {
 				fail(p, line, tok[1].col, "cpus must be 1 to %u, not '%s'",
-				     KAFF_NR_CPUS_MAX, tok[1].s);
+				     KAFF_NR_CPUS_MAX, shown(p, tok[1].s));
 				return;
 			}
 			p->seen_cpus = true;

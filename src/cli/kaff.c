@@ -83,6 +83,42 @@ static void log_line(void *data, const char *line)
 	fprintf(stderr, "kernel: %s\n", line);
 }
 
+/*
+ * Test hook: KAFF_TEST_FAIL_ALLOC=N makes the Nth allocation of the
+ * scenario (parse and replay) fail, so that the tests can see how `kaff
+ * run` reports running out of memory (docs/errors.md).
+ */
+static unsigned long fail_alloc_at, alloc_calls;
+
+static void *test_malloc(void *data, size_t size)
+{
+	(void)data;
+	return ++alloc_calls == fail_alloc_at ? NULL : malloc(size);
+}
+
+static void *test_realloc(void *data, void *ptr, size_t size)
+{
+	(void)data;
+	return ++alloc_calls == fail_alloc_at ? NULL : realloc(ptr, size);
+}
+
+static void test_free(void *data, void *ptr)
+{
+	(void)data;
+	free(ptr);
+}
+
+static const struct kaff_allocator *run_allocator(void)
+{
+	static const struct kaff_allocator a = { test_malloc, test_realloc, test_free, NULL };
+	const char *s = getenv("KAFF_TEST_FAIL_ALLOC");
+
+	if (!s || !*s)
+		return NULL;
+	fail_alloc_at = strtoul(s, NULL, 10);
+	return &a;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct kaff_replay_ops ops = { 0 };
@@ -123,17 +159,24 @@ static int cmd_run(int argc, char **argv)
 	st.file = strcmp(file, "-") ? file : "<stdin>";
 	text = kaff_read_all(file, &len);
 	if (!text) {
-		fprintf(stderr, "kaff: %s: %s\n", file, strerror(errno));
+		int e = errno;
+
+		if (e == ENOMEM) {
+			fprintf(stderr, "kaff: %s: ENOMEM: out of memory reading the file\n", st.file);
+			return EXIT_FAILURE_INTERNAL;
+		}
+		fprintf(stderr, "kaff: %s: %s\n", file, strerror(e));
 		return EXIT_USAGE;
 	}
-	ret = kaff_scenario_parse(text, len, NULL, &sc, &err);
+	ret = kaff_scenario_parse(text, len, run_allocator(), &sc, &err);
 	free(text);
 	if (ret == -EINVAL) {
 		fprintf(stderr, "kaff: %s:%u:%u: %s\n", st.file, err.line, err.col, err.msg);
 		return EXIT_USAGE;
 	}
 	if (ret) {
-		fprintf(stderr, "kaff: %s: %s\n", st.file, kaff_strerrorname(ret));
+		fprintf(stderr, "kaff: %s: %s: %s while parsing\n", st.file, kaff_strerrorname(ret),
+			ret == -ENOMEM ? "out of memory" : strerror(-ret));
 		return EXIT_FAILURE_INTERNAL;
 	}
 	ops.write_trace = write_stdout;
@@ -156,8 +199,15 @@ static int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (ret) {
-		fprintf(stderr, "kaff: %s:%u: replay stopped: %s\n", st.file, res.error_line,
-			kaff_strerrorname(ret));
+		const char *why = ret == -ENOMEM ? "out of memory" :
+				  ret == -EIO ? "cannot write the trace" : strerror(-ret);
+
+		if (res.error_line)
+			fprintf(stderr, "kaff: %s:%u: replay stopped: %s (%s)\n", st.file,
+				res.error_line, kaff_strerrorname(ret), why);
+		else
+			fprintf(stderr, "kaff: %s: replay stopped before the first event: %s (%s)\n",
+				st.file, kaff_strerrorname(ret), why);
 		return EXIT_FAILURE_INTERNAL;
 	}
 	return res.expect_failures ? EXIT_EXPECT : 0;

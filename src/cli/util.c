@@ -102,6 +102,7 @@ char *kaff_read_all(const char *path, size_t *len)
 
 	if (!f)
 		return NULL;
+	errno = 0;
 	buf = malloc(cap);
 	while (buf) {
 		n += fread(buf + n, 1, cap - n - 1, f);
@@ -118,9 +119,12 @@ char *kaff_read_all(const char *path, size_t *len)
 		cap *= 2;
 	}
 	if (buf && ferror(f)) {
+		/* keep fread()'s reason (EISDIR for a directory) */
+		int e = errno ? errno : EIO;
+
 		free(buf);
 		buf = NULL;
-		errno = EIO;
+		errno = e;
 	}
 	if (f != stdin)
 		fclose(f);
