@@ -469,7 +469,7 @@ static void header_done(struct parser *p, unsigned int line)
 	struct kaff_cpumask *all = p->scratch;
 	unsigned int i, id;
 
-	if (!p->seen_cpus) {
+	if (!p->seen_cpus || !sc->cpus) {
 		fail(p, line, 1, p->seen_event ? "no 'cpus' line before the first event"
 					       : "no 'cpus' line (every scenario needs one)");
 		return;
@@ -664,8 +664,6 @@ static void prescan_cpus(struct parser *p)
 	while (s < end) {
 		const char *eol = memchr(s, '\n', (size_t)(end - s));
 		const char *w, *we;
-		char num[24];
-		size_t n;
 
 		if (!eol)
 			eol = end;
@@ -680,15 +678,15 @@ static void prescan_cpus(struct parser *p)
 				;
 			for (we = w; we < eol && *we != ' ' && *we != '\t' && *we != '#'; we++)
 				;
-			n = (size_t)(we - w);
-			if (n && n < sizeof(num)) {
-				memcpy(num, w, n);
-				num[n] = '\0';
-				if (parse_num(num, KAFF_NR_CPUS_MAX, &v) && v >= 1) {
-					sc->cpus = (unsigned int)v;
-					return;
-				}
+			/* The number as parse_num() reads it in the main pass, any
+			 * length (leading zeros: "cpus 000...04" is 4). */
+			for (v = 0; w < we && *w >= '0' && *w <= '9'; w++) {
+				v = v * 10 + (unsigned long)(*w - '0');
+				if (v > KAFF_NR_CPUS_MAX)
+					break;
 			}
+			if (w == we && v >= 1 && v <= KAFF_NR_CPUS_MAX)
+				sc->cpus = (unsigned int)v;
 			/* A bad cpus line: the main pass reports it. */
 			return;
 		}
