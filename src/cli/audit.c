@@ -73,6 +73,8 @@ enum au_rule {
 	RULE_OTHER,
 };
 
+#ifdef KAFF_HAVE_JANSSON
+/* stable names for --json */
 static const char *const rule_ids[] = {
 	[RULE_FALLBACK] = "scheduler-fallback",
 	[RULE_LAST_RESORT] = "last-resort",
@@ -82,6 +84,7 @@ static const char *const rule_ids[] = {
 	[RULE_CREATION] = "creation-mask",
 	[RULE_OTHER] = "kthread-update",
 };
+#endif
 
 struct au_op {
 	bool online;
@@ -674,10 +677,12 @@ out:
 	return ret;
 }
 
+#ifdef KAFF_HAVE_JANSSON
 static const char *kind_text(enum au_kind k)
 {
 	return k == AU_PROTECTED ? "protected-cpu" : "lost-preferred";
 }
+#endif
 
 /* Findings that read the same apart from the state and the mask. */
 static bool same_finding(const struct au_finding *a, const struct au_finding *b)

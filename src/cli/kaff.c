@@ -185,8 +185,11 @@ static int cmd_run(int argc, char **argv)
 	ops.data = &st;
 	ret = kaff_scenario_replay(sc, &ops, &res);
 	kaff_scenario_free(sc);
-	if (fflush(stdout) && !ret)
-		ret = -EIO;
+	if (fflush(stdout) && !ret) {
+		fprintf(stderr, "kaff: %s: EIO: cannot write the trace (%s)\n", st.file,
+			strerror(errno));
+		return EXIT_FAILURE_INTERNAL;
+	}
 	if (ret == -EOPNOTSUPP) {
 		fprintf(stderr, "kaff: %s: isolate is not modelled under kernel %s\n", st.file,
 			ops.profile->name);

@@ -226,12 +226,18 @@ static void put_event_label(struct render *rd, unsigned int i, const char *resul
 	struct kaff_sbuf *o = &rd->out;
 	unsigned int x = LEFT + i * rd->col_w + rd->col_w / 2, y = TOP - 8;
 	char desc[LABEL_MAX + 1], full[256];
+	size_t n;
 
 	if (kaff_scenario_event_describe(rd->sc, i, full, sizeof(full), NULL) < 0)
 		strcpy(full, "?");
-	snprintf(desc, sizeof(desc), "%s", full);
-	if (strlen(full) > LABEL_MAX)
-		memcpy(desc + LABEL_MAX - 3, "...", 3);
+	/* long labels (a setaffinity list) are cut; the tooltip has it all */
+	n = strlen(full);
+	if (n > LABEL_MAX) {
+		memcpy(desc, full, LABEL_MAX - 3);
+		memcpy(desc + LABEL_MAX - 3, "...", 4);
+	} else {
+		memcpy(desc, full, n + 1);
+	}
 	kaff_sbuf_printf(o, "<text x=\"%u\" y=\"%u\" transform=\"rotate(-45 %u %u)\"%s>%u ", x, y, x, y,
 			 result ? " fill=\"#c62828\"" : "", i + 1);
 	put_escaped(o, desc);

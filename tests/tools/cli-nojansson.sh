@@ -1,0 +1,34 @@
+#!/bin/bash
+# kaff builds without jansson too (then `audit --json` is refused and
+# `audit --help` says so): compile every src/cli/*.c without
+# KAFF_HAVE_JANSSON, with the project's warnings as errors, and check the
+# --help text of that build.
+#
+#   cli-nojansson.sh SRCDIR CC LIBKAFF-INTERNAL.A
+set -eu
+src=$1
+cc=$2
+lib=$3
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kaff-nojansson.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+flags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror
+	-Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wformat=2 -Wundef
+	-Wno-unused-parameter -I$src/include -I$src/src"
+objs=()
+for f in "$src"/src/cli/*.c; do
+	o=$tmp/$(basename "$f" .c).o
+	# shellcheck disable=SC2086 # a list of flags
+	$cc $flags -c "$f" -o "$o" || { echo "cli-nojansson.sh: $f fails without jansson" >&2; exit 1; }
+	objs+=("$o")
+done
+$cc "${objs[@]}" "$lib" -o "$tmp/kaff" ||
+	{ echo "cli-nojansson.sh: cannot link kaff without jansson" >&2; exit 1; }
+"$tmp/kaff" audit --help | grep -q 'NOT AVAILABLE: this kaff was built without jansson' ||
+	{ echo "cli-nojansson.sh: audit --help does not say --json is missing" >&2; exit 1; }
+set +e
+"$tmp/kaff" audit --json "$src/examples/demo.scn" >/dev/null 2>"$tmp/err"
+status=$?
+set -e
+[ $status = 2 ] && grep -q 'built without jansson' "$tmp/err" ||
+	{ echo "cli-nojansson.sh: audit --json gave $status: $(cat "$tmp/err")" >&2; exit 1; }
+echo "cli-nojansson.sh: kaff builds without jansson and refuses --json"
