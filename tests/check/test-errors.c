@@ -23,6 +23,7 @@ extern char **environ;
 
 static const char *kaff_exe;
 static char tmp_dir[256];
+static const char *stdout_to;   /* NULL: a file read back into run.out */
 
 struct run {
 	int status;             /* exit status, -1 for a signal */
@@ -75,7 +76,7 @@ static void run_kaff(const char *const *args, const char *input, size_t len,
 
 	ck_assert(posix_spawn_file_actions_init(&fa) == 0);
 	ck_assert(posix_spawn_file_actions_addopen(&fa, 0, in_path, O_RDONLY, 0) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 1, out_path,
+	ck_assert(posix_spawn_file_actions_addopen(&fa, 1, stdout_to ? stdout_to : out_path,
 						   O_WRONLY | O_CREAT | O_TRUNC, 0600) == 0);
 	ck_assert(posix_spawn_file_actions_addopen(&fa, 2, err_path,
 						   O_WRONLY | O_CREAT | O_TRUNC, 0600) == 0);
@@ -87,6 +88,12 @@ static void run_kaff(const char *const *args, const char *input, size_t len,
 	while (waitpid(pid, &ws, 0) < 0)
 		ck_assert(errno == EINTR);
 	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+	if (stdout_to) {
+		FILE *empty = fopen(out_path, "wb");
+
+		if (empty)
+			fclose(empty);
+	}
 	r->out = kaff_test_read_file(out_path, &r->outlen);
 	r->err = kaff_test_read_file(err_path, NULL);
 	ck_assert(r->out && r->err);
@@ -166,6 +173,12 @@ static const struct row rows[] = {
 	{ "boot parameter", { "run", "-v", "-" },
 	  IN("cpus 4\nboot nohz_full=9-1\ncreate A\nwake A\nshow\n"), 0, "show 1\nA 0-3\n",
 	  "kernel: Housekeeping: nohz_full= or isolcpus= incorrect CPU range (nohz_full=9-1)\n" },
+	{ "kernel refuses the header", { "run", "--kernel", "6.14", "-" },
+	  IN("kernel 7.3\ncpus 4\nboot isolcpus=domain,0-2\nboot_online 0\ncreate A\n"), 2, "",
+	  "kaff: <stdin>: kernel 6.14 refuses this boot_online set (EBUSY taking a CPU down)\n" },
+	{ "kernel refuses the header", { 0 },
+	  IN("cpus 4\nboot isolcpus=domain,0-2\nboot_online 0\n"), 2, "",
+	  "kaff: <stdin>:3:13: the kernel refuses this boot_online set (EBUSY taking a CPU down)\n" },
 	{ "kernel error", { 0 },
 	  IN("cpus 4\ncreate_on_cpu A 1\nsetaffinity A 2\nwake A\nprefer A 2\n"), 0,
 	  "! setaffinity A EINVAL\n! prefer A EINVAL\n", "" },
@@ -239,6 +252,35 @@ START_TEST(test_out_of_memory)
 }
 END_TEST
 
+/* A write error: standard output is /dev/full. */
+START_TEST(test_write_error)
+{
+	static const char *const args[] = { "run", "-", NULL };
+	char big[40000];
+	size_t n;
+	struct run r;
+
+	if (access("/dev/full", W_OK))
+		return;
+	stdout_to = "/dev/full";
+	/* a short trace fails when it is flushed at the end */
+	run_kaff(args, "cpus 4\ncreate A\nshow\n", 21, NULL, &r);
+	ck_assert_int_eq(r.status, 3);
+	ck_assert_str_eq(r.err, "kaff: <stdin>: EIO: cannot write the trace (No space left on device)\n");
+	run_free(&r);
+	/* a long one at the show whose line no longer fits */
+	n = (size_t)snprintf(big, sizeof(big), "cpus 4\ncreate A\n");
+	while (n + 5 < sizeof(big))
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "show\n");
+	run_kaff(args, big, n, NULL, &r);
+	ck_assert_int_eq(r.status, 3);
+	ck_assert_msg(strstr(r.err, ": replay stopped: EIO (cannot write the trace)\n") != NULL,
+		      "stderr '%s'", r.err);
+	run_free(&r);
+	stdout_to = NULL;
+}
+END_TEST
+
 static Suite *errors_suite(void)
 {
 	Suite *s = suite_create("errors");
@@ -247,6 +289,7 @@ static Suite *errors_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_row, 0, (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(tc, test_out_of_memory);
+	tcase_add_test(tc, test_write_error);
 	suite_add_tcase(s, tc);
 	return s;
 }
