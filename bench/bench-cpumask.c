@@ -3,7 +3,9 @@
  * Benchmark 1: cpumask operations at 64, 256, 1024 and 8192 bits.
  *
  * libkaff against (a) plain unsigned long loops written as the kernel's
- * lib/bitmap.c and lib/find_bit.c (bitmap-ref.c), (b) glibc's CPU_*_S
+ * lib/bitmap.c and lib/find_bit.c (bitmap-ref.c), called on the same
+ * masks (m->bits, m->nbits of the same struct kaff_cpumask, so that only
+ * the loops differ, not the data), (b) glibc's CPU_*_S
  * macros on CPU_ALLOC() sets, (c) hwloc's hwloc_bitmap_* when built with
  * hwloc, and a memcpy of the mask's bytes (the floor: at 8192 bits, a
  * 1 KiB memcpy), all timed interleaved in the same run.
@@ -17,6 +19,7 @@
  * CPU_ISSET_S on each CPU; hwloc_bitmap_first/next).
  *
  * Usage: bench-cpumask [NBITS...]   (default 64 256 1024 8192)
+ *        KAFF_BENCH_OPS=first,or: only these operations
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -39,7 +42,6 @@ struct data {
 	unsigned int nbits;
 	size_t nw, gsize;
 	struct kaff_cpumask *k[NR_M];
-	unsigned long *r[NR_M];
 	cpu_set_t *g[NR_M];
 #ifdef KAFF_BENCH_HWLOC
 	hwloc_bitmap_t h[NR_M];
@@ -60,11 +62,13 @@ static void *(*volatile memcpy_fn)(void *, const void *, size_t) = memcpy;
 	}
 
 #define K(x) d->k[M_##x]
-#define R(x) d->r[M_##x]
+/* the plain loops run on the same masks: the comparison is of the loops */
+#define R(x) d->k[M_##x]->bits
+#define RN(x) d->k[M_##x]->nbits
 #define G(x) d->g[M_##x]
 #define H(x) d->h[M_##x]
 
-BENCH(memcpy_op, memcpy_fn(R(D), R(A), d->nw * sizeof(unsigned long)))
+BENCH(memcpy_op, memcpy_fn(K(D)->bits, K(A)->bits, d->nw * sizeof(unsigned long)))
 
 BENCH(k_and, bench_keep(kaff_cpumask_and(K(D), K(A), K(B))))
 BENCH(k_or, kaff_cpumask_or(K(D), K(A), K(B)); bench_clobber())
@@ -86,22 +90,22 @@ BENCH(k_next, {
 	bench_keep(s);
 })
 
-BENCH(r_and, bench_keep(ref_and(R(D), R(A), R(B), d->nbits)))
-BENCH(r_or, ref_or(R(D), R(A), R(B), d->nbits); bench_clobber())
-BENCH(r_andnot, bench_keep(ref_andnot(R(D), R(A), R(B), d->nbits)))
-BENCH(r_copy, ref_copy(R(D), R(A), d->nbits); bench_clobber())
-BENCH(r_empty, bench_keep(ref_empty(R(ZERO), d->nbits)))
-BENCH(r_equal, bench_keep(ref_equal(R(A), R(A2), d->nbits)))
-BENCH(r_subset, bench_keep(ref_subset(R(A), R(C), d->nbits)))
-BENCH(r_intersects, bench_keep(ref_intersects(R(A), R(NOTA), d->nbits)))
-BENCH(r_weight, bench_keep(ref_weight(R(A), d->nbits)))
-BENCH(r_first, bench_keep(ref_find_first_bit(R(LAST), d->nbits)))
+BENCH(r_and, bench_keep(ref_and(R(D), R(A), R(B), RN(D))))
+BENCH(r_or, ref_or(R(D), R(A), R(B), RN(D)); bench_clobber())
+BENCH(r_andnot, bench_keep(ref_andnot(R(D), R(A), R(B), RN(D))))
+BENCH(r_copy, ref_copy(R(D), R(A), RN(D)); bench_clobber())
+BENCH(r_empty, bench_keep(ref_empty(R(ZERO), RN(ZERO))))
+BENCH(r_equal, bench_keep(ref_equal(R(A), R(A2), RN(A))))
+BENCH(r_subset, bench_keep(ref_subset(R(A), R(C), RN(A))))
+BENCH(r_intersects, bench_keep(ref_intersects(R(A), R(NOTA), RN(A))))
+BENCH(r_weight, bench_keep(ref_weight(R(A), RN(A))))
+BENCH(r_first, bench_keep(ref_find_first_bit(R(LAST), RN(LAST))))
 BENCH(r_next, {
-	const unsigned long *m = R(SPARSE);
+	const struct kaff_cpumask *m = K(SPARSE);
 	unsigned long c, s = 0;
 
-	for (c = ref_find_first_bit(m, d->nbits); c < d->nbits;
-	     c = ref_find_next_bit(m, d->nbits, c + 1))
+	for (c = ref_find_first_bit(m->bits, m->nbits); c < m->nbits;
+	     c = ref_find_next_bit(m->bits, m->nbits, c + 1))
 		s += c;
 	bench_keep(s);
 })
@@ -170,6 +174,20 @@ static const struct op ops[] = {
 
 #define NR_OPS (sizeof(ops) / sizeof(ops[0]))
 
+/* KAFF_BENCH_OPS=and,or: only these */
+static bool op_selected(const char *name)
+{
+	const char *sel = getenv("KAFF_BENCH_OPS"), *p;
+	size_t n = strlen(name);
+
+	if (!sel || !*sel)
+		return true;
+	for (p = sel; (p = strstr(p, name)); p += n)
+		if ((p == sel || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 static void die(const char *what)
 {
 	fprintf(stderr, "bench-cpumask: %s\n", what);
@@ -188,9 +206,8 @@ static void data_init(struct data *d, unsigned int nbits)
 	d->gsize = CPU_ALLOC_SIZE(nbits);
 	for (m = 0; m < NR_M; m++) {
 		d->k[m] = kaff_cpumask_alloc(nbits);
-		d->r[m] = calloc(d->nw, sizeof(unsigned long));
 		d->g[m] = CPU_ALLOC(nbits);
-		if (!d->k[m] || !d->r[m] || !d->g[m] || d->gsize != d->nw * sizeof(long))
+		if (!d->k[m] || !d->g[m] || d->gsize != d->nw * sizeof(long))
 			die("out of memory");
 	}
 	for (i = 0; i < nbits; i++) {
@@ -206,7 +223,6 @@ static void data_init(struct data *d, unsigned int nbits)
 	kaff_cpumask_complement(d->k[M_NOTA], d->k[M_A]);
 	kaff_cpumask_set_cpu(nbits - 1, d->k[M_LAST]);
 	for (m = 0; m < NR_M; m++) {
-		memcpy(d->r[m], d->k[m]->bits, d->nw * sizeof(unsigned long));
 		glibc_zero(d->gsize, d->g[m]);
 		for (i = 0; i < nbits; i++)
 			if (kaff_cpumask_test_cpu((unsigned int)i, d->k[m]))
@@ -214,17 +230,17 @@ static void data_init(struct data *d, unsigned int nbits)
 #ifdef KAFF_BENCH_HWLOC
 		d->h[m] = hwloc_bitmap_alloc();
 		if (!d->h[m] || hwloc_bitmap_from_ulongs(d->h[m], (unsigned)d->nw,
-							 d->r[m]) < 0)
+							 d->k[m]->bits) < 0)
 			die("hwloc_bitmap_from_ulongs failed");
 #endif
 	}
 	/* the answers must agree before anything is timed */
 	w = kaff_cpumask_weight(d->k[M_A]);
-	if (w != ref_weight(d->r[M_A], nbits) || (int)w != glibc_count(d->gsize, d->g[M_A]) ||
+	if (w != ref_weight(d->k[M_A]->bits, nbits) || (int)w != glibc_count(d->gsize, d->g[M_A]) ||
 	    !kaff_cpumask_subset(d->k[M_A], d->k[M_C]) ||
 	    kaff_cpumask_intersects(d->k[M_A], d->k[M_NOTA]) ||
 	    kaff_cpumask_first(d->k[M_LAST]) != nbits - 1 ||
-	    ref_find_first_bit(d->r[M_LAST], nbits) != nbits - 1 ||
+	    ref_find_first_bit(d->k[M_LAST]->bits, nbits) != nbits - 1 ||
 	    glibc_first(d->gsize, nbits, d->g[M_LAST]) != nbits - 1)
 		die("implementations disagree");
 #ifdef KAFF_BENCH_HWLOC
@@ -240,7 +256,6 @@ static void data_fini(struct data *d)
 
 	for (m = 0; m < NR_M; m++) {
 		kaff_cpumask_free(d->k[m]);
-		free(d->r[m]);
 		CPU_FREE(d->g[m]);
 #ifdef KAFF_BENCH_HWLOC
 		hwloc_bitmap_free(d->h[m]);
@@ -268,6 +283,8 @@ static void run_size(unsigned int nbits, unsigned int reps)
 		size_t nv = 0;
 		struct bench_stats st;
 
+		if (!op_selected(ops[o].name))
+			continue;
 		for (i = 0; i < NR_IM; i++) {
 			map[i] = -1;
 			if (!ops[o].fn[i])

@@ -35,8 +35,9 @@
 #define BPL KAFF_BITS_PER_LONG
 
 static const unsigned int widths[] = {
-	1, 2, 63, 64, 65, 127, 128, 255, 256, 257, 447, 448, 449, 511, 512, 513,
-	576, 1000, 1023, 1024, 1025, 1088, 2047, 4096, 8128, 8191, 8192,
+	1, 2, 63, 64, 65, 127, 128, 150, 255, 256, 257, 320, 384, 400, 447, 448,
+	449, 511, 512, 513, 576, 1000, 1023, 1024, 1025, 1088, 2047, 4096, 8128,
+	8191, 8192,
 };
 
 #define NR_WIDTHS (sizeof(widths) / sizeof(widths[0]))
@@ -627,9 +628,43 @@ static void test_print_vs_naive(void **state)
 	free(got);
 }
 
+/* nbits 0: no word at all may be read or written (valgrind, ASan) */
+static void test_zero_width(void **state)
+{
+	struct kaff_cpumask *a = mask_new(0), *b = mask_new(0), *d = mask_new(0);
+	char buf[4] = "xyz";
+
+	(void)state;
+	assert_false(kaff_cpumask_and(d, a, b));
+	kaff_cpumask_or(d, a, b);
+	assert_false(kaff_cpumask_andnot(d, a, b));
+	kaff_cpumask_xor(d, a, b);
+	kaff_cpumask_copy(d, a);
+	kaff_cpumask_complement(d, a);
+	kaff_cpumask_setall(d);
+	kaff_cpumask_clear(d);
+	assert_true(kaff_cpumask_empty(a));
+	assert_true(kaff_cpumask_full(a));
+	assert_true(kaff_cpumask_equal(a, b));
+	assert_true(kaff_cpumask_subset(a, b));
+	assert_false(kaff_cpumask_intersects(a, b));
+	assert_int_equal(kaff_cpumask_weight(a), 0);
+	assert_int_equal(kaff_cpumask_first(a), 0);
+	assert_int_equal(kaff_cpumask_last(a), 0);
+	assert_int_equal(kaff_cpumask_next(0, a), 0);
+	assert_int_equal(kaff_cpulist_snprint(buf, sizeof(buf), a), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(kaff_cpulist_parse("", a), 0);
+	assert_int_equal(kaff_cpulist_parse("0", a), -ERANGE);
+	kaff_cpumask_free(a);
+	kaff_cpumask_free(b);
+	kaff_cpumask_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_zero_width),
 		cmocka_unit_test(test_mask_ops),
 		cmocka_unit_test(test_one_difference),
 		cmocka_unit_test(test_in_place),
