@@ -10,8 +10,10 @@
  *
  * Speed (docs/performance.md has the measurements): masks of fewer than
  * SIMD_MIN_WORDS words take plain word loops. Larger ones take 256-bit
- * AVX2 loops on x86-64 CPUs that have AVX2, and weight takes POPCNT where
- * the CPU has it (Debian's baseline x86-64 target has neither). The CPU is
+ * AVX2 loops on x86-64 CPUs that have AVX2 (512-bit AVX-512 for copy and
+ * the scans where the CPU has it), and weight takes AVX512-VPOPCNTDQ or
+ * POPCNT where the CPU has them (Debian's baseline x86-64 target has none
+ * of these). The CPU is
  * asked at each call with __builtin_cpu_supports(), a load and a test of
  * libgcc's __cpu_model, which libgcc fills once before main(): libkaff
  * keeps no state of its own. Before that (a constructor calling us) the
@@ -36,6 +38,8 @@
 
 /* From this many words on, the AVX2 loops win (at 4 words they lose). */
 #define SIMD_MIN_WORDS 8
+/* From this many words on (4096 CPUs), copy calls memmove (glibc's). */
+#define COPY_MEMCPY_WORDS 64
 
 #if defined(__GNUC__) && !defined(__clang__)
 #define NO_VECTORIZE __attribute__((optimize("no-tree-vectorize")))
@@ -260,27 +264,41 @@ SCAN_AVX2(any_xor_avx2, _mm256_xor_si256, W_XOR)     /* !equal */
 SCAN_AVX2(any_diff_avx2, V_DIFF, W_DIFF)             /* !subset */
 SCAN_AVX2(any_and_avx2, _mm256_and_si256, W_AND)     /* intersects */
 
-/* the first index i >= start with a[i] != fill, or n */
+/* 1 in bit k for each of the 4 words of @v equal to @f */
+#define EQ4(v, f) ((unsigned int)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64((v), (f)))))
+
+/*
+ * The first index i >= start with a[i] != fill, or n. A block of 16 words
+ * whose words all equal @fill costs four compares and one test; the first
+ * block that does not says which word from its compare masks, with no
+ * second scan.
+ */
 AVX2 static size_t find_not_avx2(const unsigned long *a, size_t i, size_t n,
 				 unsigned long fill)
 {
 	const __m256i f = _mm256_set1_epi64x((long long)fill);
 
 	for (; i + 16 <= n; i += 16) {
-		__m256i x0 = _mm256_or_si256(_mm256_xor_si256(LD(a + i), f),
-					     _mm256_xor_si256(LD(a + i + 4), f));
-		__m256i x1 = _mm256_or_si256(_mm256_xor_si256(LD(a + i + 8), f),
-					     _mm256_xor_si256(LD(a + i + 12), f));
+		__m256i e0 = _mm256_cmpeq_epi64(LD(a + i), f);
+		__m256i e1 = _mm256_cmpeq_epi64(LD(a + i + 4), f);
+		__m256i e2 = _mm256_cmpeq_epi64(LD(a + i + 8), f);
+		__m256i e3 = _mm256_cmpeq_epi64(LD(a + i + 12), f);
+		__m256i all = _mm256_and_si256(_mm256_and_si256(e0, e1), _mm256_and_si256(e2, e3));
 
-		x0 = _mm256_or_si256(x0, x1);
-		if (!_mm256_testz_si256(x0, x0))
-			break;
+		if (_mm256_movemask_epi8(all) != -1) {
+			unsigned int eq = (unsigned int)_mm256_movemask_pd(_mm256_castsi256_pd(e0)) |
+					  (unsigned int)_mm256_movemask_pd(_mm256_castsi256_pd(e1)) << 4 |
+					  (unsigned int)_mm256_movemask_pd(_mm256_castsi256_pd(e2)) << 8 |
+					  (unsigned int)_mm256_movemask_pd(_mm256_castsi256_pd(e3)) << 12;
+
+			return i + (size_t)__builtin_ctz(~eq);
+		}
 	}
 	for (; i + 4 <= n; i += 4) {
-		__m256i x0 = _mm256_xor_si256(LD(a + i), f);
+		unsigned int eq = EQ4(LD(a + i), f);
 
-		if (!_mm256_testz_si256(x0, x0))
-			break;
+		if (eq != 0xf)
+			return i + (size_t)__builtin_ctz(~eq);
 	}
 	for (; i < n; i++)
 		if (a[i] != fill)
@@ -288,9 +306,76 @@ AVX2 static size_t find_not_avx2(const unsigned long *a, size_t i, size_t n,
 	return i;
 }
 
+AVX2 static void copy_avx2(unsigned long *d, const unsigned long *a, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		__m256i x0 = LD(a + i), x1 = LD(a + i + 4);
+
+		ST(d + i, x0);
+		ST(d + i + 4, x1);
+	}
+	if (i + 4 <= n) {
+		ST(d + i, LD(a + i));
+		i += 4;
+	}
+	for (; i < n; i++)
+		d[i] = a[i];
+}
+
 static inline bool have_avx512_popcnt(void)
 {
 	return __builtin_cpu_supports("avx512vpopcntdq");
+}
+
+static inline bool have_avx512(void)
+{
+	return __builtin_cpu_supports("avx512f");
+}
+
+#define AVX512 __attribute__((target("avx512f")))
+
+/* 8 words a step, the last 1 .. 7 through masked loads and stores */
+AVX512 static void copy_avx512(unsigned long *d, const unsigned long *a, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		_mm512_storeu_si512(d + i, _mm512_loadu_si512(a + i));
+	if (i < n) {
+		__mmask8 k = (__mmask8)((1u << (n - i)) - 1);
+
+		_mm512_mask_storeu_epi64(d + i, k, _mm512_maskz_loadu_epi64(k, a + i));
+	}
+}
+
+/* find_not_avx2(), 16 words a step as two 512-bit compares into masks */
+AVX512 static size_t find_not_avx512(const unsigned long *a, size_t i, size_t n,
+				     unsigned long fill)
+{
+	const __m512i f = _mm512_set1_epi64((long long)fill);
+
+	for (; i + 16 <= n; i += 16) {
+		unsigned int k = (unsigned int)_mm512_cmpneq_epi64_mask(_mm512_loadu_si512(a + i), f) |
+				 (unsigned int)_mm512_cmpneq_epi64_mask(_mm512_loadu_si512(a + i + 8), f) << 8;
+
+		if (k)
+			return i + (size_t)__builtin_ctz(k);
+	}
+	if (i < n) {
+		/* the last 1 .. 15 words: masked loads read nothing past n */
+		size_t r = n - i;
+		__mmask8 k0 = (__mmask8)(r >= 8 ? 0xff : (1u << r) - 1);
+		__mmask8 k1 = (__mmask8)(r > 8 ? (1u << (r - 8)) - 1 : 0);
+		unsigned int k = (unsigned int)_mm512_mask_cmpneq_epi64_mask(
+					 k0, _mm512_maskz_loadu_epi64(k0, a + i), f) |
+				 (unsigned int)_mm512_mask_cmpneq_epi64_mask(
+					 k1, _mm512_maskz_loadu_epi64(k1, a + i + 8), f) << 8;
+
+		return k ? i + (size_t)__builtin_ctz(k) : n;
+	}
+	return n;
 }
 
 __attribute__((target("avx512f,avx512vpopcntdq")))
@@ -346,6 +431,11 @@ static inline bool have_popcnt(void)
 }
 
 static inline bool have_avx512_popcnt(void)
+{
+	return false;
+}
+
+static inline bool have_avx512(void)
 {
 	return false;
 }
@@ -621,10 +711,21 @@ void kaff_cpumask_copy(struct kaff_cpumask *dst, const struct kaff_cpumask *src)
 		d[0] = x[0];
 		return;
 	}
+#ifdef KAFF_X86_SIMD
+	/* Below COPY_MEMCPY_WORDS, a loop of ours beat the call to memcpy:
+	 * AVX-512 up to 63 words, AVX2 up to 15 */
+	if (n >= SIMD_MIN_WORDS && n < COPY_MEMCPY_WORDS && have_avx512()) {
+		copy_avx512(d, x, n);
+		return;
+	}
+	if (n >= SIMD_MIN_WORDS && n < 16 && have_avx2()) {
+		copy_avx2(d, x, n);
+		return;
+	}
+#endif
 	if (n >= SIMD_MIN_WORDS) {
-		/* glibc's memcpy beat an AVX2 loop here; dst may be src */
-		if (d != x)
-			memcpy(d, x, n * sizeof(unsigned long));
+		/* memmove, as dst may be src */
+		memmove(d, x, n * sizeof(unsigned long));
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -638,8 +739,12 @@ size_t kaff__find_word_not(const unsigned long *w, size_t start, size_t n,
 	size_t i = start;
 
 #ifdef KAFF_X86_SIMD
-	if (n - start >= SIMD_MIN_WORDS && have_avx2())
-		return find_not_avx2(w, start, n, fill);
+	if (n - start >= SIMD_MIN_WORDS) {
+		if (have_avx512())
+			return find_not_avx512(w, start, n, fill);
+		if (have_avx2())
+			return find_not_avx2(w, start, n, fill);
+	}
 #endif
 	for (; i < n; i++)
 		if (w[i] != fill)
@@ -831,6 +936,8 @@ unsigned int kaff_cpumask_last(const struct kaff_cpumask *m)
  */
 unsigned int kaff_cpumask_next(unsigned int n, const struct kaff_cpumask *m)
 {
+	/* (a branch-free look at this word and the next was slower: the
+	 * walk is bound by the latency of one call's result to the next) */
 	return find_next(m->bits, NULL, m->nbits, n + 1u);
 }
 
