@@ -309,7 +309,9 @@ static struct kaff_ctx *booted(const char *version, unsigned int cpus)
 
 static void assert_violation(int ret, const char *needle)
 {
-	assert_int_equal(ret, -EINVAL);
+	if (ret != -EINVAL)
+		fail_msg("expected a violation mentioning '%s', got %s", needle,
+			 kaff_strerrorname(ret));
 	if (!strstr(why, needle))
 		fail_msg("expected a violation mentioning '%s', got '%s'", needle, why);
 }
@@ -457,6 +459,334 @@ static void test_detects_flag_and_profile_changes(void **state)
 	kaff_cpumask_free(m);
 }
 
+/* ---- more violations: masks the context owns, corrupted (tests only) ----- */
+
+static struct kaff_cpumask *writable(const struct kaff_cpumask *m)
+{
+	assert_non_null(m);
+	return (struct kaff_cpumask *)m;
+}
+
+static struct kaff_ctx *booted_params(const char *version, unsigned int cpus,
+				      const char *param, bool two_nodes)
+{
+	const struct kaff_profile *p;
+	struct kaff_ctx *ctx;
+
+	assert_int_equal(kaff_profile_lookup(version, &p), 0);
+	ctx = kaff_ctx_new(p, cpus, NULL);
+	assert_non_null(ctx);
+	if (two_nodes) {
+		struct kaff_cpumask *m = kaff_cpumask_alloc(cpus);
+
+		for (unsigned int c = 0; c < cpus / 2; c++)
+			kaff_cpumask_set_cpu(c, m);
+		assert_int_equal(kaff_machine_set_node(ctx, 0, m), 0);
+		kaff_cpumask_complement(m, m);
+		assert_int_equal(kaff_machine_set_node(ctx, 1, m), 0);
+		kaff_cpumask_free(m);
+	}
+	if (param)
+		assert_int_equal(kaff_machine_add_boot_param(ctx, param), 0);
+	assert_int_equal(kaff_machine_boot(ctx), 0);
+	return ctx;
+}
+
+/* Flip CPU @cpu of @m, check for a violation naming @needle, flip back. */
+static void flip_and_check(struct kaff_ctx *ctx, const struct kaff_cpumask *cm, unsigned int cpu,
+			   const char *needle)
+{
+	struct kaff_cpumask *m = writable(cm);
+	bool was = kaff_cpumask_test_cpu(cpu, m);
+
+	assert_int_equal(kaff_ctx_check(ctx, why, sizeof(why)), 0);
+	if (was)
+		kaff_cpumask_clear_cpu(cpu, m);
+	else
+		kaff_cpumask_set_cpu(cpu, m);
+	assert_violation(kaff_ctx_check(ctx, why, sizeof(why)), needle);
+	if (was)
+		kaff_cpumask_set_cpu(cpu, m);
+	else
+		kaff_cpumask_clear_cpu(cpu, m);
+	assert_int_equal(kaff_ctx_check(ctx, why, sizeof(why)), 0);
+}
+
+static void test_detects_machine_corruption(void **state)
+{
+	struct kaff_ctx *ctx = booted_params("6.14", 4, "nohz_full=1-3", true);
+	struct kaff_ctx *setup = kaff_ctx_new(NULL, 4, NULL);
+
+	(void)state;
+	flip_and_check(ctx, kaff_machine_online_mask(ctx), 0, "CPU 0 (the boot CPU) is offline");
+	flip_and_check(setup, kaff_machine_online_mask(setup), 2, "before boot every CPU is online");
+	flip_and_check(ctx, kaff_machine_possible_mask(ctx), 3, "possible CPUs 0-2 are not 0..3");
+	/* nodes: {0,1} and {2,3} */
+	flip_and_check(ctx, kaff_machine_node_cpus(ctx, 1), 1, "node 1 shares a CPU");
+	flip_and_check(ctx, kaff_machine_node_cpus(ctx, 1), 3, "CPU 3 is in no node");
+	{
+		struct kaff_cpumask *n0 = writable(kaff_machine_node_cpus(ctx, 0));
+		struct kaff_cpumask *n1 = writable(kaff_machine_node_cpus(ctx, 1));
+
+		kaff_cpumask_clear_cpu(1, n0);
+		kaff_cpumask_set_cpu(1, n1);
+		assert_violation(kaff_ctx_check(ctx, why, sizeof(why)),
+				 "CPU 1 is in node 1 but cpu_to_node() says 0");
+		kaff_cpumask_clear_cpu(1, n1);
+		kaff_cpumask_set_cpu(1, n0);
+	}
+	/* housekeeping: nohz_full=1-3 leaves {0} */
+	flip_and_check(ctx, kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_KERNEL_NOISE), 0,
+		       "housekeeping mask of type 3 is empty");
+	flip_and_check(ctx, kaff_cpuset_isolated_cpus(ctx), 1, "an isolated partition 1 under 6.14");
+	kaff_ctx_free(ctx);
+	kaff_ctx_free(setup);
+
+	/* 7.x: hk(DOMAIN) = hk(DOMAIN_BOOT) minus the partition */
+	ctx = booted_params("7.3", 4, "isolcpus=domain,3", false);
+	flip_and_check(ctx, kaff_cpuset_isolated_cpus(ctx), 1,
+		       "HK_TYPE_DOMAIN 0-2 is not HK_TYPE_DOMAIN_BOOT 0-2 minus the partition 1");
+	kaff_ctx_free(ctx);
+}
+
+static void test_detects_kthread_corruption(void **state)
+{
+	struct kaff_ctx *ctx = booted_params("6.14", 64, NULL, false);
+	struct kaff_kthread_info info;
+	struct kaff_cpumask *m;
+	unsigned int pc, parked, bound;
+
+	(void)state;
+	assert_int_equal(kaff_kthread_create_per_cpu(ctx, 2, &pc), 0);
+	assert_int_equal(kaff_kthread_create_per_cpu(ctx, 3, &parked), 0);
+	assert_int_equal(kaff_cpu_offline(ctx, 3), 0);
+	assert_int_equal(kaff_kthread_create_on_cpu(ctx, 5, &bound), 0);
+	assert_int_equal(kaff_ctx_check(ctx, why, sizeof(why)), 0);
+
+	assert_int_equal(kaff_kthread_get_info(ctx, pc, &info), 0);
+	flip_and_check(ctx, info.cpus, 1, "runs (not parked) with cpus 1-2 while its CPU is online");
+	assert_int_equal(kaff_kthread_get_info(ctx, parked, &info), 0);
+	flip_and_check(ctx, info.cpus, 2, "is parked with cpus 2-3 while its CPU is offline");
+	/* a long mask in a message is cut with "..." */
+	m = writable(info.cpus);
+	for (unsigned int c = 4; c < 64; c += 2)
+		kaff_cpumask_set_cpu(c, m);
+	assert_violation(kaff_ctx_check(ctx, why, sizeof(why)), "...");
+	for (unsigned int c = 4; c < 64; c += 2)
+		kaff_cpumask_clear_cpu(c, m);
+	/* the kthreadd mask (all CPUs) emptied */
+	assert_int_equal(kaff_kthread_get_info(ctx, KAFF_KTHREADD, &info), 0);
+	m = writable(info.cpus);
+	{
+		struct kaff_cpumask *saved = kaff_cpumask_alloc(64);
+
+		kaff_cpumask_copy(saved, m);
+		kaff_cpumask_clear(m);
+		assert_violation(kaff_ctx_check(ctx, why, sizeof(why)), "kthread 0 has an empty cpus mask");
+		/* a bit at or above nr_cpu_ids (64 fills one word: use width 60) */
+		kaff_cpumask_copy(m, saved);
+		kaff_cpumask_free(saved);
+	}
+	/* a mask of another width */
+	assert_int_equal(kaff_kthread_get_info(ctx, bound, &info), 0);
+	m = writable(info.cpus);
+	m->nbits = 32;
+	assert_violation(kaff_ctx_check(ctx, why, sizeof(why)), "has width 32, not nr_cpu_ids 64");
+	m->nbits = 64;
+	assert_int_equal(kaff_ctx_check(ctx, why, sizeof(why)), 0);
+	kaff_ctx_free(ctx);
+
+	/* bits past nr_cpu_ids */
+	ctx = booted_params("6.14", 60, NULL, false);
+	assert_int_equal(kaff_kthread_create_on_cpu(ctx, 5, &bound), 0);
+	assert_int_equal(kaff_kthread_get_info(ctx, bound, &info), 0);
+	m = writable(info.cpus);
+	m->bits[0] |= 1UL << 62;
+	assert_violation(kaff_ctx_check(ctx, why, sizeof(why)), "bits set at or above nr_cpu_ids 60");
+	m->bits[0] &= ~(1UL << 62);
+	kaff_ctx_free(ctx);
+}
+
+/* Transition rules, with a snapshot of one context and another context
+ * standing for "the same context after one step". */
+static void test_detects_machine_steps(void **state)
+{
+	struct kaff_ctx *a = booted_params("6.14", 4, NULL, false);
+	struct kaff_ctx *b2 = booted_params("6.14", 4, NULL, true);
+	struct kaff_ctx *nohz = booted_params("6.14", 4, "nohz_full=3", false);
+	struct kaff_ctx *unbooted = kaff_ctx_new(NULL, 4, NULL);
+	struct kaff_ctx *c;
+	struct kaff_snapshot *snap;
+	struct kaff_cpumask *m = kaff_cpumask_alloc(4);
+
+	(void)state;
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	assert_violation(kaff_ctx_check_step(snap, unbooted, why, sizeof(why)), "no longer booted");
+	assert_violation(kaff_ctx_check_step(snap, b2, why, sizeof(why)), "number of nodes");
+	assert_violation(kaff_ctx_check_step(snap, nohz, why, sizeof(why)),
+			 "housekeeping type 3 changed");
+	c = booted_params("6.14", 4, NULL, false);
+	assert_int_equal(kaff_cpu_offline(c, 2), 0);
+	assert_int_equal(kaff_cpu_offline(c, 3), 0);
+	assert_violation(kaff_ctx_check_step(snap, c, why, sizeof(why)), "2 CPUs changed state");
+	kaff_snapshot_free(snap);
+	kaff_ctx_free(c);
+
+	/* nodes {0,1},{2,3} then {0},{1,2,3} */
+	assert_int_equal(kaff_ctx_snapshot(b2, &snap), 0);
+	c = kaff_ctx_new(NULL, 4, NULL);
+	kaff_cpumask_set_cpu(0, m);
+	assert_int_equal(kaff_machine_set_node(c, 0, m), 0);
+	kaff_cpumask_complement(m, m);
+	assert_int_equal(kaff_machine_set_node(c, 1, m), 0);
+	assert_int_equal(kaff_machine_boot(c), 0);
+	assert_violation(kaff_ctx_check_step(snap, c, why, sizeof(why)), "node 0 changed");
+	assert_violation(kaff_ctx_compare(b2, c, why, sizeof(why)), "node 0 differs");
+	kaff_snapshot_free(snap);
+	kaff_ctx_free(c);
+
+	kaff_ctx_free(a);
+	kaff_ctx_free(b2);
+	kaff_ctx_free(nohz);
+	kaff_ctx_free(unbooted);
+	kaff_cpumask_free(m);
+}
+
+static void test_detects_kthread_steps(void **state)
+{
+	struct kaff_ctx *a = booted("6.14", 4), *b = booted("6.14", 4);
+	struct kaff_cpumask *m = kaff_cpumask_alloc(4);
+	struct kaff_snapshot *snap;
+	struct kaff_kthread_info info;
+	unsigned int x, y;
+
+	(void)state;
+	/* bound (create_on_cpu) vs per-CPU on the same CPU */
+	assert_int_equal(kaff_kthread_create_on_cpu(a, 1, &x), 0);
+	assert_int_equal(kaff_kthread_create_per_cpu(b, 1, &x), 0);
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	assert_violation(kaff_ctx_check_step(snap, b, why, sizeof(why)), "per-CPU flag changed");
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "node/cpu/flags");
+	kaff_snapshot_free(snap);
+
+	/* a new kthread that is started already; one without kthreadd's mask */
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	assert_int_equal(kaff_kthread_create_on_node(a, 0, &y), 0);
+	assert_int_equal(kaff_wake_up_process(a, y), 0);
+	assert_violation(kaff_ctx_check_step(snap, a, why, sizeof(why)), "is started, listed or preferred");
+	assert_int_equal(kaff_kthread_stop(a, y), 0);
+	assert_int_equal(kaff_kthread_create_on_node(a, 0, &y), 0);
+	kaff_snapshot_free(snap);
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	assert_int_equal(kaff_kthread_create_on_node(a, 0, &y), 0);
+	kaff_cpumask_set_cpu(2, m);
+	assert_int_equal(kaff_sched_setaffinity(a, y, m), 0);
+	assert_violation(kaff_ctx_check_step(snap, a, why, sizeof(why)), "rule C1");
+	kaff_snapshot_free(snap);
+
+	/* prefer on a bound kthread: the mask must be the fetched one (with
+	 * nohz_full=3, pref 2-3 gives cpus 2: two distinct masks) */
+	kaff_ctx_free(a);
+	a = booted_params("6.14", 4, "nohz_full=3", false);
+	kaff_cpumask_set_cpu(3, m);
+	assert_int_equal(kaff_kthread_create_on_cpu(a, 3, &y), 0);
+	assert_int_equal(kaff_ctx_snapshot(a, &snap), 0);
+	assert_int_equal(kaff_kthread_affine_preferred(a, y, m), 0);
+	assert_int_equal(kaff_ctx_check_step(snap, a, why, sizeof(why)), 0);
+	assert_int_equal(kaff_kthread_get_info(a, y, &info), 0);
+	kaff_cpumask_set_cpu(1, writable(info.cpus));
+	assert_violation(kaff_ctx_check_step(snap, a, why, sizeof(why)), "not the fetched affinity");
+	kaff_cpumask_clear_cpu(1, writable(info.cpus));
+	kaff_snapshot_free(snap);
+
+	kaff_ctx_free(a);
+	kaff_ctx_free(b);
+	kaff_cpumask_free(m);
+}
+
+/* kaff_ctx_compare() names the first difference. */
+static void test_compare_differences(void **state)
+{
+	struct kaff_ctx *a, *b;
+	struct kaff_cpumask *m = kaff_cpumask_alloc(4);
+	unsigned int x;
+
+	(void)state;
+	kaff_cpumask_set_cpu(1, m);
+	a = booted("7.3", 4);
+	b = booted("7.3", 4);
+	assert_int_equal(kaff_ctx_compare(a, b, why, sizeof(why)), 0);
+	assert_int_equal(kaff_cpu_offline(b, 3), 0);
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "online 0-3, the other 0-2");
+	assert_int_equal(kaff_cpu_online(b, 3), 0);
+	assert_int_equal(kaff_cpuset_set_isolated(b, m), 0);
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "housekeeping type 1");
+	assert_int_equal(kaff_cpuset_set_isolated(a, m), 0);
+	assert_int_equal(kaff_ctx_compare(a, b, why, sizeof(why)), 0);
+	kaff_ctx_free(b);
+
+	b = booted("7.3", 4);
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "housekeeping type 1");
+	kaff_ctx_free(a);
+	a = booted("7.3", 4);
+	assert_int_equal(kaff_kthread_create_on_node(a, 0, &x), 0);
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "1 kthreads, the other 0");
+	assert_int_equal(kaff_kthread_create_on_node(b, 0, &x), 0);
+	assert_int_equal(kaff_kthread_affine_preferred(a, x, m), 0);
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "kthread 1");
+	kaff_ctx_free(b);
+	b = booted("7.3", 4);
+	assert_int_equal(kaff_kthread_create_on_node(b, 0, &x), 0);
+	assert_int_equal(kaff_kthread_affine_preferred(b, x, m), 0);
+	assert_int_equal(kaff_ctx_compare(a, b, why, sizeof(why)), 0);
+	/* same masks, one user request more */
+	assert_int_equal(kaff_wake_up_process(a, x), 0);
+	assert_int_equal(kaff_wake_up_process(b, x), 0);
+	assert_int_equal(kaff_sched_setaffinity(b, x, m), 0);
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "user request none, the other 1");
+	kaff_ctx_free(a);
+	kaff_ctx_free(b);
+
+	/* preferred masks differ, cpus equal */
+	a = booted("6.14", 4);
+	b = booted("6.14", 4);
+	assert_int_equal(kaff_kthread_create_on_node(a, 0, &x), 0);
+	assert_int_equal(kaff_kthread_create_on_node(b, 0, &x), 0);
+	assert_int_equal(kaff_kthread_affine_preferred(a, x, m), 0);
+	{
+		struct kaff_cpumask *m2 = kaff_cpumask_alloc(4);
+
+		kaff_cpumask_set_cpu(1, m2);
+		kaff_cpumask_set_cpu(3, m2);
+		assert_int_equal(kaff_kthread_affine_preferred(b, x, m2), 0);
+		kaff_cpumask_free(m2);
+	}
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "kthread 1: cpus 1, the other 1,3");
+	kaff_ctx_free(a);
+	kaff_ctx_free(b);
+
+	/* managed lists of different lengths */
+	a = booted("6.14", 4);
+	b = booted("6.14", 4);
+	assert_int_equal(kaff_kthread_create_on_node(a, 0, &x), 0);
+	assert_int_equal(kaff_kthread_create_on_node(b, 0, &x), 0);
+	assert_int_equal(kaff_wake_up_process(a, x), 0);
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "kthread 1: node/cpu/flags");
+	kaff_ctx_free(a);
+	kaff_ctx_free(b);
+
+	/* booted or not */
+	a = booted("6.14", 4);
+	b = kaff_ctx_new(NULL, 4, NULL);
+	assert_violation(kaff_ctx_compare(a, b, why, sizeof(why)), "nr_cpu_ids/booted/nodes");
+	kaff_ctx_free(a);
+	a = kaff_ctx_new(NULL, 4, NULL);
+	assert_int_equal(kaff_ctx_compare(a, b, why, sizeof(why)), 0);
+	kaff_ctx_free(a);
+	kaff_ctx_free(b);
+	kaff_cpumask_free(m);
+}
+
 static void test_arguments(void **state)
 {
 	struct kaff_ctx *ctx = kaff_ctx_new(NULL, 4, NULL);
@@ -500,6 +830,11 @@ int main(void)
 		cmocka_unit_test(test_detects_bound_change),
 		cmocka_unit_test(test_detects_list_order_and_id_reuse),
 		cmocka_unit_test(test_detects_flag_and_profile_changes),
+		cmocka_unit_test(test_detects_machine_corruption),
+		cmocka_unit_test(test_detects_kthread_corruption),
+		cmocka_unit_test(test_detects_machine_steps),
+		cmocka_unit_test(test_detects_kthread_steps),
+		cmocka_unit_test(test_compare_differences),
 		cmocka_unit_test(test_arguments),
 	};
 

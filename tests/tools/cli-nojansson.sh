@@ -4,11 +4,15 @@
 # KAFF_HAVE_JANSSON, with the project's warnings as errors, and check the
 # --help text of that build.
 #
-#   cli-nojansson.sh SRCDIR CC LIBKAFF-INTERNAL.A
+#   cli-nojansson.sh SRCDIR CC LIBKAFF-INTERNAL.A [LDFLAGS]
+#
+# LDFLAGS: what the library's build needs at link time (--coverage,
+# -fsanitize=...), one string.
 set -eu
 src=$1
 cc=$2
 lib=$3
+ldflags=${4:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kaff-nojansson.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror
@@ -21,7 +25,8 @@ for f in "$src"/src/cli/*.c; do
 	$cc $flags -c "$f" -o "$o" || { echo "cli-nojansson.sh: $f fails without jansson" >&2; exit 1; }
 	objs+=("$o")
 done
-$cc "${objs[@]}" "$lib" -o "$tmp/kaff" ||
+# shellcheck disable=SC2086 # a list of flags
+$cc "${objs[@]}" "$lib" $ldflags -o "$tmp/kaff" ||
 	{ echo "cli-nojansson.sh: cannot link kaff without jansson" >&2; exit 1; }
 "$tmp/kaff" audit --help | grep -q 'NOT AVAILABLE: this kaff was built without jansson' ||
 	{ echo "cli-nojansson.sh: audit --help does not say --json is missing" >&2; exit 1; }
