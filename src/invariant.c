@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,13 +199,7 @@ static void copy_kt(struct kaff_snapshot *s, const struct kaff_ctx *ctx, unsigne
 
 void kaff_snapshot_free(struct kaff_snapshot *s)
 {
-	if (!s)
-		return;
-	free(s->pool);
-	free(s->node);
-	free(s->cpu_node);
-	free(s->kt);
-	free(s->managed);
+	/* one block: the arrays follow the structure */
 	free(s);
 }
 
@@ -236,41 +231,57 @@ int kaff_ctx_snapshot(const struct kaff_ctx *ctx, struct kaff_snapshot **out)
 	if (!ctx || !out)
 		return -EINVAL;
 	*out = NULL;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	s->profile = kaff_ctx_profile(ctx);
-	s->nbits = kaff_machine_nr_cpu_ids(ctx);
-	s->booted = kaff_ctx_booted(ctx);
-	s->words = KAFF_BITS_TO_LONGS(s->nbits);
-	s->nr_nodes = kaff_machine_nr_nodes(ctx);
-	s->count = kaff_kthread_count(ctx);
-	if (s->nr_nodes > KAFF_MAX_NUMNODES) {
-		problem(s, "%u nodes, more than %u", s->nr_nodes, KAFF_MAX_NUMNODES);
-		s->nr_nodes = KAFF_MAX_NUMNODES;
-	}
+	{
+		struct kaff_snapshot head;
+		size_t off[6], size;
+		char *block;
 
-	/* Live kthreads: at most count, plus one to see a walk that runs on. */
-	bound = s->booted ? (size_t)s->count + 1 : 0;
-	s->nr_kt = s->booted ? count_list(ctx, false, bound, &cut_kt) : 0;
-	if (cut_kt)
-		problem(s, "the kthread walk does not end after kaff_kthread_count() = %u kthreads",
-			s->count);
-	/* The managed list holds live kthreads and kthreadd, each once. */
-	s->nr_managed = s->booted ? count_list(ctx, true, s->nr_kt + 2, &cut_list) : 0;
-	if (cut_list)
-		problem(s, "the managed list walk does not end (more than %zu entries)",
-			s->nr_kt + 1);
+		/* Count first, then one allocation for everything (the checker
+		 * runs after every event: few, large allocations). */
+		memset(&head, 0, sizeof(head));
+		s = &head;
+		s->profile = kaff_ctx_profile(ctx);
+		s->nbits = kaff_machine_nr_cpu_ids(ctx);
+		s->booted = kaff_ctx_booted(ctx);
+		s->words = KAFF_BITS_TO_LONGS(s->nbits);
+		s->nr_nodes = kaff_machine_nr_nodes(ctx);
+		s->count = kaff_kthread_count(ctx);
+		if (s->nr_nodes > KAFF_MAX_NUMNODES) {
+			problem(s, "%u nodes, more than %u", s->nr_nodes, KAFF_MAX_NUMNODES);
+			s->nr_nodes = KAFF_MAX_NUMNODES;
+		}
+		/* Live kthreads: at most count, plus one to see a walk that
+		 * runs on. The managed list holds them and kthreadd, once. */
+		bound = s->booted ? (size_t)s->count + 1 : 0;
+		s->nr_kt = s->booted ? count_list(ctx, false, bound, &cut_kt) : 0;
+		if (cut_kt)
+			problem(s, "the kthread walk does not end after kaff_kthread_count() = %u kthreads",
+				s->count);
+		s->nr_managed = s->booted ? count_list(ctx, true, s->nr_kt + 2, &cut_list) : 0;
+		if (cut_list)
+			problem(s, "the managed list walk does not end (more than %zu entries)",
+				s->nr_kt + 1);
+		s->capmasks = 8 + KAFF_HK_TYPE_MAX + s->nr_nodes + 3 * ((uint32_t)s->nr_kt + 1);
 
-	s->capmasks = 8 + KAFF_HK_TYPE_MAX + s->nr_nodes + 3 * ((uint32_t)s->nr_kt + 1);
-	s->pool = calloc((size_t)s->capmasks * (s->words ? s->words : 1), sizeof(unsigned long));
-	s->node = calloc(s->nr_nodes ? s->nr_nodes : 1, sizeof(*s->node));
-	s->cpu_node = calloc(s->nbits ? s->nbits : 1, sizeof(*s->cpu_node));
-	s->kt = calloc(s->nr_kt ? s->nr_kt : 1, sizeof(*s->kt));
-	s->managed = calloc(s->nr_managed ? s->nr_managed : 1, sizeof(*s->managed));
-	if (!s->pool || !s->node || !s->cpu_node || !s->kt || !s->managed) {
-		kaff_snapshot_free(s);
-		return -ENOMEM;
+#define ALIGN_UP(x) (((x) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1))
+		off[0] = ALIGN_UP(sizeof(*s));
+		off[1] = off[0] + ALIGN_UP((size_t)s->nr_nodes * sizeof(*s->node));
+		off[2] = off[1] + ALIGN_UP((size_t)s->nbits * sizeof(*s->cpu_node));
+		off[3] = off[2] + ALIGN_UP(s->nr_kt * sizeof(*s->kt));
+		off[4] = off[3] + ALIGN_UP(s->nr_managed * sizeof(*s->managed));
+		off[5] = off[4] + (size_t)s->capmasks * s->words * sizeof(unsigned long);
+		size = off[5];
+#undef ALIGN_UP
+		block = malloc(size);
+		if (!block)
+			return -ENOMEM;
+		s = (struct kaff_snapshot *)(void *)block;
+		*s = head;
+		s->node = (uint32_t *)(void *)(block + off[0]);
+		s->cpu_node = (int *)(void *)(block + off[1]);
+		s->kt = (struct snap_kt *)(void *)(block + off[2]);
+		s->managed = (unsigned int *)(void *)(block + off[3]);
+		s->pool = (unsigned long *)(void *)(block + off[4]);
 	}
 
 	s->possible = copy_mask(s, kaff_machine_possible_mask(ctx), "possible mask", 0);

@@ -147,11 +147,14 @@ static void replay_failing(const uint8_t *data, size_t size, unsigned long fail_
 	}
 	FUZZ_CHECK(ret == 0, "kaff_replay_new: %s", kaff_strerrorname(ret));
 	for (;;) {
-		struct kaff_snapshot *before;
+		struct kaff_snapshot *before = NULL;
 
-		FUZZ_CHECK(kaff_ctx_snapshot(kaff_replay_ctx(r), &before) == 0, "snapshot");
+		/* a snapshot only while the failure is still to come */
+		if (fa.fail_at && !fa.failed)
+			FUZZ_CHECK(kaff_ctx_snapshot(kaff_replay_ctx(r), &before) == 0, "snapshot");
 		ret = kaff_replay_step(r, NULL);
 		if (ret == -ENOMEM) {
+			FUZZ_CHECK(before != NULL, "ENOMEM after the failure");
 			FUZZ_CHECK(fa.failed, "ENOMEM without a failure");
 			FUZZ_CHECK(kaff_ctx_check_unchanged(before, kaff_replay_ctx(r), why,
 							    sizeof(why)) == 0,
