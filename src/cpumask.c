@@ -356,6 +356,17 @@ AVX512 static size_t find_not_avx512(const unsigned long *a, size_t i, size_t n,
 {
 	const __m512i f = _mm512_set1_epi64((long long)fill);
 
+	/* 32 words a step: (a0 ^ f) | (a1 ^ f) is one ternary-logic op
+	 * (0x7e: true unless all three inputs are equal) */
+	for (; i + 32 <= n; i += 32) {
+		__m512i t0 = _mm512_ternarylogic_epi64(_mm512_loadu_si512(a + i),
+						       _mm512_loadu_si512(a + i + 8), f, 0x7e);
+		__m512i t1 = _mm512_ternarylogic_epi64(_mm512_loadu_si512(a + i + 16),
+						       _mm512_loadu_si512(a + i + 24), f, 0x7e);
+
+		if (_mm512_test_epi64_mask(t0, t0) | _mm512_test_epi64_mask(t1, t1))
+			break;  /* the 16-word steps below say which word */
+	}
 	for (; i + 16 <= n; i += 16) {
 		unsigned int k = (unsigned int)_mm512_cmpneq_epi64_mask(_mm512_loadu_si512(a + i), f) |
 				 (unsigned int)_mm512_cmpneq_epi64_mask(_mm512_loadu_si512(a + i + 8), f) << 8;
@@ -724,10 +735,15 @@ size_t kaff__find_word_not(const unsigned long *w, size_t start, size_t n,
 
 #ifdef KAFF_X86_SIMD
 	if (n - start >= SIMD_MIN_WORDS) {
+		/* up to a 64-byte line boundary word by word: a vector load
+		 * across two lines cost twice one within a line */
+		for (; (uintptr_t)(const void *)(w + i) % 64; i++)
+			if (w[i] != fill)
+				return i;
 		if (have_avx512())
-			return find_not_avx512(w, start, n, fill);
+			return find_not_avx512(w, i, n, fill);
 		if (have_avx2())
-			return find_not_avx2(w, start, n, fill);
+			return find_not_avx2(w, i, n, fill);
 	}
 #endif
 	for (; i < n; i++)
