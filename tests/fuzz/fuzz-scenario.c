@@ -9,8 +9,10 @@
  *   inside the file (line 1.., column 1..line length + 1) and a message;
  * - a scenario that parses replays to the end (step by step, with the
  *   invariants checked after every event: kaff_ctx_check_step()), and
- *   kaff_scenario_replay(), a second step-wise replay and a second parse
- *   all give the same trace;
+ *   kaff_scenario_replay() and the step-wise replay give the same trace;
+ * - the incremental engine is in the state of the reference walk
+ *   (KAFF_ENGINE_REFERENCE) after every event (kaff_ctx_check_unchanged()
+ *   on a snapshot of one against the other), with the same trace;
  * - every trace line is "show N", "NAME LIST" or "! CMD ARG ERRNO";
  * - allocation failure: parse and replay again with one allocation (chosen
  *   by the input's hash) failing: parse fails cleanly with -ENOMEM and no
@@ -81,40 +83,52 @@ static void expect_failed(void *data, unsigned int line, const char *name, const
 	expect_count++;
 }
 
-/* Replay step by step; invariants after every event. */
-static void replay_steps(const struct kaff_scenario *sc, struct fuzz_buf *out)
+/* Replay step by step with both engines in lockstep: the invariants after
+ * every event, and the incremental engine in the state of the reference
+ * walk. */
+static void replay_steps(const struct kaff_scenario *sc, struct fuzz_buf *out,
+			 struct fuzz_buf *out_ref)
 {
 	struct kaff_replay_ops ops = { .write_trace = fuzz_buf_write, .data = out };
+	struct kaff_replay_ops ops_ref = { .write_trace = fuzz_buf_write, .data = out_ref,
+					   .engine = KAFF_ENGINE_REFERENCE };
 	struct kaff_replay_result res = { 0 };
-	struct kaff_replay *r;
+	struct kaff_snapshot *before, *now;
+	struct kaff_replay *r, *rr;
 	char why[256];
 	int ret;
 
 	ret = kaff_replay_new(sc, &ops, &r);
 	FUZZ_CHECK(ret == 0, "kaff_replay_new: %s", kaff_strerrorname(ret));
+	ret = kaff_replay_new(sc, &ops_ref, &rr);
+	FUZZ_CHECK(ret == 0, "kaff_replay_new (reference): %s", kaff_strerrorname(ret));
 	FUZZ_CHECK(kaff_ctx_check(kaff_replay_ctx(r), why, sizeof(why)) == 0, "after boot: %s",
 		   why);
+	FUZZ_CHECK(kaff_ctx_snapshot(kaff_replay_ctx(r), &before) == 0, "snapshot");
 	for (;;) {
-		struct kaff_snapshot *before;
+		char desc[256];
+		unsigned int line = 0;
 
-		FUZZ_CHECK(kaff_ctx_snapshot(kaff_replay_ctx(r), &before) == 0, "snapshot");
 		ret = kaff_replay_step(r, &res);
 		FUZZ_CHECK(ret == 0 || ret == 1, "step: %s", kaff_strerrorname(ret));
-		if (ret == 1 && kaff_ctx_check_step(before, kaff_replay_ctx(r), why, sizeof(why))) {
-			char desc[256];
-			unsigned int line = 0;
-
-			kaff_scenario_event_describe(sc, kaff_replay_position(r) - 1, desc,
-						     sizeof(desc), &line);
-			FUZZ_CHECK(0, "line %u, after '%s': %s", line, desc, why);
-		}
-		kaff_snapshot_free(before);
+		FUZZ_CHECK(kaff_replay_step(rr, NULL) == ret, "the reference replay ran on");
 		if (ret == 0)
 			break;
+		kaff_scenario_event_describe(sc, kaff_replay_position(r) - 1, desc, sizeof(desc),
+					     &line);
+		FUZZ_CHECK(kaff_ctx_check_step(before, kaff_replay_ctx(r), why, sizeof(why)) == 0,
+			   "line %u, after '%s': %s", line, desc, why);
+		FUZZ_CHECK(kaff_ctx_snapshot(kaff_replay_ctx(r), &now) == 0, "snapshot");
+		FUZZ_CHECK(kaff_ctx_check_unchanged(now, kaff_replay_ctx(rr), why, sizeof(why)) == 0,
+			   "line %u, after '%s': the engines differ: %s", line, desc, why);
+		kaff_snapshot_free(before);
+		before = now;
 	}
+	kaff_snapshot_free(before);
 	FUZZ_CHECK(res.events == kaff_scenario_nr_events(sc), "ran %lu of %u events",
 		   res.events, kaff_scenario_nr_events(sc));
 	kaff_replay_free(r);
+	kaff_replay_free(rr);
 }
 
 /* Parse and replay with the @fail_at-th allocation failing. */
@@ -180,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kaff_scenario_error err;
-	struct kaff_scenario *sc, *sc2;
+	struct kaff_scenario *sc;
 	struct fuzz_buf t1 = { 0 }, t2 = { 0 }, t3 = { 0 };
 	struct kaff_replay_ops ops = { .write_trace = fuzz_buf_write,
 				       .expect_failed = expect_failed };
@@ -193,7 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MAX_INPUT)
 		return 0;
 	memset(&err, 0xa5, sizeof(err));
-	ret = kaff_scenario_parse((const char *)data, size, NULL, &sc, &err);
+	ret = kaff_scenario_parse((const char *)data, size, &al, &sc, &err);
 	if (ret) {
 		FUZZ_CHECK(ret == -EINVAL, "parse returned %s", kaff_strerrorname(ret));
 		FUZZ_CHECK(sc == NULL, "no scenario on error");
@@ -208,21 +222,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(ret == 0, "replay: %s (line %u)", kaff_strerrorname(ret), res.error_line);
 	FUZZ_CHECK(res.expect_failures == (unsigned long)expect_count, "expect count");
 	check_trace(fuzz_buf_text(&t1));
-	/* 2: step by step, invariants after every event */
-	replay_steps(sc, &t2);
-	FUZZ_CHECK(!strcmp(fuzz_buf_text(&t1), fuzz_buf_text(&t2)),
-		   "step-wise replay gives another trace");
-	/* 3: parse again (counting allocations), replay again */
-	ret = kaff_scenario_parse((const char *)data, size, &al, &sc2, NULL);
-	FUZZ_CHECK(ret == 0, "second parse: %s", kaff_strerrorname(ret));
-	ops.data = &t3;
-	FUZZ_CHECK(kaff_scenario_replay(sc2, &ops, NULL) == 0, "second replay");
-	FUZZ_CHECK(!strcmp(fuzz_buf_text(&t1), fuzz_buf_text(&t3)),
-		   "the same input gives another trace");
 	total = fa.calls;
-	kaff_scenario_free(sc2);
-	FUZZ_CHECK(fa.live == 0, "%ld blocks leaked by parse + replay", fa.live);
-	/* 4: one allocation fails, chosen by the input */
+	/* 2: again, step by step, both engines: the same trace */
+	replay_steps(sc, &t2, &t3);
+	FUZZ_CHECK(!strcmp(fuzz_buf_text(&t1), fuzz_buf_text(&t2)),
+		   "the same input gives another trace");
+	FUZZ_CHECK(!strcmp(fuzz_buf_text(&t1), fuzz_buf_text(&t3)),
+		   "the reference engine gives another trace");
+	/* 3: parse and replay again with one allocation failing, chosen by
+	 * the input (the parse must give the same scenario: same trace) */
 	if (total)
 		replay_failing(data, size, 1 + fuzz_hash(data, size) % total, fuzz_buf_text(&t1));
 
