@@ -430,7 +430,7 @@ static void measure(struct cell *cl, double (*fn)(struct impl *), struct impl *i
 	unsigned int n = 0, min = est * 3 <= budget_ns ? 3 : 1;
 
 	memset(cl, 0, sizeof(*cl));
-	if (est * 1.5 > budget_ns) {
+	if (est * 1.5 > budget_ns && !bench_long()) {
 		cl->est = est;
 		return;
 	}
@@ -494,7 +494,8 @@ int main(int argc, char **argv)
 {
 	static const unsigned int dflt[] = { 1000, 10000, 100000, 1000000 };
 	unsigned int Ts[16], nT = 0, ti;
-	double budget = bench_budget_s(6) * 1e9;
+	/* KAFF_BENCH_LONG=1 runs the cells over budget, with one sample */
+	double budget = (bench_long() ? 6 : bench_budget_s(6)) * 1e9;
 	int i;
 
 	if (argc > 1) {
