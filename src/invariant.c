@@ -19,6 +19,8 @@
 #include <libkaff/kaff.h>
 #include <libkaff/invariant.h>
 
+#include "invariant-private.h"
+
 #define NONE UINT32_MAX
 
 struct snap_kt {
@@ -49,6 +51,7 @@ struct kaff_snapshot {
 	size_t nr_managed;
 	/* what went wrong while copying (a broken iteration, a bad width) */
 	char problem[200];
+	size_t block_size;             /* bytes of this snapshot's one block */
 };
 
 /* ---- descriptions ---------------------------------------------------- */
@@ -221,16 +224,15 @@ static size_t count_list(const struct kaff_ctx *ctx, bool managed, size_t bound,
 	return n;
 }
 
-int kaff_ctx_snapshot(const struct kaff_ctx *ctx, struct kaff_snapshot **out)
+/* Fill a snapshot of @ctx into *@io, reusing its block when it is large
+ * enough (a NULL *@io: a new one). On -ENOMEM *@io is freed and NULL. */
+static int snapshot_fill(const struct kaff_ctx *ctx, struct kaff_snapshot **io)
 {
 	struct kaff_snapshot *s;
 	bool cut_kt = false, cut_list = false;
 	unsigned int i, cpu, id;
 	size_t bound, n;
 
-	if (!ctx || !out)
-		return -EINVAL;
-	*out = NULL;
 	{
 		struct kaff_snapshot head;
 		size_t off[6], size;
@@ -272,11 +274,19 @@ int kaff_ctx_snapshot(const struct kaff_ctx *ctx, struct kaff_snapshot **out)
 		off[5] = off[4] + (size_t)s->capmasks * s->words * sizeof(unsigned long);
 		size = off[5];
 #undef ALIGN_UP
-		block = malloc(size);
-		if (!block)
-			return -ENOMEM;
+		if (*io && (*io)->block_size >= size) {
+			block = (char *)*io;
+			size = (*io)->block_size;
+		} else {
+			free(*io);
+			*io = NULL;
+			block = malloc(size);
+			if (!block)
+				return -ENOMEM;
+		}
 		s = (struct kaff_snapshot *)(void *)block;
 		*s = head;
+		s->block_size = size;
 		s->node = (uint32_t *)(void *)(block + off[0]);
 		s->cpu_node = (int *)(void *)(block + off[1]);
 		s->kt = (struct snap_kt *)(void *)(block + off[2]);
@@ -321,8 +331,23 @@ int kaff_ctx_snapshot(const struct kaff_ctx *ctx, struct kaff_snapshot **out)
 		     n++, id = kaff_managed_next(ctx, id))
 			s->managed[n] = id;
 	}
-	*out = s;
+	*io = s;
 	return 0;
+}
+
+int kaff_ctx_snapshot(const struct kaff_ctx *ctx, struct kaff_snapshot **out)
+{
+	if (!ctx || !out)
+		return -EINVAL;
+	*out = NULL;
+	return snapshot_fill(ctx, out);
+}
+
+int kaff__snapshot_refresh(const struct kaff_ctx *ctx, struct kaff_snapshot **snap)
+{
+	if (!ctx || !snap)
+		return -EINVAL;
+	return snapshot_fill(ctx, snap);
 }
 
 /* ---- one state ------------------------------------------------------- */
@@ -735,6 +760,21 @@ static int check_step(const struct kaff_snapshot *b, const struct kaff_snapshot 
 	return 0;
 }
 
+int kaff__snapshot_check_step(const struct kaff_snapshot *before,
+			      const struct kaff_snapshot *now, const struct kaff_ctx *ctx,
+			      char *why, size_t len)
+{
+	struct why w = { why, len };
+	int ret;
+
+	if (why && len)
+		why[0] = '\0';
+	ret = check_state(now, &w);
+	if (!ret && before)
+		ret = check_step(before, now, ctx, &w);
+	return ret;
+}
+
 int kaff_ctx_check_step(const struct kaff_snapshot *before, const struct kaff_ctx *ctx,
 			char *why, size_t len)
 {
@@ -846,6 +886,16 @@ static int compare(const struct kaff_snapshot *a, const struct kaff_snapshot *b,
 		return violation(w, "managed list of %zu, the other %zu", a->nr_managed,
 				 b->nr_managed);
 	return 0;
+}
+
+int kaff__snapshot_compare(const struct kaff_snapshot *a, const struct kaff_snapshot *b,
+			   char *why, size_t len)
+{
+	struct why w = { why, len };
+
+	if (why && len)
+		why[0] = '\0';
+	return compare(a, b, &w);
 }
 
 int kaff_ctx_check_unchanged(const struct kaff_snapshot *before, const struct kaff_ctx *ctx,

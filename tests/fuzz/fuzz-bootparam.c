@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "fuzz-common.h"
+#include "invariant-private.h"
 
 #define MAX_PARAMS 8
 
@@ -126,16 +127,20 @@ static void exercise(struct kaff_ctx *ctx, const uint8_t *data, size_t size)
 {
 	unsigned int cpus = kaff_machine_nr_cpu_ids(ctx), ids[4], i, cpu;
 	struct kaff_cpumask *m = kaff_cpumask_alloc(cpus);
-	struct kaff_snapshot *before;
+	static struct kaff_snapshot *before;
 	char why[256];
+
+	/* snapshots reused from event to event (no allocation per check) */
+	static struct kaff_snapshot *now;
 
 #define EV(call)                                                                     \
 	do {                                                                         \
-		FUZZ_CHECK(kaff_ctx_snapshot(ctx, &before) == 0, "snapshot");       \
+		FUZZ_CHECK(kaff__snapshot_refresh(ctx, &before) == 0, "snapshot");  \
 		(void)(call);                                                        \
-		FUZZ_CHECK(kaff_ctx_check_step(before, ctx, why, sizeof(why)) == 0, \
+		FUZZ_CHECK(kaff__snapshot_refresh(ctx, &now) == 0, "snapshot");     \
+		FUZZ_CHECK(kaff__snapshot_check_step(before, now, ctx, why,          \
+						     sizeof(why)) == 0,              \
 			   "after %s: %s", #call, why);                              \
-		kaff_snapshot_free(before);                                          \
 	} while (0)
 
 	FUZZ_CHECK(m != NULL, "harness out of memory");

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "fuzz-common.h"
+#include "invariant-private.h"
 
 #define FUZZ_MAX_INPUT 16384
 
@@ -86,6 +87,15 @@ static void expect_failed(void *data, unsigned int line, const char *name, const
 /* Replay step by step with both engines in lockstep: the invariants after
  * every event, and the incremental engine in the state of the reference
  * walk. */
+/* Snapshots reused from event to event and input to input (the checks
+ * run after every event: no allocation for them). */
+static struct kaff_snapshot *snap_before, *snap_now, *snap_ref;
+
+static void refresh(struct kaff_replay *r, struct kaff_snapshot **snap)
+{
+	FUZZ_CHECK(kaff__snapshot_refresh(kaff_replay_ctx(r), snap) == 0, "snapshot");
+}
+
 static void replay_steps(const struct kaff_scenario *sc, struct fuzz_buf *out,
 			 struct fuzz_buf *out_ref)
 {
@@ -93,7 +103,6 @@ static void replay_steps(const struct kaff_scenario *sc, struct fuzz_buf *out,
 	struct kaff_replay_ops ops_ref = { .write_trace = fuzz_buf_write, .data = out_ref,
 					   .engine = KAFF_ENGINE_REFERENCE };
 	struct kaff_replay_result res = { 0 };
-	struct kaff_snapshot *before, *now;
 	struct kaff_replay *r, *rr;
 	char why[256];
 	int ret;
@@ -102,10 +111,11 @@ static void replay_steps(const struct kaff_scenario *sc, struct fuzz_buf *out,
 	FUZZ_CHECK(ret == 0, "kaff_replay_new: %s", kaff_strerrorname(ret));
 	ret = kaff_replay_new(sc, &ops_ref, &rr);
 	FUZZ_CHECK(ret == 0, "kaff_replay_new (reference): %s", kaff_strerrorname(ret));
-	FUZZ_CHECK(kaff_ctx_check(kaff_replay_ctx(r), why, sizeof(why)) == 0, "after boot: %s",
-		   why);
-	FUZZ_CHECK(kaff_ctx_snapshot(kaff_replay_ctx(r), &before) == 0, "snapshot");
+	refresh(r, &snap_before);
+	FUZZ_CHECK(kaff__snapshot_check_step(NULL, snap_before, kaff_replay_ctx(r), why,
+					     sizeof(why)) == 0, "after boot: %s", why);
 	for (;;) {
+		struct kaff_snapshot *t;
 		char desc[256];
 		unsigned int line = 0;
 
@@ -114,17 +124,19 @@ static void replay_steps(const struct kaff_scenario *sc, struct fuzz_buf *out,
 		FUZZ_CHECK(kaff_replay_step(rr, NULL) == ret, "the reference replay ran on");
 		if (ret == 0)
 			break;
-		kaff_scenario_event_describe(sc, kaff_replay_position(r) - 1, desc, sizeof(desc),
-					     &line);
-		FUZZ_CHECK(kaff_ctx_check_step(before, kaff_replay_ctx(r), why, sizeof(why)) == 0,
-			   "line %u, after '%s': %s", line, desc, why);
-		FUZZ_CHECK(kaff_ctx_snapshot(kaff_replay_ctx(r), &now) == 0, "snapshot");
-		FUZZ_CHECK(kaff_ctx_check_unchanged(now, kaff_replay_ctx(rr), why, sizeof(why)) == 0,
-			   "line %u, after '%s': the engines differ: %s", line, desc, why);
-		kaff_snapshot_free(before);
-		before = now;
+		refresh(r, &snap_now);
+		refresh(rr, &snap_ref);
+		if (kaff__snapshot_check_step(snap_before, snap_now, kaff_replay_ctx(r), why,
+					      sizeof(why)) ||
+		    kaff__snapshot_compare(snap_now, snap_ref, why, sizeof(why))) {
+			kaff_scenario_event_describe(sc, kaff_replay_position(r) - 1, desc,
+						     sizeof(desc), &line);
+			FUZZ_CHECK(0, "line %u, after '%s': %s", line, desc, why);
+		}
+		t = snap_before;
+		snap_before = snap_now;
+		snap_now = t;
 	}
-	kaff_snapshot_free(before);
 	FUZZ_CHECK(res.events == kaff_scenario_nr_events(sc), "ran %lu of %u events",
 		   res.events, kaff_scenario_nr_events(sc));
 	kaff_replay_free(r);
@@ -161,22 +173,21 @@ static void replay_failing(const uint8_t *data, size_t size, unsigned long fail_
 	}
 	FUZZ_CHECK(ret == 0, "kaff_replay_new: %s", kaff_strerrorname(ret));
 	for (;;) {
-		struct kaff_snapshot *before = NULL;
-
 		/* a snapshot only while the failure is still to come */
-		if (fa.fail_at && !fa.failed)
-			FUZZ_CHECK(kaff_ctx_snapshot(kaff_replay_ctx(r), &before) == 0, "snapshot");
+		bool armed = fa.fail_at && !fa.failed;
+
+		if (armed)
+			refresh(r, &snap_before);
 		ret = kaff_replay_step(r, NULL);
 		if (ret == -ENOMEM) {
-			FUZZ_CHECK(before != NULL, "ENOMEM after the failure");
-			FUZZ_CHECK(fa.failed, "ENOMEM without a failure");
-			FUZZ_CHECK(kaff_ctx_check_unchanged(before, kaff_replay_ctx(r), why,
-							    sizeof(why)) == 0,
+			FUZZ_CHECK(armed && fa.failed, "ENOMEM without a failure");
+			refresh(r, &snap_now);
+			FUZZ_CHECK(kaff__snapshot_compare(snap_before, snap_now, why,
+							  sizeof(why)) == 0,
 				   "a step that ran out of memory changed the state: %s", why);
 			fa.fail_at = 0;
 			ret = kaff_replay_step(r, NULL);
 		}
-		kaff_snapshot_free(before);
 		FUZZ_CHECK(ret == 0 || ret == 1, "step: %s", kaff_strerrorname(ret));
 		if (ret == 0)
 			break;
