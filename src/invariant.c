@@ -406,11 +406,10 @@ static int check_kthread(const struct kaff_snapshot *s, const struct snap_kt *k,
 	if (!smask_ok(s, k->cpus))
 		return violation(w, "kthread %u has no cpus mask", k->id);
 	cpus = smask(s, k->cpus);
+	/* Within the possible CPUs: its width is nr_cpu_ids with no bit at
+	 * or above it (copy_mask()), and every CPU below is possible. */
 	if (kaff_cpumask_empty(&cpus))
 		return violation(w, "kthread %u has an empty cpus mask", k->id);
-	if (!kaff_cpumask_subset(&cpus, &possible))
-		return violation(w, "kthread %u: cpus %s not within the possible CPUs", k->id,
-				 mask_text(&cpus).s);
 	if (f & ~(unsigned int)KNOWN_FLAGS)
 		return violation(w, "kthread %u has unknown flags %#x", k->id, f);
 	if ((f & KAFF_KTHREAD_MANAGED) != (on_list(s, k->id) ? KAFF_KTHREAD_MANAGED : 0u))
@@ -547,6 +546,27 @@ static int check_state(const struct kaff_snapshot *s, struct why *w)
 					 mask_text(&dom).s, mask_text(&boot).s, mask_text(&m).s);
 	}
 
+	/* The other kthreads: creation order is id order (find_kt() relies
+	 * on it). */
+	if (s->nr_kt != s->count)
+		return violation(w, "kaff_kthread_count() is %u but the walk finds %zu kthreads",
+				 s->count, s->nr_kt);
+	for (n = 0; n < s->nr_kt; n++)
+		if (s->kt[n].id == KAFF_KTHREADD || (n && s->kt[n].id <= s->kt[n - 1].id))
+			return violation(w, "kthread walk: id %u after %u (creation order is id order, kthreadd excluded)",
+					 s->kt[n].id, n ? s->kt[n - 1].id : 0);
+	/* Managed list: live kthreads, each once. */
+	for (n = 0; n < s->nr_managed; n++) {
+		size_t k;
+
+		if (!find_kt(s, s->managed[n]))
+			return violation(w, "managed list entry %zu is kthread %u, which does not live",
+					 n, s->managed[n]);
+		for (k = 0; k < n; k++)
+			if (s->managed[k] == s->managed[n])
+				return violation(w, "kthread %u is twice on the managed list",
+						 s->managed[n]);
+	}
 	/* kthreadd */
 	{
 		const struct snap_kt *k = &s->kthreadd;
@@ -561,29 +581,10 @@ static int check_state(const struct kaff_snapshot *s, struct why *w)
 		if (ret)
 			return ret;
 	}
-	/* The other kthreads: creation order is id order. */
-	if (s->nr_kt != s->count)
-		return violation(w, "kaff_kthread_count() is %u but the walk finds %zu kthreads",
-				 s->count, s->nr_kt);
 	for (n = 0; n < s->nr_kt; n++) {
-		if (s->kt[n].id == KAFF_KTHREADD || (n && s->kt[n].id <= s->kt[n - 1].id))
-			return violation(w, "kthread walk: id %u after %u (creation order is id order, kthreadd excluded)",
-					 s->kt[n].id, n ? s->kt[n - 1].id : 0);
 		ret = check_kthread(s, &s->kt[n], w);
 		if (ret)
 			return ret;
-	}
-	/* Managed list: live kthreads, each once. */
-	for (n = 0; n < s->nr_managed; n++) {
-		size_t k;
-
-		if (!find_kt(s, s->managed[n]))
-			return violation(w, "managed list entry %zu is kthread %u, which does not live",
-					 n, s->managed[n]);
-		for (k = 0; k < n; k++)
-			if (s->managed[k] == s->managed[n])
-				return violation(w, "kthread %u is twice on the managed list",
-						 s->managed[n]);
 	}
 	return 0;
 }
