@@ -7,12 +7,16 @@
  *   replay    kaff_scenario_replay() with a null trace sink
  *   kaff run  the CLI, end to end, its output to /dev/null (with --kaff)
  *
- * Usage: bench-replay [--kaff PATH] FILE.scn...
+ * Usage: bench-replay [--gen GEN] [--kaff PATH] FILE.scn[=CPUS,EVENTS,SEED]...
+ *
+ * With --gen, a FILE that does not exist is first made by running
+ * GEN CPUS EVENTS SEED FILE (bench/gen-scenario.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +42,11 @@ static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
-	long n;
+	long n = -1;
 
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+	if (f && !fseek(f, 0, SEEK_END))
+		n = ftell(f);
+	if (n < 0 || fseek(f, 0, SEEK_SET))
 		die("cannot read", path, errno);
 	buf = malloc((size_t)n + 1);
 	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
@@ -59,11 +65,56 @@ static int null_sink(void *data, const char *buf, size_t len)
 	return 0;
 }
 
+/* run @argv, wait; its exit status, or -1 */
+static int run(char *const argv[], bool quiet)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status;
+
+	posix_spawn_file_actions_init(&fa);
+	if (quiet)
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ))
+		return -1;
+	posix_spawn_file_actions_destroy(&fa);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* FILE=CPUS,EVENTS,SEED: make FILE with @gen unless it exists; *@spec
+ * is cut at '=' */
+static void ensure_file(const char *gen, char *spec)
+{
+	char *eq = strchr(spec, '='), *cpus, *events, *seed;
+
+	if (!eq)
+		return;
+	*eq = '\0';
+	if (!access(spec, R_OK))
+		return;
+	cpus = eq + 1;
+	events = strchr(cpus, ',');
+	seed = events ? strchr(events + 1, ',') : NULL;
+	if (!gen || !seed)
+		die("no such file and no way to make it", spec, 0);
+	*events++ = '\0';
+	*seed++ = '\0';
+	{
+		char *args[] = { (char *)gen, cpus, events, seed, spec, NULL };
+
+		if (run(args, false))
+			die("generating failed", spec, 0);
+	}
+}
+
 /* the child's CPU time (user + sys), or its wall time if smaller */
 static double run_kaff(const char *kaff, const char *file)
 {
 	char *args[] = { (char *)kaff, (char *)"run", (char *)file, NULL };
 	posix_spawn_file_actions_t fa;
+	/* run() would do, but the child's rusage needs wait4() */
 	struct rusage ru;
 	double wall, cpu;
 	struct timespec w0, w1;
@@ -97,19 +148,24 @@ static void rate(char *buf, size_t len, double events, const struct bench_stats 
 
 int main(int argc, char **argv)
 {
-	const char *kaff = NULL;
+	const char *kaff = NULL, *gen = NULL;
 	unsigned int reps = bench_reps(3), r;
 	int i = 1;
 	double *t = malloc(3 * (size_t)reps * sizeof(double));
 
 	if (!t)
 		die("out of memory", "-", 0);
-	if (argc > 2 && !strcmp(argv[1], "--kaff")) {
-		kaff = argv[2];
-		i = 3;
+	for (; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--kaff"))
+			kaff = argv[i + 1];
+		else if (!strcmp(argv[i], "--gen"))
+			gen = argv[i + 1];
+		else
+			break;
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: bench-replay [--kaff PATH] FILE.scn...\n");
+		fprintf(stderr, "usage: bench-replay [--gen GEN] [--kaff PATH] "
+			"FILE.scn[=CPUS,EVENTS,SEED]...\n");
 		return 2;
 	}
 	bench_pin();
@@ -123,7 +179,7 @@ int main(int argc, char **argv)
 	printf("|---|---|---|---|---|---|---|---|\n");
 	for (; i < argc; i++) {
 		size_t len, bytes = 0;
-		char *text = slurp(argv[i], &len);
+		char *text;
 		struct kaff_scenario *sc = NULL;
 		struct kaff_scenario_error err;
 		struct kaff_replay_ops ops;
@@ -135,6 +191,8 @@ int main(int argc, char **argv)
 		char b[3][64];
 		int ret;
 
+		ensure_file(gen, argv[i]);
+		text = slurp(argv[i], &len);
 		p = strstr(text, "\ncpus ");
 		if (p)
 			nbits = (unsigned int)strtoul(p + 6, NULL, 10);

@@ -430,26 +430,6 @@ static unsigned int weight_popcnt(const unsigned long *a, size_t n)
 		w0 += (uint64_t)__builtin_popcountll(a[i]);
 	return (unsigned int)(w0 + w1 + w2 + w3);
 }
-#else
-static inline bool have_avx2(void)
-{
-	return false;
-}
-
-static inline bool have_popcnt(void)
-{
-	return false;
-}
-
-static inline bool have_avx512_popcnt(void)
-{
-	return false;
-}
-
-static inline bool have_avx512(void)
-{
-	return false;
-}
 #endif /* KAFF_X86_SIMD */
 
 #define SIMD(n) ((n) >= SIMD_MIN_WORDS && have_avx2())
