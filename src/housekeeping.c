@@ -243,7 +243,6 @@ static int housekeeping_update(struct kaff_ctx *ctx, const struct kaff_cpumask *
 static int set_partition(struct kaff_ctx *ctx, const struct kaff_cpumask *cpus)
 {
 	struct kaff_cpumask *isol = ctx->tmp[4], *old = ctx->tmp[5];
-	bool failed = false;
 	int ret;
 
 	kaff_cpumask_or(isol, ctx->boot_isolated, cpus);
@@ -252,17 +251,11 @@ static int set_partition(struct kaff_ctx *ctx, const struct kaff_cpumask *cpus)
 		ret = housekeeping_update(ctx, isol);
 		if (ret)
 			return ret;
-	} else if (ctx->hk_update_deferred) {
+	} else {
 		/* No change of its own; the deferred work still runs. */
-		kaff__event_begin(ctx);
-		ret = kaff__prepare_update_affinity(ctx, true, KAFF_NONE, &failed);
-		if (ret) {
-			kaff__event_abort(ctx);
+		ret = kaff__run_deferred_update(ctx);
+		if (ret)
 			return ret;
-		}
-		kaff__stage_commit(ctx);
-		kaff__event_end(ctx);
-		ctx->hk_update_deferred = false;
 	}
 	kaff_cpumask_copy(ctx->cpuset_isolated, cpus);
 	return 0;

@@ -252,8 +252,10 @@ int kaff__prepare_unpark(struct kaff_ctx *ctx, unsigned int cpu);
 /* kthreads_update_affinity(force); @cpu: the CPU coming up (not force) */
 int kaff__prepare_update_affinity(struct kaff_ctx *ctx, bool force, unsigned int cpu,
 				  bool *callback_failed);
-/* The deferred housekeeping update, if one is due (7.x). */
+/* The deferred housekeeping update, if one is due (7.x): as a stage, or
+ * as an event of its own. */
 int kaff__prepare_deferred_update(struct kaff_ctx *ctx);
+int kaff__run_deferred_update(struct kaff_ctx *ctx);
 
 /* ---- group.c */
 int kaff__groups_init(struct kaff_ctx *ctx);

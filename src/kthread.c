@@ -533,6 +533,24 @@ int kaff__prepare_deferred_update(struct kaff_ctx *ctx)
 	return kaff__prepare_update_affinity(ctx, true, KAFF_NONE, &failed);
 }
 
+int kaff__run_deferred_update(struct kaff_ctx *ctx)
+{
+	int ret;
+
+	if (!ctx->hk_update_deferred)
+		return 0;
+	kaff__event_begin(ctx);
+	ret = kaff__prepare_deferred_update(ctx);
+	if (ret) {
+		kaff__event_abort(ctx);
+		return ret;
+	}
+	kaff__stage_commit(ctx);
+	kaff__event_end(ctx);
+	ctx->hk_update_deferred = false;
+	return 0;
+}
+
 /* ---- smpboot (§8.1) ----------------------------------------------------- */
 
 static bool is_per_cpu_of(const struct kaff_kthread *k, unsigned int cpu)

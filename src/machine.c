@@ -417,15 +417,9 @@ int kaff_cpu_offline(struct kaff_ctx *ctx, unsigned int cpu)
 	} else if (!kaff_cpumask_intersects(ctx->online, hk)) {
 		return -EBUSY;
 	}
-	kaff__event_begin(ctx);
-	ret = kaff__prepare_deferred_update(ctx);
-	if (ret) {
-		kaff__event_abort(ctx);
+	ret = kaff__run_deferred_update(ctx);
+	if (ret)
 		return ret;
-	}
-	kaff__stage_commit(ctx);
-	kaff__event_end(ctx);
-	ctx->hk_update_deferred = false;
 	/* No kthread callback at offline: sleeping kthreads keep their masks
 	 * (KERNEL.md §13.1); per-CPU kthreads park. The node's mask shrinks,
 	 * so its kthreads' targets may change at the next update. */
