@@ -166,6 +166,66 @@ static void test_wide_7_3_reference(void **state)
 	print_message("# %lu allocation failures injected and survived\n", points);
 }
 
+/* Per-CPU kthreads created on an offline CPU (parked with all CPUs, a
+ * mask kthreadd does not hold under nohz_full=) and unparked when it comes
+ * up (a fresh {cpu}): every allocation of those calls fails once. */
+static int sweep_call(struct kaff_ctx *ctx, int (*op)(struct kaff_ctx *, unsigned int),
+		      unsigned int arg)
+{
+	char *before = dump(ctx);
+	unsigned long n;
+	int ret;
+
+	for (n = 1;; n++) {
+		char *after;
+
+		ta.fail_at = ta.calls + n;
+		ta.failed = false;
+		ret = op(ctx, arg);
+		if (ret != -ENOMEM)
+			break;
+		assert_true(ta.failed);
+		after = dump(ctx);
+		assert_string_equal(before, after);
+		free(after);
+		points++;
+	}
+	ta.fail_at = 0;
+	free(before);
+	return ret;
+}
+
+static unsigned int last_id;
+
+static int op_create_per_cpu(struct kaff_ctx *ctx, unsigned int cpu)
+{
+	return kaff_kthread_create_per_cpu(ctx, cpu, &last_id);
+}
+
+static void test_per_cpu_offline_then_online(void **state)
+{
+	struct kaff_allocator alloc;
+	struct kaff_ctx *ctx;
+	unsigned long before = points;
+
+	(void)state;
+	kaff_test_alloc_init(&ta, 0, &alloc);
+	ctx = kaff_ctx_new(NULL, 8, &alloc);
+	assert_non_null(ctx);
+	assert_int_equal(kaff_machine_add_boot_param(ctx, "nohz_full=4-7"), 0);
+	assert_int_equal(kaff_machine_boot(ctx), 0);
+	assert_int_equal(sweep_call(ctx, kaff_cpu_offline, 2), 0);
+	assert_int_equal(sweep_call(ctx, kaff_cpu_offline, 3), 0);
+	assert_int_equal(sweep_call(ctx, op_create_per_cpu, 2), 0);
+	assert_int_equal(sweep_call(ctx, op_create_per_cpu, 3), 0);
+	assert_int_equal(sweep_call(ctx, kaff_cpu_online, 2), 0);
+	assert_int_equal(sweep_call(ctx, kaff_cpu_online, 3), 0);
+	assert_int_equal(kaff_ctx_check(ctx, why, sizeof(why)), 0);
+	kaff_ctx_free(ctx);
+	assert_int_equal(ta.live, 0);
+	assert_true(points > before);
+}
+
 /* An allocator without realloc: libkaff uses malloc, copy and free. */
 static void *plain_malloc(void *data, size_t size)
 {
@@ -214,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_wide_6_14_incremental),
 		cmocka_unit_test(test_wide_7_3_incremental),
 		cmocka_unit_test(test_wide_7_3_reference),
+		cmocka_unit_test(test_per_cpu_offline_then_online),
 		cmocka_unit_test(test_allocator_without_realloc),
 	};
 
