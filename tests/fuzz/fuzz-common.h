@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <libkaff/kaff.h>
 
@@ -100,8 +101,7 @@ static inline int fuzz_buf_write(void *data, const char *s, size_t n)
 		b->data = p;
 		b->cap = cap;
 	}
-	for (size_t i = 0; i < n; i++)
-		b->data[b->len + i] = s[i];
+	memcpy(b->data + b->len, s, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 	return 0;
