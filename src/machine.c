@@ -451,9 +451,12 @@ int kaff_cpu_online(struct kaff_ctx *ctx, unsigned int cpu)
 	}
 	kaff__stage_commit(ctx);
 	kaff_cpumask_set_cpu(cpu, ctx->online);
+	/* One stage each, in the order of the hotplug states. */
 	ret = kaff__prepare_unpark(ctx, cpu);
-	if (!ret)
+	if (!ret) {
+		kaff__stage_commit(ctx);
 		ret = kaff__prepare_update_affinity(ctx, false, cpu, &callback_failed);
+	}
 	if (ret) {
 		kaff_cpumask_clear_cpu(cpu, ctx->online);
 		kaff__event_abort(ctx);
