@@ -580,7 +580,8 @@ static void audit_free(struct audit *au)
 		free(au->findings[f].text);
 	}
 	free(au->findings);
-	for (i = 0; i < au->nr_track; i++)
+	/* au->track may have failed to allocate after nr_track was set */
+	for (i = 0; au->track && i < au->nr_track; i++)
 		kaff_cpumask_free(au->track[i].mask);
 	free(au->track);
 	for (i = 0; i < au->nr_managed; i++)
