@@ -667,9 +667,15 @@ static int lookup(struct kaff_ctx *ctx, unsigned int id, struct kaff_kthread **o
 	return *out ? 0 : -ESRCH;
 }
 
-static bool mask_ok(const struct kaff_ctx *ctx, const struct kaff_cpumask *m)
+/* lookup() for the entry points that take a mask of nr_cpu_ids bits */
+static int lookup_mask(struct kaff_ctx *ctx, unsigned int id, const struct kaff_cpumask *m,
+		       struct kaff_kthread **out)
 {
-	return m && m->nbits == ctx->nr_cpu_ids;
+	int ret = lookup(ctx, id, out);
+
+	if (!ret && (!m || m->nbits != ctx->nr_cpu_ids))
+		ret = -ERANGE;
+	return ret;
 }
 
 /*
@@ -794,12 +800,10 @@ int kaff_kthread_bind_mask(struct kaff_ctx *ctx, unsigned int id,
 {
 	struct kaff_kthread *k;
 	struct kaff_imask *im;
-	int ret = lookup(ctx, id, &k);
+	int ret = lookup_mask(ctx, id, mask, &k);
 
 	if (ret)
 		return ret;
-	if (!mask_ok(ctx, mask))
-		return -ERANGE;
 	if (kaff_cpumask_empty(mask))
 		return -EINVAL;
 	if (k->flags & KAFF_KTHREAD_STARTED) {
@@ -841,12 +845,10 @@ int kaff_kthread_affine_preferred(struct kaff_ctx *ctx, unsigned int id,
 	struct kaff_cpumask *fetched = ctx ? ctx->tmp[0] : NULL;
 	struct kaff_imask *pref, *cpus;
 	struct kaff_kthread *k;
-	int ret = lookup(ctx, id, &k);
+	int ret = lookup_mask(ctx, id, mask, &k);
 
 	if (ret)
 		return ret;
-	if (!mask_ok(ctx, mask))
-		return -ERANGE;
 	if (k->flags & KAFF_KTHREAD_STARTED) {
 		kaff__log(ctx, "WARNING: kthread_affine_preferred: kthread %u already started", id);
 		return -EINVAL;
@@ -943,12 +945,10 @@ int kaff_sched_setaffinity(struct kaff_ctx *ctx, unsigned int id,
 	struct kaff_cpumask *want = ctx ? ctx->tmp[1] : NULL;
 	struct kaff_imask *user, *cpus;
 	struct kaff_kthread *k;
-	int ret = lookup(ctx, id, &k);
+	int ret = lookup_mask(ctx, id, mask, &k);
 
 	if (ret)
 		return ret;
-	if (!mask_ok(ctx, mask))
-		return -ERANGE;
 	if (k->flags & KAFF_KTHREAD_NO_SETAFFINITY)
 		return -EINVAL;
 	/* cpuset_cpus_allowed() for a top-cpuset task. */
