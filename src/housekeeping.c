@@ -5,7 +5,6 @@
  * 7.x, run-time HK_TYPE_DOMAIN updates from isolated cpuset partitions
  * (§4.4, housekeeping_update()).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -130,6 +129,20 @@ static void housekeeping_setup(struct kaff_ctx *ctx, const char *param,
 	ctx->hk_flags |= flags;
 }
 
+/*
+ * The kernel's isalpha() (lib/ctype.c, chars unsigned since 6.2): ASCII
+ * letters and the Latin-1 letters 0xC0-0xFF except 0xD7 and 0xF7. Not the
+ * C library's, whose answer for bytes >= 0x80 depends on the locale.
+ */
+static bool kernel_isalpha(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z'))
+		return true;
+	return u >= 0xc0 && u != 0xd7 && u != 0xf7;
+}
+
 /* housekeeping_isolcpus_setup(): flags, then the list. */
 static void isolcpus_setup(struct kaff_ctx *ctx, const char *param, const char *str)
 {
@@ -139,7 +152,7 @@ static void isolcpus_setup(struct kaff_ctx *ctx, const char *param, const char *
 	if (ctx->profile->has_domain_boot)
 		domain |= HK_FLAG(KAFF_HK_TYPE_DOMAIN_BOOT);
 
-	while (isalpha((unsigned char)*str)) {
+	while (kernel_isalpha(*str)) {
 		const char *par = str;
 		bool illegal = false;
 
@@ -159,7 +172,7 @@ static void isolcpus_setup(struct kaff_ctx *ctx, const char *param, const char *
 			continue;
 		}
 		for (; *str && *str != ','; str++)
-			if (!isalpha((unsigned char)*str) && *str != '_')
+			if (!kernel_isalpha(*str) && *str != '_')
 				illegal = true;
 		if (illegal) {
 			kaff__log(ctx, "isolcpus: Invalid flag %.*s (%s ignored)",

@@ -430,6 +430,50 @@ static void test_housekeeping_isolcpus_setup_invalid_flag_ignored(void **state)
 	}
 }
 
+/* §4.3 housekeeping_isolcpus_setup() reads flags with the kernel's
+ * isalpha(), whose table (lib/ctype.c; chars are unsigned since 6.2) marks
+ * the Latin-1 bytes 0xC0-0xD6, 0xD8-0xF6 and 0xF8-0xFF as letters and
+ * 0xA0-0xBF, 0xD7, 0xF7 and 0x80-0x9F as not. So, whatever the C library's
+ * locale says:
+ *  - "\xe9," (é) is a word of letters: skipped, the default DOMAIN applies
+ *    to 2-3, as for "foo,";
+ *  - "\xc0\xff_\xd8," likewise (the range ends and '_');
+ *  - "a\xd7b," has 0xD7 (×) inside a word: "Invalid flag", all ignored;
+ *  - "\xaa,2-3" does not start with a letter (0xAA is _P), so the whole
+ *    value goes to cpulist_parse(), which fails: "incorrect CPU range". [both] */
+static void test_housekeeping_isolcpus_setup_latin1_letters(void **state)
+{
+	static const char *const skipped[] = {
+		"isolcpus=\xe9,2-3", "isolcpus=\xc0\xff_\xd8,2-3", "isolcpus=\xf8,2-3",
+	};
+	const struct kaff_profile *p;
+	size_t i;
+
+	(void)state;
+	for_each_profile(p) {
+		const char *db = is7(p) ? "0-1,4-7" : "0-7";
+		struct kaff_ctx *ctx;
+
+		for (i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++) {
+			print_message("# %s skipped[%zu]\n", p->name, i);
+			ctx = boot_ctx(p, 8, NULL, PARAMS(skipped[i]));
+			expect_all(ctx, db, is7(p), "0-1,4-7", true, "0-7", false, "0-7", false);
+			assert_true(logged("isolcpus: Skipped unknown flag"));
+			kaff_ctx_free(ctx);
+		}
+
+		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=a\xd7b,2-3"));
+		expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0-7", false);
+		assert_true(logged("isolcpus: Invalid flag"));
+		kaff_ctx_free(ctx);
+
+		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=\xaa,2-3"));
+		expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0-7", false);
+		assert_true(logged("Housekeeping: nohz_full= or isolcpus= incorrect CPU range"));
+		kaff_ctx_free(ctx);
+	}
+}
+
 /* §4.3 step 1, housekeeping_setup(): cpulist_parse() fails on bad syntax
  * → "incorrect CPU range", the parameter is ignored entirely. [both] */
 static void test_housekeeping_setup_bad_list_ignored(void **state)
@@ -932,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_housekeeping_isolcpus_setup_flags),
 		cmocka_unit_test(test_housekeeping_isolcpus_setup_unknown_flag_skipped),
 		cmocka_unit_test(test_housekeeping_isolcpus_setup_invalid_flag_ignored),
+		cmocka_unit_test(test_housekeeping_isolcpus_setup_latin1_letters),
 		cmocka_unit_test(test_housekeeping_setup_bad_list_ignored),
 		cmocka_unit_test(test_housekeeping_setup_out_of_range_list_ignored),
 		cmocka_unit_test(test_housekeeping_setup_empty_list_no_effect),
