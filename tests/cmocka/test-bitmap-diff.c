@@ -10,10 +10,11 @@
  *    bitmap_parselist() (lib/bitmap-str.c, v6.14), on random strings;
  *  - kaff_cpulist_snprint() against a bit-by-bit printer, truncation too.
  *
- * Built twice (tests/meson.build): against the library as it is (AVX2,
- * AVX-512 and POPCNT paths where the CPU has them; valgrind hides AVX-512),
- * and with src/cpumask.c and src/cpulist.c compiled with -DKAFF_NO_SIMD
- * (the portable paths).
+ * Built three times (tests/meson.build): against the library as it is
+ * (AVX2, AVX-512 and POPCNT paths where the CPU has them; valgrind hides
+ * AVX-512), with src/cpumask.c and src/cpulist.c compiled with
+ * -DKAFF_NO_SIMD (the portable paths), and with -DKAFF_NO_AVX512 (AVX2
+ * and POPCNT even on an AVX-512 machine).
  */
 #include <ctype.h>
 #include <errno.h>

@@ -355,6 +355,95 @@ static void test_api_null_and_phase(void **state)
 	kaff_ctx_free(ctx);
 }
 
+/*
+ * The kthread entry points and queries in each phase, from the contract in
+ * docs/api-conventions.md ("Phases", "Errors") and include/libkaff/kthread.h:
+ *  - a NULL context: -EINVAL, or NULL / KAFF_KTHREAD_NONE / 0 for queries
+ *    that cannot return an errno;
+ *  - before boot: -EPERM, or NULL / KAFF_KTHREAD_NONE for such queries (the
+ *    count is the number of live kthreads: 0);
+ *  - after boot, an id never handed out: -ESRCH, or NULL / NONE.
+ * Nothing refused may change the context (checked with a snapshot).
+ */
+static void test_kthread_calls_by_phase(void **state)
+{
+	struct kaff_ctx *ctx = kaff_ctx_new(NULL, 4, NULL);
+	struct kaff_cpumask *m = kaff_cpumask_alloc(4), *narrow = kaff_cpumask_alloc(3);
+	struct kaff_kthread_info info;
+	const unsigned int bad = 12345;
+	unsigned int id;
+
+	(void)state;
+	kaff_cpumask_set_cpu(1, m);
+
+	/* NULL context */
+	assert_int_equal(kaff_kthread_create_on_cpu(NULL, 0, &id), -EINVAL);
+	assert_int_equal(kaff_kthread_create_per_cpu(NULL, 0, &id), -EINVAL);
+	assert_int_equal(kaff_kthread_bind(NULL, 1, 0), -EINVAL);
+	assert_int_equal(kaff_kthread_bind_mask(NULL, 1, m), -EINVAL);
+	assert_int_equal(kaff_kthread_affine_preferred(NULL, 1, m), -EINVAL);
+	assert_int_equal(kaff_wake_up_process(NULL, 1), -EINVAL);
+	assert_int_equal(kaff_sched_setaffinity(NULL, 1, m), -EINVAL);
+	assert_int_equal(kaff_kthread_stop(NULL, 1), -EINVAL);
+	assert_int_equal(kaff_kthread_fetch_affinity(NULL, 1, m), -EINVAL);
+	assert_int_equal(kaff_kthread_get_info(NULL, 1, &info), -EINVAL);
+	assert_int_equal(kaff_cpu_online(NULL, 1), -EINVAL);
+	assert_null(kaff_kthread_cpus_mask(NULL, 0));
+	assert_int_equal(kaff_kthread_first(NULL), KAFF_KTHREAD_NONE);
+	assert_int_equal(kaff_kthread_next(NULL, 0), KAFF_KTHREAD_NONE);
+	assert_int_equal(kaff_kthread_count(NULL), 0);
+	assert_int_equal(kaff_managed_first(NULL), KAFF_KTHREAD_NONE);
+	assert_int_equal(kaff_managed_next(NULL, 0), KAFF_KTHREAD_NONE);
+
+	/* before boot */
+	REFUSED(ctx, kaff_kthread_create_on_cpu(ctx, 0, &id), -EPERM);
+	REFUSED(ctx, kaff_kthread_create_per_cpu(ctx, 0, &id), -EPERM);
+	REFUSED(ctx, kaff_kthread_bind(ctx, 0, 0), -EPERM);
+	REFUSED(ctx, kaff_kthread_bind_mask(ctx, 0, m), -EPERM);
+	REFUSED(ctx, kaff_kthread_affine_preferred(ctx, 0, m), -EPERM);
+	REFUSED(ctx, kaff_sched_setaffinity(ctx, 0, m), -EPERM);
+	REFUSED(ctx, kaff_kthread_stop(ctx, 0), -EPERM);
+	REFUSED(ctx, kaff_cpu_online(ctx, 1), -EPERM);
+	assert_int_equal(kaff_kthread_fetch_affinity(ctx, 0, m), -EPERM);
+	assert_int_equal(kaff_kthread_get_info(ctx, 0, &info), -EPERM);
+	assert_null(kaff_kthread_cpus_mask(ctx, 0));
+	assert_int_equal(kaff_kthread_first(ctx), KAFF_KTHREAD_NONE);
+	assert_int_equal(kaff_kthread_count(ctx), 0);
+	assert_int_equal(kaff_managed_first(ctx), KAFF_KTHREAD_NONE);
+
+	/* booted: NULL outputs, unknown ids, wrong widths */
+	assert_int_equal(kaff_machine_boot(ctx), 0);
+	REFUSED(ctx, kaff_kthread_create_per_cpu(ctx, 0, NULL), -EINVAL);
+	REFUSED(ctx, kaff_kthread_create_on_cpu(ctx, 4, &id), -ERANGE);
+	REFUSED(ctx, kaff_kthread_create_per_cpu(ctx, 4, &id), -ERANGE);
+	assert_int_equal(kaff_kthread_fetch_affinity(ctx, 0, NULL), -EINVAL);
+	assert_int_equal(kaff_kthread_get_info(ctx, 0, NULL), -EINVAL);
+	REFUSED(ctx, kaff_kthread_bind(ctx, bad, 0), -ESRCH);
+	REFUSED(ctx, kaff_kthread_bind_mask(ctx, bad, m), -ESRCH);
+	REFUSED(ctx, kaff_kthread_affine_preferred(ctx, bad, m), -ESRCH);
+	REFUSED(ctx, kaff_wake_up_process(ctx, bad), -ESRCH);
+	REFUSED(ctx, kaff_sched_setaffinity(ctx, bad, m), -ESRCH);
+	REFUSED(ctx, kaff_kthread_stop(ctx, bad), -ESRCH);
+	assert_int_equal(kaff_kthread_fetch_affinity(ctx, bad, m), -ESRCH);
+	assert_int_equal(kaff_kthread_get_info(ctx, bad, &info), -ESRCH);
+	assert_null(kaff_kthread_cpus_mask(ctx, bad));
+	assert_int_equal(kaff_kthread_next(ctx, bad), KAFF_KTHREAD_NONE);
+	assert_int_equal(kaff_managed_next(ctx, bad), KAFF_KTHREAD_NONE);
+	/* kthreadd is not among the live kthreads it iterates */
+	assert_int_equal(kaff_kthread_next(ctx, KAFF_KTHREADD), KAFF_KTHREAD_NONE);
+	assert_int_equal(kaff_kthread_create_on_node(ctx, KAFF_NUMA_NO_NODE, &id), 0);
+	REFUSED(ctx, kaff_kthread_bind_mask(ctx, id, NULL), -ERANGE);
+	REFUSED(ctx, kaff_kthread_bind_mask(ctx, id, narrow), -ERANGE);
+	REFUSED(ctx, kaff_kthread_affine_preferred(ctx, id, narrow), -ERANGE);
+	REFUSED(ctx, kaff_sched_setaffinity(ctx, id, narrow), -ERANGE);
+	assert_int_equal(kaff_kthread_fetch_affinity(ctx, id, narrow), -ERANGE);
+	/* a new, unmanaged kthread: neither per-CPU nor on the managed list */
+	assert_int_equal(kaff_managed_next(ctx, id), KAFF_KTHREAD_NONE);
+	kaff_cpumask_free(narrow);
+	kaff_cpumask_free(m);
+	kaff_ctx_free(ctx);
+}
+
 /* Out of memory: covered call by call in cmocka-alloc; here the scenario
  * API's contract once: -ENOMEM, no scenario, nothing left allocated. */
 static long live;
@@ -427,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_api_oversize_numbers),
 		cmocka_unit_test(test_api_boot_params),
 		cmocka_unit_test(test_api_null_and_phase),
+		cmocka_unit_test(test_kthread_calls_by_phase),
 		cmocka_unit_test(test_api_out_of_memory),
 	};
 
