@@ -34,88 +34,10 @@
 #include <libkaff/machine.h>
 #include <libkaff/profile.h>
 
+#include "cmocka-masks.h"
 #include "test-common.h"
 
-/* ---- test-local helpers, independent of libkaff's parser and printer */
-
-/* A mask of width @nbits holding the canonical list @list ("0-3,8";
- * "" or "-" = empty). Only numbers, '-' and ',' are understood. */
-static struct kaff_cpumask *mk(unsigned int nbits, const char *list)
-{
-	struct kaff_cpumask *m = kaff_cpumask_alloc(nbits);
-	const char *p = list;
-
-	assert_non_null(m);
-	if (!strcmp(list, "-") || !*list)
-		return m;
-	for (;;) {
-		unsigned long a, b;
-		char *end;
-
-		assert_true(*p >= '0' && *p <= '9');
-		a = strtoul(p, &end, 10);
-		p = end;
-		b = a;
-		if (*p == '-') {
-			b = strtoul(p + 1, &end, 10);
-			p = end;
-		}
-		assert_true(a <= b && b < nbits);
-		for (; a <= b; a++)
-			kaff_cpumask_set_cpu((unsigned int)a, m);
-		if (!*p)
-			return m;
-		assert_true(*p == ',');
-		p++;
-	}
-}
-
-/* The canonical list of @m, by hand; static buffer. */
-static const char *fmt(const struct kaff_cpumask *m)
-{
-	static char out[4096];
-	size_t n = 0;
-	unsigned int i = 0, j;
-
-	out[0] = '\0';
-	while (i < m->nbits && n < sizeof(out) - 32) {
-		if (!kaff_cpumask_test_cpu(i, m)) {
-			i++;
-			continue;
-		}
-		for (j = i; j + 1 < m->nbits && kaff_cpumask_test_cpu(j + 1, m); j++)
-			;
-		n += (size_t)snprintf(out + n, sizeof(out) - n, n ? ",%u" : "%u", i);
-		if (j > i)
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "-%u", j);
-		i = j + 1;
-	}
-	return n ? out : "-";
-}
-
-/* @m must be exactly @list, bit by bit. */
-static void expect_mask_(const struct kaff_cpumask *m, const char *list,
-			 const char *what, int line)
-{
-	struct kaff_cpumask *w;
-	unsigned int i;
-	bool same = true;
-
-	if (!m) {
-		print_message("# line %d: %s: NULL mask, want %s\n", line, what, list);
-		fail();
-	}
-	w = mk(m->nbits, list);
-	for (i = 0; i < m->nbits; i++)
-		if (kaff_cpumask_test_cpu(i, m) != kaff_cpumask_test_cpu(i, w))
-			same = false;
-	if (!same)
-		print_message("# line %d: %s: got %s, want %s\n", line, what, fmt(m), list);
-	kaff_cpumask_free(w);
-	assert_true(same);
-}
-
-#define expect_mask(m, list, what) expect_mask_((m), (list), (what), __LINE__)
+/* ---- test-local helpers (mk, fmt, expect_mask: cmocka-masks.h) */
 
 static const char *type_name(enum kaff_hk_type t)
 {
@@ -175,11 +97,6 @@ static const struct kaff_profile *profile(const char *name)
 	return p;
 }
 
-static bool is7(const struct kaff_profile *p)
-{
-	return p->major == 7;
-}
-
 /* Kernel messages seen by a context (kaff_ctx_set_log_fn). */
 struct logbuf {
 	char text[8192];
@@ -232,9 +149,6 @@ static struct kaff_ctx *boot_ctx(const struct kaff_profile *p, unsigned int nr,
 }
 
 #define PARAMS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-#define for_each_profile(p) \
-	for ((p) = kaff_profile_next(NULL); (p); (p) = kaff_profile_next(p))
 
 /* ---- §4.2 reading a mask */
 
@@ -462,7 +376,7 @@ static void test_housekeeping_isolcpus_setup_latin1_letters(void **state)
 			kaff_ctx_free(ctx);
 		}
 
-		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=a\xd7b,2-3"));
+		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=a\xd7" "b,2-3"));
 		expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0-7", false);
 		assert_true(logged("isolcpus: Invalid flag"));
 		kaff_ctx_free(ctx);

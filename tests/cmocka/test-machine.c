@@ -29,87 +29,10 @@
 #include <libkaff/machine.h>
 #include <libkaff/profile.h>
 
+#include "cmocka-masks.h"
 #include "test-common.h"
 
-/* ---- test-local helpers, independent of libkaff's parser and printer */
-
-/* A mask of width @nbits holding the canonical list @list ("0-3,8";
- * "" or "-" = empty). */
-static struct kaff_cpumask *mk(unsigned int nbits, const char *list)
-{
-	struct kaff_cpumask *m = kaff_cpumask_alloc(nbits);
-	const char *p = list;
-
-	assert_non_null(m);
-	if (!strcmp(list, "-") || !*list)
-		return m;
-	for (;;) {
-		unsigned long a, b;
-		char *end;
-
-		assert_true(*p >= '0' && *p <= '9');
-		a = strtoul(p, &end, 10);
-		p = end;
-		b = a;
-		if (*p == '-') {
-			b = strtoul(p + 1, &end, 10);
-			p = end;
-		}
-		assert_true(a <= b && b < nbits);
-		for (; a <= b; a++)
-			kaff_cpumask_set_cpu((unsigned int)a, m);
-		if (!*p)
-			return m;
-		assert_true(*p == ',');
-		p++;
-	}
-}
-
-/* The canonical list of @m, by hand; static buffer. */
-static const char *fmt(const struct kaff_cpumask *m)
-{
-	static char out[4096];
-	size_t n = 0;
-	unsigned int i = 0, j;
-
-	out[0] = '\0';
-	while (i < m->nbits && n < sizeof(out) - 32) {
-		if (!kaff_cpumask_test_cpu(i, m)) {
-			i++;
-			continue;
-		}
-		for (j = i; j + 1 < m->nbits && kaff_cpumask_test_cpu(j + 1, m); j++)
-			;
-		n += (size_t)snprintf(out + n, sizeof(out) - n, n ? ",%u" : "%u", i);
-		if (j > i)
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "-%u", j);
-		i = j + 1;
-	}
-	return n ? out : "-";
-}
-
-static void expect_mask_(const struct kaff_cpumask *m, const char *list,
-			 const char *what, int line)
-{
-	struct kaff_cpumask *w;
-	unsigned int i;
-	bool same = true;
-
-	if (!m) {
-		print_message("# line %d: %s: NULL mask, want %s\n", line, what, list);
-		fail();
-	}
-	w = mk(m->nbits, list);
-	for (i = 0; i < m->nbits; i++)
-		if (kaff_cpumask_test_cpu(i, m) != kaff_cpumask_test_cpu(i, w))
-			same = false;
-	if (!same)
-		print_message("# line %d: %s: got %s, want %s\n", line, what, fmt(m), list);
-	kaff_cpumask_free(w);
-	assert_true(same);
-}
-
-#define expect_mask(m, list, what) expect_mask_((m), (list), (what), __LINE__)
+/* ---- test-local helpers (mk, fmt, expect_mask: cmocka-masks.h) */
 #define expect_online(ctx, list) \
 	expect_mask_(kaff_machine_online_mask(ctx), (list), "online", __LINE__)
 
@@ -124,14 +47,6 @@ static void expect_ret_(int got, int want, const char *what, int line)
 }
 
 #define expect_ret(got, want) expect_ret_((got), (want), #got, __LINE__)
-
-static bool is7(const struct kaff_profile *p)
-{
-	return p->major == 7;
-}
-
-#define for_each_profile(p) \
-	for ((p) = kaff_profile_next(NULL); (p); (p) = kaff_profile_next(p))
 
 static int set_node(struct kaff_ctx *ctx, unsigned int node, const char *list)
 {
