@@ -151,9 +151,13 @@ static uint32_t copy_mask(struct kaff_snapshot *s, const struct kaff_cpumask *m,
 		problem(s, "internal: snapshot mask pool too small");
 		return NONE;
 	}
-	if (m->nbits != s->nbits || !m->bits) {
+	if (m->nbits != s->nbits) {
 		problem(s, "%s of kthread %u has width %u, not nr_cpu_ids %u", what, id,
 			m->nbits, s->nbits);
+		return NONE;
+	}
+	if (!m->bits) {
+		problem(s, "%s of kthread %u has no bits", what, id);
 		return NONE;
 	}
 	idx = s->nmasks++;
@@ -637,9 +641,13 @@ static int check_bound_change(const struct kaff_snapshot *b, const struct snap_k
 		if (kb->pref == NONE && k->pref != NONE) {
 			unsigned long words[KAFF_BITS_TO_LONGS(KAFF_NR_CPUS_MAX)];
 			struct kaff_cpumask f = KAFF_CPUMASK_INIT(s->nbits, words);
+			int ret = kaff_kthread_fetch_affinity(ctx, k->id, &f);
 
-			if (kaff_kthread_fetch_affinity(ctx, k->id, &f) == 0 &&
-			    kaff_cpumask_equal(&f, &now))
+			/* no mask to show when the context cannot answer */
+			if (ret)
+				return violation(w, "kthread %u: prefer set cpus %s; kaff_kthread_fetch_affinity() fails: %s",
+						 k->id, mask_text(&now).s, kaff_strerrorname(ret));
+			if (kaff_cpumask_equal(&f, &now))
 				return 0;
 			return violation(w, "kthread %u: prefer set cpus %s, not the fetched affinity %s",
 					 k->id, mask_text(&now).s, mask_text(&f).s);
