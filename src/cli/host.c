@@ -134,7 +134,7 @@ static int read_nodes(struct host_state *st)
 			/* not a node directory after all */
 			kaff_cpumask_free(nn[--st->nr_nodes].cpus);
 			ret = 0;
-		} else if (ret) {
+		} else if (ret && ret != -ENOMEM) {
 			fprintf(stderr, "kaff: host: %s/%s: %s\n", dir, file,
 				perr ? "not a cpulist of the possible CPUs" : strerror(-ret));
 			ret = -EINVAL;
@@ -158,7 +158,8 @@ static bool release_version(const char *release, char *buf, size_t cap)
 			break;
 		n++;
 	}
-	if (!dots || n >= cap || !n || release[n - 1] == '.')
+	/* a dot was counted, so n > 0 */
+	if (!dots || n >= cap || release[n - 1] == '.')
 		return false;
 	memcpy(buf, release, n);
 	buf[n] = '\0';
@@ -177,6 +178,20 @@ static bool scenario_word(const char *s, size_t n)
 			return false;
 	}
 	return n > 0;
+}
+
+/* @arg inside a comment line: control characters as \xNN, since a quoted
+ * newline would end the comment and start a line that is no command. */
+static void put_arg(struct kaff_sbuf *b, const char *arg)
+{
+	for (; *arg; arg++) {
+		unsigned char c = (unsigned char)*arg;
+
+		if (c < 0x20 || c == 0x7f)
+			kaff_sbuf_printf(b, "\\x%02x", c);
+		else
+			kaff_sbuf_printf(b, "%c", c);
+	}
 }
 
 static bool starts_with(const char *s, size_t n, const char *prefix)
@@ -220,16 +235,20 @@ static void read_cmdline(struct host_state *st, const char *text, struct kaff_sb
 		if (!strcmp(arg, "--"))
 			break;
 		if (starts_with(arg, n, "nohz_full=") || starts_with(arg, n, "isolcpus=")) {
-			if (scenario_word(arg, n))
+			if (scenario_word(arg, n)) {
 				kaff_sbuf_printf(boot, "boot %s\n", arg);
-			else
-				kaff_sbuf_printf(notes, "# skipped: '%s' cannot be written as a scenario word\n",
-						 arg);
+			} else {
+				kaff_sbuf_puts(notes, "# skipped: '");
+				put_arg(notes, arg);
+				kaff_sbuf_puts(notes, "' cannot be written as a scenario word\n");
+			}
 		} else if (starts_with(arg, n, "rcu_nocbs") || starts_with(arg, n, "irqaffinity=") ||
 			   starts_with(arg, n, "nohz=") || starts_with(arg, n, "maxcpus=") ||
 			   starts_with(arg, n, "nr_cpus=") || starts_with(arg, n, "possible_cpus=") ||
 			   starts_with(arg, n, "kthread_cpus=")) {
-			kaff_sbuf_printf(notes, "# not modelled: %s\n", arg);
+			kaff_sbuf_puts(notes, "# not modelled: ");
+			put_arg(notes, arg);
+			kaff_sbuf_puts(notes, "\n");
 		}
 	}
 	free(arg);
@@ -382,10 +401,12 @@ int kaff_cmd_host(int argc, char **argv)
 	all = kaff_cpumask_alloc(KAFF_NR_CPUS_MAX);
 	if (!dir || !all)
 		goto oom;
+	/* out of memory reading a file is exit 3, as everywhere (errors.md) */
 	ret = read_list(dir, "possible", all, &perr);
+	if (ret == -ENOMEM)
+		goto oom;
 	if (ret || kaff_cpumask_empty(all)) {
 		fprintf(stderr, "kaff: host: %s/possible: %s\n", dir,
-			ret == -ENOMEM ? "out of memory" :
 			perr || !ret ? "not a cpulist of at most 8192 CPUs" : strerror(-ret));
 		goto out;
 	}
@@ -400,6 +421,8 @@ int kaff_cmd_host(int argc, char **argv)
 	if (ret == -ENOENT) {
 		kaff_sbuf_puts(&notes, "# no online file: every CPU online\n");
 		kaff_cpumask_setall(st.online);
+	} else if (ret == -ENOMEM) {
+		goto oom;
 	} else if (ret) {
 		fprintf(stderr, "kaff: host: %s/online: %s\n", dir,
 			perr ? "not a cpulist of the possible CPUs" : strerror(-ret));
@@ -413,9 +436,16 @@ int kaff_cmd_host(int argc, char **argv)
 
 	cmdline = kaff_read_all(st.cmdline, &len);
 	if (!cmdline) {
+		if (errno == ENOMEM)
+			goto oom;
 		fprintf(stderr, "kaff: host: %s: %s\n", st.cmdline, strerror(errno));
 		goto out;
 	}
+	/* /proc/cmdline is the kernel's command line and a newline that
+	 * fs/proc/cmdline.c adds: not part of the last argument (which an
+	 * unbalanced quote would otherwise extend over it). */
+	if (len && cmdline[len - 1] == '\n')
+		cmdline[--len] = '\0';
 	read_cmdline(&st, cmdline, &boot, &notes);
 
 	if (!strcmp(source, "--kernel"))

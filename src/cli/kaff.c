@@ -275,7 +275,11 @@ static int cmd_cpulist(int argc, char **argv)
 	printf("%s\n", out);
 	free(out);
 	kaff_cpumask_free(m);
-	return fflush(stdout) ? EXIT_FAILURE_INTERNAL : 0;
+	if (fflush(stdout)) {
+		fprintf(stderr, "kaff: cpulist: cannot write the output: %s\n", strerror(errno));
+		return EXIT_FAILURE_INTERNAL;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)

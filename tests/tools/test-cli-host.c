@@ -1,0 +1,793 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Black-box tests of `kaff host` on fake sysfs trees, and of the argument
+ * handling of `kaff` itself (main, run, cpulist), each run spawned with
+ * posix_spawn() from $KAFF_EXE.
+ *
+ * `kaff host --sysfs DIR --cmdline FILE` reads DIR/devices/system/cpu/
+ * {possible,online}, DIR/devices/system/node/node*\/cpulist and FILE
+ * (kaff.1). The trees are either snapshots in tests/tools/data/hostcov-*
+ * or built by the test in its private directory when their shape matters
+ * (creation order, a directory where sysfs has a file).
+ *
+ * Expected values come from kaff.1, docs/errors.md, docs/scenario-format.md
+ * and the Linux sysfs/procfs formats, as each test says: a header is
+ * compared by its commands (the lines that are not comments), and every
+ * header printed is also fed to `kaff run`, which must accept it (kaff.1:
+ * host prints a header; the manual's example is replayable).
+ */
+#define _XOPEN_SOURCE 700 /* nftw() */
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test-common.h"
+
+extern char **environ;
+
+static const char *kaff_exe, *tools_dir;
+static char base_dir[256];
+
+struct run_result {
+	int status;
+	char *out, *err;
+	size_t outlen, errlen;
+};
+
+static void result_free(struct run_result *r)
+{
+	free(r->out);
+	free(r->err);
+	memset(r, 0, sizeof(*r));
+}
+
+static void path_of(char *buf, size_t cap, const char *dir, const char *name)
+{
+	int n = snprintf(buf, cap, "%s/%s", dir, name);
+
+	ck_assert(n > 0 && (size_t)n < cap);
+}
+
+/* A fresh path in the test's private directory. */
+static void tmp_file(char *buf, size_t cap, const char *name)
+{
+	static unsigned int seq;
+	int n = snprintf(buf, cap, "%s/%u-%d-%s", base_dir, seq++, (int)getpid(), name);
+
+	ck_assert(base_dir[0] && n > 0 && (size_t)n < cap);
+}
+
+static void data_path(char *buf, size_t cap, const char *name)
+{
+	int n;
+
+	ck_assert_msg(tools_dir != NULL, "KAFF_TOOLS_DIR is not set");
+	n = snprintf(buf, cap, "%s/data/%s", tools_dir, name);
+	ck_assert(n > 0 && (size_t)n < cap);
+}
+
+/*
+ * kaff ARGS... with stdin from /dev/null, stdout to @out_to (NULL: a file
+ * read back into r->out) and @env_add ("NAME=VALUE", NULL: none) in the
+ * environment in place of any NAME there.
+ */
+static void run_kaff_ex(const char *const *args, const char *out_to, const char *env_add,
+			struct run_result *r)
+{
+	char out_path[512], err_path[512];
+	posix_spawn_file_actions_t fa;
+	char *argv[24], **envp;
+	size_t n, ne, k, name_len = 0;
+	pid_t pid;
+	int ret, ws;
+
+	ck_assert_msg(kaff_exe != NULL, "KAFF_EXE is not set");
+	tmp_file(out_path, sizeof(out_path), "out");
+	tmp_file(err_path, sizeof(err_path), "err");
+	argv[0] = (char *)kaff_exe;
+	for (n = 0; args[n]; n++) {
+		ck_assert(n + 2 < sizeof(argv) / sizeof(argv[0]));
+		argv[n + 1] = (char *)args[n];
+	}
+	argv[n + 1] = NULL;
+	for (ne = 0; environ[ne]; ne++)
+		;
+	envp = calloc(ne + 2, sizeof(*envp));
+	ck_assert(envp != NULL);
+	if (env_add)
+		name_len = (size_t)(strchr(env_add, '=') - env_add) + 1;
+	for (n = k = 0; n < ne; n++)
+		if (!env_add || strncmp(environ[n], env_add, name_len))
+			envp[k++] = environ[n];
+	if (env_add)
+		envp[k++] = (char *)env_add;
+	envp[k] = NULL;
+	ck_assert(posix_spawn_file_actions_init(&fa) == 0);
+	ck_assert(posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) == 0);
+	ck_assert(posix_spawn_file_actions_addopen(&fa, 1, out_to ? out_to : out_path,
+						   O_WRONLY | O_CREAT | O_TRUNC, 0600) == 0);
+	ck_assert(posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC,
+						   0600) == 0);
+	fflush(NULL);
+	ret = posix_spawn(&pid, kaff_exe, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	free(envp);
+	ck_assert_msg(ret == 0, "cannot run %s: %s", kaff_exe, strerror(ret));
+	while (waitpid(pid, &ws, 0) < 0)
+		ck_assert_msg(errno == EINTR, "waitpid: %s", strerror(errno));
+	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+	r->out = out_to ? strdup("") : kaff_test_read_file(out_path, &r->outlen);
+	r->err = kaff_test_read_file(err_path, &r->errlen);
+	unlink(out_path);
+	unlink(err_path);
+	ck_assert(r->out && r->err);
+}
+
+static void run_kaff(const char *const *args, struct run_result *r)
+{
+	run_kaff_ex(args, NULL, NULL, r);
+}
+
+/* ------------------------------------------------------------------------
+ * Fake trees
+ */
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_msg(f != NULL, "cannot create %s: %s", path, strerror(errno));
+	ck_assert(fwrite(text, 1, len, f) == len);
+	ck_assert(fclose(f) == 0);
+}
+
+/* mkdir -p of the directory part of @path (and of @path itself if @all) */
+static void make_dirs(char *path, bool all)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		ck_assert_msg(!mkdir(path, 0700) || errno == EEXIST, "mkdir %s: %s", path,
+			      strerror(errno));
+		*p = '/';
+	}
+	if (all)
+		ck_assert_msg(!mkdir(path, 0700) || errno == EEXIST, "mkdir %s: %s", path,
+			      strerror(errno));
+}
+
+/* One entry of a tree: a file with @text, or a directory when @text is NULL. */
+struct entry {
+	const char *path, *text;
+};
+
+/* The entries under a fresh directory, created in the order given; the
+ * root's name goes to @root. */
+static void make_tree(char *root, size_t cap, const struct entry *e)
+{
+	char p[1024];
+
+	tmp_file(root, cap, "tree");
+	ck_assert(mkdir(root, 0700) == 0);
+	for (; e->path; e++) {
+		path_of(p, sizeof(p), root, e->path);
+		make_dirs(p, e->text == NULL);
+		if (e->text)
+			write_file(p, e->text, strlen(e->text));
+	}
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void remove_tree(const char *root)
+{
+	ck_assert_msg(nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0, "cannot remove %s",
+		      root);
+}
+
+/* ------------------------------------------------------------------------
+ * Checking a header
+ */
+
+/* @out without its comment lines (those starting with '#'). */
+static char *commands_of(const char *out)
+{
+	char *s = malloc(strlen(out) + 1), *d = s;
+	const char *p = out;
+
+	ck_assert(s != NULL);
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) + 1 : strlen(p);
+
+		if (*p != '#') {
+			memcpy(d, p, n);
+			d += n;
+		}
+		p += n;
+	}
+	*d = '\0';
+	return s;
+}
+
+/* Does @out hold a whole comment line that contains both @a and @b? */
+static bool comment_has(const char *out, const char *a, const char *b)
+{
+	const char *p = out;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		char *line = strndup(p, n);
+		bool hit;
+
+		ck_assert(line != NULL);
+		hit = line[0] == '#' && strstr(line, a) && (!b || strstr(line, b));
+		free(line);
+		if (hit)
+			return true;
+		p += eol ? n + 1 : n;
+	}
+	return false;
+}
+
+/* `kaff host ARGS` succeeds, prints nothing on stderr and a header whose
+ * commands are @want; `kaff run` accepts the header as it is. Returns the
+ * run for more checks (free it). */
+static void host_ok(const char *const *args, const char *want, struct run_result *r)
+{
+	char hdr[512];
+	const char *run[] = { "run", hdr, NULL };
+	struct run_result rr;
+	char *cmds;
+
+	run_kaff(args, r);
+	ck_assert_msg(r->status == 0 && r->errlen == 0, "kaff host: exit %d: %s", r->status, r->err);
+	cmds = commands_of(r->out);
+	ck_assert_msg(!strcmp(cmds, want), "header commands:\n%s\nwant:\n%s\nwhole output:\n%s", cmds,
+		      want, r->out);
+	free(cmds);
+	tmp_file(hdr, sizeof(hdr), "host.scn");
+	write_file(hdr, r->out, r->outlen);
+	run_kaff(run, &rr);
+	ck_assert_msg(rr.status == 0 && rr.outlen == 0 && rr.errlen == 0,
+		      "kaff run on the header: exit %d: %s\n%s", rr.status, rr.err, r->out);
+	unlink(hdr);
+	result_free(&rr);
+}
+
+/* `kaff host ARGS` fails with exit 2, no stdout, and stderr holding @a
+ * (and @b when not NULL). */
+static void host_fails(const char *const *args, const char *a, const char *b)
+{
+	struct run_result r;
+
+	run_kaff(args, &r);
+	ck_assert_msg(r.status == 2, "exit %d, want 2: %s", r.status, r.err);
+	ck_assert_msg(r.outlen == 0, "stdout: %s", r.out);
+	ck_assert_msg(strstr(r.err, a) && (!b || strstr(r.err, b)), "stderr '%s' lacks '%s' / '%s'",
+		      r.err, a, b ? b : "");
+	result_free(&r);
+}
+
+/* ------------------------------------------------------------------------
+ * kaff host: nodes
+ */
+
+/*
+ * Ten nodes whose directories are created in a scrambled order (readdir
+ * returns them in an order of the file system's choosing), next to
+ * entries that are no node directory. Linux names a node's directory
+ * "node%d" after its ID (drivers/base/node.c), below MAX_NUMNODES (at most
+ * 1 << 10, the scenario format's limit of node IDs 0 to 1023), and puts a
+ * cpulist file in it. Every impostor below holds a cpulist "0" that would
+ * clash with node0's CPUs ("share a CPU", exit 2) if it were read, so
+ * reading any of them fails the test.
+ */
+START_TEST(test_host_nodes)
+{
+	static const unsigned int order[] = { 3, 7, 1, 9, 0, 5, 2, 8, 4, 6 };
+	struct entry tree[32] = {
+		{ "sys/devices/system/cpu/possible", "0-19\n" },
+		{ "sys/devices/system/cpu/online", "0-19\n" },
+		{ "sys/devices/system/node/has_cpu", "0-9\n" },
+		{ "sys/devices/system/node/nodeX/cpulist", "0\n" },    /* no digit */
+		{ "sys/devices/system/node/node/cpulist", "0\n" },     /* no ID */
+		{ "sys/devices/system/node/node1a/cpulist", "0\n" },   /* not a number */
+		{ "sys/devices/system/node/node1024/cpulist", "0\n" }, /* >= MAX_NUMNODES */
+		{ "sys/devices/system/node/node99999999999999999999/cpulist", "0\n" }, /* > ULONG_MAX */
+		/* a node directory without cpulist is no node of ours */
+		{ "sys/devices/system/node/node10/distance", "10\n" },
+	};
+	static char paths[10][64], lists[10][16];
+	char root[512], sys[600], cmd[600];
+	const char *args[] = { "host", "--sysfs", sys, "--cmdline", cmd, "--release", "7.3", NULL };
+	struct run_result r;
+	char want[512];
+	size_t i, n = 9, len;
+
+	/* node K holds CPUs 2K and 2K+1 */
+	for (i = 0; i < 10; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "sys/devices/system/node/node%u/cpulist", order[i]);
+		snprintf(lists[i], sizeof(lists[i]), "%u-%u\n", 2 * order[i], 2 * order[i] + 1);
+		tree[n].path = paths[i];
+		tree[n++].text = lists[i];
+	}
+	tree[n].path = "cmdline";
+	tree[n++].text = "BOOT_IMAGE=/vmlinuz-7.3 root=/dev/sda1 ro quiet\n";
+	make_tree(root, sizeof(root), tree);
+	path_of(sys, sizeof(sys), root, "sys");
+	path_of(cmd, sizeof(cmd), root, "cmdline");
+
+	/* --release 7.3 is MAJOR.MINOR itself: the 7.3 profile. nr_cpu_ids
+	 * is the last possible CPU + 1; the nodes come in ID order; no
+	 * isolation parameter, so no boot line. */
+	len = (size_t)snprintf(want, sizeof(want), "kernel 7.3\ncpus 20\n");
+	for (i = 0; i < 10; i++)
+		len += (size_t)snprintf(want + len, sizeof(want) - len, "node %zu %zu-%zu\n", i, 2 * i,
+					2 * i + 1);
+	snprintf(want + len, sizeof(want) - len, "boot_online 0-19\n");
+	host_ok(args, want, &r);
+	ck_assert_msg(comment_has(r.out, "7.3", NULL), "the release is not named:\n%s", r.out);
+	result_free(&r);
+	remove_tree(root);
+}
+END_TEST
+
+/*
+ * A sysfs node directory that lists no node (only its possible/online
+ * masks): as with no node directory at all, the machine is one node
+ * (kaff.1: "none: one node"). The snapshot also has a hole in the possible
+ * CPUs, CPU 0 offline, and a command line without the newline that
+ * /proc/cmdline ends with.
+ */
+START_TEST(test_host_sparse_snapshot)
+{
+	char sys[512], cmd[512];
+	const char *args[] = { "host", "--sysfs", sys, "--cmdline", cmd, "--kernel", "7.3", NULL };
+	static const char *const not_modelled[] = { "nohz=off", "maxcpus=6", "nr_cpus=8",
+						    "possible_cpus=8", "kthread_cpus=0-1",
+						    "rcu_nocbs=6", "irqaffinity=0-1" };
+	static const char *const skipped[] = { "isolcpus=domain, 6", "nohz_full=6#7",
+					       "isolcpus=domain,\xc3\xa9" };
+	struct run_result r;
+	size_t i;
+
+	data_path(sys, sizeof(sys), "hostcov-sparse/sys");
+	data_path(cmd, sizeof(cmd), "hostcov-sparse/cmdline");
+	/*
+	 * possible 0-3,6-7: nr_cpu_ids is 8 (the last possible CPU + 1, as
+	 * the kernel's setup_nr_cpu_ids()); a scenario's CPUs are all
+	 * possible, so 4-5 are in the machine but offline. online 1-3,6: a
+	 * scenario keeps CPU 0 (the boot CPU) online (scenario-format.md:
+	 * boot_online must hold CPU 0). Of the isolation parameters only
+	 * nohz_full=6-7 is a scenario word: "domain, 6" holds a blank, "6#7"
+	 * a '#' that would start a comment, "é" bytes above 0x7f, none of
+	 * which a word may hold (scenario-format.md, lexical rules).
+	 */
+	host_ok(args, "kernel 7.3\ncpus 8\nnode 0 0-7\nboot_online 0-3,6\nboot nohz_full=6-7\n", &r);
+	ck_assert_msg(comment_has(r.out, "4-5", "possible"), "no note on CPUs 4-5:\n%s", r.out);
+	ck_assert_msg(comment_has(r.out, "CPU 0", "offline"), "no note on CPU 0:\n%s", r.out);
+	/* kaff.1: other isolation parameters become "# not modelled:" comments */
+	for (i = 0; i < sizeof(not_modelled) / sizeof(not_modelled[0]); i++)
+		ck_assert_msg(comment_has(r.out, "# not modelled: ", not_modelled[i]), "%s:\n%s",
+			      not_modelled[i], r.out);
+	/* the values the kernel reads but a word cannot hold are named, not lost */
+	for (i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++)
+		ck_assert_msg(comment_has(r.out, skipped[i], NULL), "%s:\n%s", skipped[i], r.out);
+	/* parameters that have nothing to do with CPUs are left out */
+	ck_assert(!strstr(r.out, "BOOT_IMAGE") && !strstr(r.out, "root="));
+	result_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * kaff host: the kernel command line
+ */
+
+/*
+ * /proc/cmdline is the kernel's command line followed by a newline that
+ * fs/proc/cmdline.c adds. The kernel's next_arg() lets an unbalanced quote
+ * run to the end of its string, which has no newline: nohz_full="1-2 is
+ * nohz_full=1-2. (This used to fail: the newline joined the argument, its
+ * "# skipped" note broke over two lines and the header was refused.)
+ * A quoted newline or DEL inside an argument that is kept as a comment
+ * must not break the comment either.
+ */
+START_TEST(test_host_cmdline_quotes)
+{
+	static const struct entry tree[] = {
+		{ "sys/devices/system/cpu/possible", "0-3\n" },
+		{ "sys/devices/system/cpu/online", "0-3\n" },
+		{ "unbalanced", "root=/dev/sda1 nohz_full=\"1-2\n" },
+		{ "notes", "\"rcu_nocbs=1\n2\" \"isolcpus=3\x7f\" \"nohz_full=1\t2\" isolcpus=domain,3\n" },
+		{ NULL, NULL },
+	};
+	char root[512], sys[600], cmd[600];
+	const char *args[] = { "host", "--sysfs", sys, "--cmdline", cmd, "--kernel", "7.3", NULL };
+	struct run_result r;
+
+	make_tree(root, sizeof(root), tree);
+	path_of(sys, sizeof(sys), root, "sys");
+	path_of(cmd, sizeof(cmd), root, "unbalanced");
+	host_ok(args, "kernel 7.3\ncpus 4\nnode 0 0-3\nboot_online 0-3\nboot nohz_full=1-2\n", &r);
+	result_free(&r);
+
+	/* only isolcpus=domain,3 is a word; the three others stay comments,
+	 * each on one line (host_ok has kaff run read them) */
+	path_of(cmd, sizeof(cmd), root, "notes");
+	host_ok(args, "kernel 7.3\ncpus 4\nnode 0 0-3\nboot_online 0-3\nboot isolcpus=domain,3\n", &r);
+	ck_assert_msg(comment_has(r.out, "# not modelled: ", "rcu_nocbs=1"), "%s", r.out);
+	ck_assert_msg(comment_has(r.out, "isolcpus=3", NULL), "%s", r.out);
+	ck_assert_msg(comment_has(r.out, "nohz_full=1", NULL), "%s", r.out);
+	result_free(&r);
+
+	/* an empty file (a snapshot of an empty command line): no parameter */
+	path_of(cmd, sizeof(cmd), root, "empty");
+	write_file(cmd, "", 0);
+	host_ok(args, "kernel 7.3\ncpus 4\nnode 0 0-3\nboot_online 0-3\n", &r);
+	result_free(&r);
+	remove_tree(root);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * kaff host: the profile
+ */
+
+/*
+ * The kernel line comes from the release's MAJOR.MINOR (kaff.1: from uname
+ * -r or --release); a release without one, or outside 6.14 to 7.3, is
+ * refused with exit 2 and a request for --kernel.
+ */
+START_TEST(test_host_release)
+{
+	static const struct {
+		const char *release, *kernel; /* NULL: refused */
+	} cases[] = {
+		{ "6.14-rc1", "6.14" },   /* a 6.14 release candidate */
+		{ "7.3.0-rc2+", "7.3" },
+		{ "7.0.12", "7.0" },
+		{ "6.", NULL },           /* no minor */
+		{ "6..1", NULL },
+		{ "7.-rc1", NULL },
+		{ "6", NULL },            /* no dot */
+		{ "linux", NULL },
+		{ "", NULL },
+		{ "6.14444444444444444444444444444444444444", NULL },
+		{ "6.13.9", NULL },       /* before the seed commit */
+		{ "7.4.1", NULL },
+	};
+	char sys[512], cmd[512], want[128];
+	size_t i;
+
+	data_path(sys, sizeof(sys), "hostcov-sparse/sys");
+	data_path(cmd, sizeof(cmd), "hostcov-sparse/cmdline");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *args[] = { "host", "--sysfs", sys, "--cmdline", cmd, "--release",
+				       cases[i].release, NULL };
+		struct run_result r;
+
+		if (!cases[i].kernel) {
+			host_fails(args, "is outside the profiles 6.14 to 7.3", "--kernel");
+			continue;
+		}
+		/* the machine part is test_host_sparse_snapshot's */
+		snprintf(want, sizeof(want), "kernel %s\ncpus 8\nnode 0 0-7\nboot_online 0-3,6\n"
+			 "boot nohz_full=6-7\n", cases[i].kernel);
+		host_ok(args, want, &r);
+		ck_assert_msg(comment_has(r.out, cases[i].release, NULL), "%s: release not named:\n%s",
+			      cases[i].release, r.out);
+		result_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * docs/errors.md, "a header the kernel refuses": with isolcpus=domain,0-2
+ * on 4 CPUs, taking CPUs 1-3 down for boot_online 0 leaves no domain
+ * housekeeping CPU online, which the 6.x rules refuse with EBUSY. host
+ * says so (exit 2, kaff.1: what it prints must be a header libkaff
+ * accepts); under 7.3 the same machine is described.
+ */
+START_TEST(test_host_refused)
+{
+	char sys[512], cmd[512];
+	const char *six[] = { "host", "--sysfs", sys, "--cmdline", cmd, "--kernel", "6.14", NULL };
+	const char *seven[] = { "host", "--sysfs", sys, "--cmdline", cmd, "--kernel", "7.3", NULL };
+	struct run_result r;
+
+	data_path(sys, sizeof(sys), "hostcov-refused/sys");
+	data_path(cmd, sizeof(cmd), "hostcov-refused/cmdline");
+	host_fails(six, "kaff: host: the header for this machine is refused",
+		   "the kernel refuses this boot_online set (EBUSY taking a CPU down)");
+	host_ok(seven, "kernel 7.3\ncpus 4\nnode 0 0-3\nboot_online 0\nboot isolcpus=domain,0-2\n",
+		&r);
+	result_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * kaff host: sysfs it cannot use (kaff.1, EXIT STATUS 2: unreadable sysfs)
+ */
+
+START_TEST(test_host_bad_sysfs)
+{
+	static const struct {
+		const char *what;
+		struct entry tree[5];
+		const char *file; /* under sys/devices/system/ */
+		const char *why;  /* in the message, after the file's name */
+	} cases[] = {
+		/* no possible CPU: not even the boot CPU */
+		{ "empty possible", { { "sys/devices/system/cpu/possible", "\n" }, { NULL, NULL } },
+		  "cpu/possible", "not a cpulist of at most 8192 CPUs" },
+		/* CPU 8192 is beyond libkaff's 8192 CPUs (docs/errors.md) */
+		{ "possible too wide", { { "sys/devices/system/cpu/possible", "0-8192\n" },
+					 { NULL, NULL } },
+		  "cpu/possible", "not a cpulist of at most 8192 CPUs" },
+		/* sysfs's online mask is a subset of the possible one */
+		{ "online not a cpulist", { { "sys/devices/system/cpu/possible", "0-3\n" },
+					    { "sys/devices/system/cpu/online", "0-3x\n" },
+					    { NULL, NULL } },
+		  "cpu/online", "not a cpulist of the possible CPUs" },
+		{ "online CPU not possible", { { "sys/devices/system/cpu/possible", "0-3\n" },
+					       { "sys/devices/system/cpu/online", "0-4\n" },
+					       { NULL, NULL } },
+		  "cpu/online", "not a cpulist of the possible CPUs" },
+		{ "online a directory", { { "sys/devices/system/cpu/possible", "0-3\n" },
+					  { "sys/devices/system/cpu/online", NULL },
+					  { NULL, NULL } },
+		  "cpu/online", "Is a directory" },
+		{ "node cpulist not a cpulist", { { "sys/devices/system/cpu/possible", "0-3\n" },
+						  { "sys/devices/system/node/node0/cpulist", "0-1\n" },
+						  { "sys/devices/system/node/node1/cpulist", "2-3x\n" },
+						  { NULL, NULL } },
+		  "node/node1/cpulist", "not a cpulist of the possible CPUs" },
+		/* CPU 4 is not below nr_cpu_ids 4 */
+		{ "node CPU not possible", { { "sys/devices/system/cpu/possible", "0-3\n" },
+					     { "sys/devices/system/node/node0/cpulist", "0-4\n" },
+					     { NULL, NULL } },
+		  "node/node0/cpulist", "not a cpulist of the possible CPUs" },
+		{ "node cpulist a directory", { { "sys/devices/system/cpu/possible", "0-3\n" },
+						{ "sys/devices/system/node/node0/cpulist", NULL },
+						{ NULL, NULL } },
+		  "node/node0/cpulist", "Is a directory" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char root[512], sys[600], head[1024];
+		const char *args[] = { "host", "--sysfs", sys, "--cmdline", "/dev/null", "--kernel", "7.3",
+				       NULL };
+
+		make_tree(root, sizeof(root), cases[i].tree);
+		path_of(sys, sizeof(sys), root, "sys");
+		snprintf(head, sizeof(head), "kaff: host: %s/devices/system/%s: %s\n", sys, cases[i].file,
+			 cases[i].why);
+		host_fails(args, head, NULL);
+		remove_tree(root);
+	}
+}
+END_TEST
+
+START_TEST(test_host_usage)
+{
+	static const char *const opts[] = { "--sysfs", "--cmdline", "--kernel", "--release" };
+	const char *help[] = { "host", "-h", NULL };
+	struct run_result r;
+	size_t i;
+
+	run_kaff(help, &r);
+	ck_assert_msg(r.status == 0 && !strncmp(r.out, "usage: kaff host ", 17) && r.errlen == 0,
+		      "exit %d: %s", r.status, r.out);
+	result_free(&r);
+	/* each option needs a value: the reason, then the usage, exit 2
+	 * (docs/errors.md, the commands' own usage errors) */
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		const char *args[] = { "host", opts[i], NULL };
+
+		run_kaff(args, &r);
+		ck_assert_msg(r.status == 2 && r.outlen == 0 && strstr(r.err, opts[i]) &&
+				      strstr(r.err, "\nusage: kaff host "),
+			      "host %s: exit %d: %s", opts[i], r.status, r.err);
+		result_free(&r);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * kaff, run, cpulist: arguments
+ */
+
+START_TEST(test_main_help)
+{
+	const char *args[] = { "-h", NULL };
+	const char *run[] = { "run", "-h", NULL };
+	struct run_result r;
+
+	run_kaff(args, &r);
+	ck_assert_msg(r.status == 0 && !strncmp(r.out, "usage: kaff run ", 16) && r.errlen == 0,
+		      "exit %d: %s", r.status, r.out);
+	result_free(&r);
+	run_kaff(run, &r);
+	ck_assert_msg(r.status == 0 && !strncmp(r.out, "usage: kaff run ", 16) && r.errlen == 0,
+		      "exit %d: %s", r.status, r.out);
+	result_free(&r);
+}
+END_TEST
+
+/* kaff.1: `kaff run [-v] [--kernel V] FILE`; --kernel without V is a usage
+ * error, whatever follows it. */
+START_TEST(test_run_kernel_without_value)
+{
+	const char *args[] = { "run", "--kernel", NULL };
+	struct run_result r;
+
+	run_kaff(args, &r);
+	ck_assert_msg(r.status == 2 && r.outlen == 0 && strstr(r.err, "usage: kaff run "),
+		      "exit %d: %s", r.status, r.err);
+	result_free(&r);
+}
+END_TEST
+
+/*
+ * KAFF_TEST_FAIL_ALLOC=N fails the Nth allocation (docs/errors.md); set but
+ * empty it names no allocation, and the run is the manual's example
+ * (kaff.1, run: one kthread woken on 4 CPUs has all of them).
+ */
+START_TEST(test_run_fail_alloc_empty)
+{
+	char scn[512];
+	const char *args[] = { "run", scn, NULL };
+	static const char text[] = "cpus 4\ncreate A\nwake A\nshow\n";
+	struct run_result r;
+
+	tmp_file(scn, sizeof(scn), "a.scn");
+	write_file(scn, text, sizeof(text) - 1);
+	run_kaff_ex(args, NULL, "KAFF_TEST_FAIL_ALLOC=", &r);
+	ck_assert_msg(r.status == 0 && r.errlen == 0, "exit %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.out, "show 1\nA 0-3\n");
+	result_free(&r);
+	unlink(scn);
+}
+END_TEST
+
+/*
+ * kaff.1: `kaff cpulist --nbits N [--] LIST`, N from 0 to 8192 in decimal
+ * (docs/errors.md: "kaff: cpulist: --nbits must be 0 to 8192", exit 2).
+ */
+START_TEST(test_cpulist_args)
+{
+	static const char *const bad_nbits[] = { "-1", "x", "", "4x", "99999999999999999999999" };
+	const char *no_value[] = { "cpulist", "--nbits", NULL };
+	const char *no_list[] = { "cpulist", "--nbits", "4", NULL };
+	struct run_result r;
+	size_t i;
+
+	run_kaff(no_value, &r);
+	ck_assert_msg(r.status == 2 && r.outlen == 0 && strstr(r.err, "usage: kaff run "), "exit %d: %s",
+		      r.status, r.err);
+	result_free(&r);
+	run_kaff(no_list, &r);
+	ck_assert_msg(r.status == 2 && r.outlen == 0 && strstr(r.err, "usage: kaff run "), "exit %d: %s",
+		      r.status, r.err);
+	result_free(&r);
+	for (i = 0; i < sizeof(bad_nbits) / sizeof(bad_nbits[0]); i++) {
+		const char *args[] = { "cpulist", "--nbits", bad_nbits[i], "0", NULL };
+
+		run_kaff(args, &r);
+		ck_assert_msg(r.status == 2 && r.outlen == 0, "--nbits '%s': exit %d", bad_nbits[i],
+			      r.status);
+		ck_assert_str_eq(r.err, "kaff: cpulist: --nbits must be 0 to 8192\n");
+		result_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * Options are words of two dashes; a LIST that starts with one dash is a
+ * list, which bitmap_parselist() refuses: a range needs a number before
+ * its '-' (EINVAL, exit 1, docs/errors.md).
+ */
+START_TEST(test_cpulist_dash_lists)
+{
+	static const char *const lists[] = { "-", "-1" };
+	struct run_result r;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const char *args[] = { "cpulist", "--nbits", "4", lists[i], NULL };
+
+		run_kaff(args, &r);
+		ck_assert_msg(r.status == 1 && r.outlen == 0, "'%s': exit %d: %s", lists[i], r.status,
+			      r.err);
+		ck_assert_str_eq(r.err, "kaff: cpulist: EINVAL: the list does not follow the cpulist "
+					"grammar\n");
+		result_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * kaff.1, EXIT STATUS 3: the output could not be written. Writes to
+ * /dev/full fail with ENOSPC (full(4)); errors.md: kaff says what was
+ * wrong. (cpulist used to exit 3 without a word.)
+ */
+START_TEST(test_cpulist_write_error)
+{
+	const char *args[] = { "cpulist", "--nbits", "16", "0-15:2/4", NULL };
+	struct run_result r;
+
+	if (access("/dev/full", W_OK))
+		return;
+	run_kaff_ex(args, "/dev/full", NULL, &r);
+	ck_assert_int_eq(r.status, 3);
+	ck_assert_msg(!strncmp(r.err, "kaff: cpulist: ", 15) && strstr(r.err, strerror(ENOSPC)), "%s",
+		      r.err);
+	result_free(&r);
+}
+END_TEST
+
+static Suite *cli_host_suite(void)
+{
+	Suite *s = suite_create("cli-host");
+	TCase *tc = tcase_create("commands");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_host_nodes);
+	tcase_add_test(tc, test_host_sparse_snapshot);
+	tcase_add_test(tc, test_host_cmdline_quotes);
+	tcase_add_test(tc, test_host_release);
+	tcase_add_test(tc, test_host_refused);
+	tcase_add_test(tc, test_host_bad_sysfs);
+	tcase_add_test(tc, test_host_usage);
+	tcase_add_test(tc, test_main_help);
+	tcase_add_test(tc, test_run_kernel_without_value);
+	tcase_add_test(tc, test_run_fail_alloc_empty);
+	tcase_add_test(tc, test_cpulist_args);
+	tcase_add_test(tc, test_cpulist_dash_lists);
+	tcase_add_test(tc, test_cpulist_write_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	SRunner *sr;
+	int failed;
+
+	kaff_exe = kaff_test_env_dir("KAFF_EXE");
+	tools_dir = kaff_test_env_dir("KAFF_TOOLS_DIR");
+	snprintf(base_dir, sizeof(base_dir), "%s/kaff-cli-host-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(base_dir))
+		base_dir[0] = '\0';
+	sr = srunner_create(cli_host_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	/* tests remove what they make; a failed one may leave some */
+	if (base_dir[0])
+		nftw(base_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
