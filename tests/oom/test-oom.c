@@ -146,6 +146,9 @@ static const struct cmd cmds[] = {
 	{ "render", { "render", "-", "-o", "@FILE", NULL }, scn, 0 },
 	{ "host", { "host", "--sysfs", "@S/tests/host/one-node/sys", "--cmdline",
 		    "@S/tests/host/one-node/cmdline", "--release", "7.2.13-amd64", NULL }, "", 0 },
+	/* node directories (read one by one), holes, a node without CPUs */
+	{ "host sparse", { "host", "--sysfs", "@S/tests/host/sparse/sys", "--cmdline",
+			   "@S/tests/host/sparse/cmdline", "--release", "7.2.13-amd64", NULL }, "", 0 },
 };
 
 START_TEST(test_command)
