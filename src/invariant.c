@@ -137,11 +137,24 @@ static void problem(struct kaff_snapshot *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Copy @m into the pool; a NULL mask gives NONE. A mask of another width,
- * or with bits set at or above its width, is recorded as a problem. */
-static uint32_t copy_mask(struct kaff_snapshot *s, const struct kaff_cpumask *m,
-			  const char *what, unsigned int id)
+/* "cpus of kthread 4", "node mask of node 1", "online mask" */
+static const char *mask_name(char *buf, size_t len, const char *what, const char *owner,
+			     unsigned int id)
 {
+	if (owner)
+		snprintf(buf, len, "%s of %s %u", what, owner, id);
+	else
+		snprintf(buf, len, "%s", what);
+	return buf;
+}
+
+/* Copy @m into the pool; a NULL mask gives NONE. A mask of another width,
+ * or with bits set at or above its width, is recorded as a problem, named
+ * by @what and, unless @owner is NULL, "of @owner @id". */
+static uint32_t copy_mask(struct kaff_snapshot *s, const struct kaff_cpumask *m,
+			  const char *what, const char *owner, unsigned int id)
+{
+	char name[64];
 	uint32_t idx;
 	size_t i, tail;
 
@@ -152,12 +165,12 @@ static uint32_t copy_mask(struct kaff_snapshot *s, const struct kaff_cpumask *m,
 		return NONE;
 	}
 	if (m->nbits != s->nbits) {
-		problem(s, "%s of kthread %u has width %u, not nr_cpu_ids %u", what, id,
-			m->nbits, s->nbits);
+		problem(s, "%s has width %u, not nr_cpu_ids %u",
+			mask_name(name, sizeof(name), what, owner, id), m->nbits, s->nbits);
 		return NONE;
 	}
 	if (!m->bits) {
-		problem(s, "%s of kthread %u has no bits", what, id);
+		problem(s, "%s has no bits", mask_name(name, sizeof(name), what, owner, id));
 		return NONE;
 	}
 	idx = s->nmasks++;
@@ -165,8 +178,8 @@ static uint32_t copy_mask(struct kaff_snapshot *s, const struct kaff_cpumask *m,
 	tail = s->nbits % KAFF_BITS_PER_LONG;
 	i = s->words - 1;
 	if (s->words && tail && (m->bits[i] & (~0UL << tail)))
-		problem(s, "%s of kthread %u has bits set at or above nr_cpu_ids %u", what, id,
-			s->nbits);
+		problem(s, "%s has bits set at or above nr_cpu_ids %u",
+			mask_name(name, sizeof(name), what, owner, id), s->nbits);
 	return idx;
 }
 
@@ -191,9 +204,9 @@ static void copy_kt(struct kaff_snapshot *s, const struct kaff_ctx *ctx, unsigne
 	k->flags = info.flags;
 	if (!info.cpus)
 		problem(s, "kthread %u has no cpus mask", id);
-	k->cpus = copy_mask(s, info.cpus, "cpus", id);
-	k->pref = copy_mask(s, info.preferred, "preferred", id);
-	k->user = copy_mask(s, info.user, "user", id);
+	k->cpus = copy_mask(s, info.cpus, "cpus", "kthread", id);
+	k->pref = copy_mask(s, info.preferred, "preferred", "kthread", id);
+	k->user = copy_mask(s, info.user, "user", "kthread", id);
 	{
 		const struct kaff_cpumask *m = kaff_kthread_cpus_mask(ctx, id);
 
@@ -298,14 +311,14 @@ static int snapshot_fill(const struct kaff_ctx *ctx, struct kaff_snapshot **io)
 		s->pool = (unsigned long *)(void *)(block + off[4]);
 	}
 
-	s->possible = copy_mask(s, kaff_machine_possible_mask(ctx), "possible mask", 0);
-	s->online = copy_mask(s, kaff_machine_online_mask(ctx), "online mask", 0);
+	s->possible = copy_mask(s, kaff_machine_possible_mask(ctx), "possible mask", NULL, 0);
+	s->online = copy_mask(s, kaff_machine_online_mask(ctx), "online mask", NULL, 0);
 	if (s->possible == NONE || s->online == NONE)
 		problem(s, "the machine has no possible or online mask");
 	for (i = 0; i < s->nr_nodes; i++) {
 		const struct kaff_cpumask *m = kaff_machine_node_cpus(ctx, i);
 
-		s->node[i] = copy_mask(s, m, "node mask", i);
+		s->node[i] = copy_mask(s, m, "mask", "node", i);
 	}
 	for (cpu = 0; cpu < s->nbits; cpu++)
 		s->cpu_node[cpu] = kaff_machine_cpu_to_node(ctx, cpu);
@@ -316,15 +329,16 @@ static int snapshot_fill(const struct kaff_ctx *ctx, struct kaff_snapshot **io)
 	if (s->booted) {
 		for (i = 0; i < KAFF_HK_TYPE_MAX; i++) {
 			s->hk[i] = copy_mask(s, kaff_housekeeping_cpumask(ctx, (enum kaff_hk_type)i),
-					     "housekeeping mask", i);
+					     "housekeeping mask", "type", i);
 			s->hk_enabled[i] = kaff_housekeeping_enabled(ctx, (enum kaff_hk_type)i);
 			if (s->hk[i] == NONE)
 				problem(s, "no housekeeping mask of type %u", i);
 		}
 		s->hk_kthread = copy_mask(s, kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_KTHREAD),
-					  "housekeeping mask", KAFF_HK_TYPE_KTHREAD);
+					  "housekeeping mask", "type",
+					  KAFF_HK_TYPE_KTHREAD);
 		s->cpuset_isolated = copy_mask(s, kaff_cpuset_isolated_cpus(ctx),
-					       "isolated partition", 0);
+					       "isolated partition", NULL, 0);
 		if (s->hk_kthread == NONE || s->cpuset_isolated == NONE)
 			problem(s, "no HK_TYPE_KTHREAD mask or isolated-partition mask");
 		copy_kt(s, ctx, KAFF_KTHREADD, &s->kthreadd);

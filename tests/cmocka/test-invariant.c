@@ -605,8 +605,21 @@ static void test_detects_kthread_corruption(void **state)
 	assert_int_equal(kaff_kthread_get_info(ctx, bound, &info), 0);
 	m = writable(info.cpus);
 	m->bits[0] |= 1UL << 62;
-	assert_violation(kaff_ctx_check(ctx, why, sizeof(why)), "bits set at or above nr_cpu_ids 60");
+	assert_violation(kaff_ctx_check(ctx, why, sizeof(why)),
+			 "cpus of kthread 1 has bits set at or above nr_cpu_ids 60");
 	m->bits[0] &= ~(1UL << 62);
+	/* a machine mask is named as such, not as some kthread's */
+	m = writable(kaff_machine_online_mask(ctx));
+	m->bits[0] |= 1UL << 61;
+	assert_violation(kaff_ctx_check(ctx, why, sizeof(why)),
+			 "online mask has bits set at or above nr_cpu_ids 60");
+	m->bits[0] &= ~(1UL << 61);
+	m = writable(kaff_machine_node_cpus(ctx, 0));
+	m->bits[0] |= 1UL << 63;
+	assert_violation(kaff_ctx_check(ctx, why, sizeof(why)),
+			 "mask of node 0 has bits set at or above nr_cpu_ids 60");
+	m->bits[0] &= ~(1UL << 63);
+	assert_int_equal(kaff_ctx_check(ctx, why, sizeof(why)), 0);
 	kaff_ctx_free(ctx);
 }
 
