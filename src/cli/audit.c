@@ -235,12 +235,10 @@ static enum au_rule why_protected(struct audit *au, const struct kaff_ctx *ctx,
 				  "select_fallback_rq() gave it every possible CPU (KERNEL.md §13.3)");
 		return RULE_FALLBACK;
 	}
-	if (info->user && kaff_cpumask_and(au->tmp, info->user, info->cpus) &&
-	    kaff_cpumask_intersects(au->tmp, au->protected_cpus)) {
-		kaff_sbuf_puts(t, "user setaffinity: its stored sched_setaffinity() request (user_cpus_ptr) "
-				  "filters every later update of the kthread code (KERNEL.md §12.2, §14)");
-		return RULE_SETAFFINITY;
-	}
+	/* A stored sched_setaffinity() request (user_cpus_ptr) is not a cause
+	 * here: it only narrows the kthread code's later updates (target ∩
+	 * request, KERNEL.md §12.2), so it never adds a protected CPU; the
+	 * rules below name where the CPU came from. */
 	if (hk && kaff_cpumask_and(au->tmp, hk, au->protected_cpus) &&
 	    kaff_cpumask_intersects(au->tmp, info->cpus)) {
 		bool domain = au->profile->kthread_hk == KAFF_HK_TYPE_DOMAIN;
@@ -259,6 +257,13 @@ static enum au_rule why_protected(struct audit *au, const struct kaff_ctx *ctx,
 	if (cause == CAUSE_CREATE) {
 		kaff_sbuf_puts(t, "creation mask: a new kthread copies kthreadd's mask (rule C1), and nothing "
 				  "re-affined it since");
+		return RULE_CREATION;
+	}
+	if (cause == CAUSE_BOOT) {
+		/* kthreadd outside housekeeping: only when the boot CPU is isolated */
+		kaff_sbuf_puts(t, "creation mask: kthreadd keeps the boot CPU it was forked with; at boot its "
+				  "set_cpus_allowed_ptr() to the housekeeping mask found no online CPU and "
+				  "failed (KERNEL.md §5.1)");
 		return RULE_CREATION;
 	}
 	kaff_sbuf_puts(t, "kthread update: the kthread code wrote this mask (kthread_fetch_affinity())");
@@ -293,8 +298,10 @@ static enum au_rule why_lost(struct audit *au, const struct kaff_ctx *ctx,
 				  "so it keeps that mask until its next wake (KERNEL.md §13.1)");
 		return RULE_HOTPLUG;
 	}
-	if (cause == CAUSE_SETAFFINITY ||
-	    (info->user && !kaff_cpumask_intersects(info->user, pref))) {
+	/* only a request that wrote the mask: a stored one (user_cpus_ptr) that
+	 * misses the preferred CPUs does not filter an update inside them,
+	 * and only narrows a last-resort one (KERNEL.md §12.2) */
+	if (cause == CAUSE_SETAFFINITY) {
 		kaff_sbuf_puts(t, "user setaffinity: a sched_setaffinity() request outside its preferred CPUs "
 				  "(KERNEL.md §14)");
 		return RULE_SETAFFINITY;
@@ -784,12 +791,26 @@ static void print_text(struct audit *au, struct kaff_sbuf *o)
 }
 
 #ifdef KAFF_HAVE_JANSSON
+/*
+ * json_dump_callback() output goes straight into @data, a kaff_sbuf. Not
+ * json_dumps(): jansson 2.14 ignores a failed append of an object key
+ * (akheron/jansson#655) and returns the document without it, while here
+ * a failed append leaves the sbuf's oom flag set.
+ */
+static int dump_to_sbuf(const char *buf, size_t len, void *data)
+{
+	struct kaff_sbuf *o = data;
+
+	kaff_sbuf_printf(o, "%.*s", (int)len, buf);
+	return o->oom ? -1 : 0;
+}
+
 /* jansson builds the document; it does the escaping. */
 static int print_json(struct audit *au, struct kaff_sbuf *o)
 {
 	json_t *root = json_object(), *states = json_array(), *findings = json_array();
 	json_t *managed = json_array(), *counts = json_object();
-	char *prot = kaff_mask_str(au->protected_cpus), *text = NULL;
+	char *prot = kaff_mask_str(au->protected_cpus);
 	json_t *unmanaged = NULL;
 	const char *p;
 	unsigned int i;
@@ -846,13 +867,11 @@ static int print_json(struct audit *au, struct kaff_sbuf *o)
 	    json_object_set(root, "states", states) ||
 	    json_object_set(root, "findings", findings))
 		goto out;
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (!text)
+	if (json_dump_callback(root, dump_to_sbuf, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
 		goto out;
-	kaff_sbuf_printf(o, "%s\n", text);
+	kaff_sbuf_puts(o, "\n");
 	ret = o->oom ? -ENOMEM : 0;
 out:
-	free(text);
 	free(prot);
 	json_decref(managed);
 	json_decref(unmanaged);

@@ -1,0 +1,1097 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `kaff audit` and `kaff render` beyond check-tools ($KAFF_EXE, spawned
+ * with posix_spawn()):
+ *
+ *   - every option and usage error of both commands;
+ *   - the rule audit names for each finding, in small scenarios
+ *     (tests/tools/data/auditcov-*.scn) whose every state is worked out by
+ *     hand from KERNEL.md in the comments next to the expected findings:
+ *     the expectations are that reasoning, not kaff's output (three of
+ *     them disagreed with kaff at first; KERNEL.md settled each for the
+ *     reasoning and src/cli/audit.c was fixed);
+ *   - render's picture on standard output, with a file name that XML must
+ *     escape, and on a device that refuses it;
+ *   - out of memory anywhere in the process (the LD_PRELOAD shim of
+ *     tests/oom, $KAFF_FAILMALLOC_SO): audit --json and render either give
+ *     the clean run's output or exit 1-3 saying out of memory
+ *     (docs/errors.md, "out of memory").
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifdef KAFF_HAVE_JANSSON
+#include <jansson.h>
+#endif
+
+#include "test-common.h"
+#include "xmlcheck.h"
+
+extern char **environ;
+
+static const char *kaff_exe, *tools_dir, *shim;
+static char base_dir[256];
+
+struct run_result {
+	int status;          /* exit status, or -signal */
+	char *out, *err;
+	size_t outlen, errlen;
+	unsigned long calls; /* allocations counted by the shim */
+};
+
+static void result_free(struct run_result *r)
+{
+	free(r->out);
+	free(r->err);
+	memset(r, 0, sizeof(*r));
+}
+
+/* A fresh path in the test's private directory. */
+static void tmp_file(char *buf, size_t cap, const char *name)
+{
+	static unsigned int seq;
+	int n = snprintf(buf, cap, "%s/%u-%d-%s", base_dir, seq++, (int)getpid(), name);
+
+	ck_assert(base_dir[0] && n > 0 && (size_t)n < cap);
+}
+
+static void data_path(char *buf, size_t cap, const char *name)
+{
+	int n;
+
+	ck_assert_msg(tools_dir != NULL, "KAFF_TOOLS_DIR is not set");
+	n = snprintf(buf, cap, "%s/data/%s", tools_dir, name);
+	ck_assert(n > 0 && (size_t)n < cap);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_msg(f != NULL, "cannot create %s", path);
+	ck_assert(fputs(text, f) >= 0 && fclose(f) == 0);
+}
+
+static char *read_or_fail(const char *path, size_t *len)
+{
+	char *s = kaff_test_read_file(path, len);
+
+	ck_assert_msg(s != NULL, "cannot read %s", path);
+	return s;
+}
+
+struct spawn_opts {
+	const char *in;       /* stdin (NULL: /dev/null) */
+	const char *out;      /* stdout (NULL: a temporary file, read back) */
+	bool shim;            /* preload $KAFF_FAILMALLOC_SO */
+	unsigned long fail_at; /* with the shim: the allocation that fails (0: none) */
+};
+
+/* kaff ARGS... as @o says. */
+static void run_with(const char *const *args, const struct spawn_opts *o, struct run_result *r)
+{
+	char out_path[512], err_path[512], count_path[512];
+	char env_pre[600], env_at[64], env_count[600];
+	posix_spawn_file_actions_t fa;
+	char *argv[20], **envp = environ;
+	size_t n, nenv, k;
+	pid_t pid;
+	int ret, ws;
+
+	memset(r, 0, sizeof(*r));
+	ck_assert_msg(kaff_exe != NULL, "KAFF_EXE is not set");
+	tmp_file(out_path, sizeof(out_path), "out");
+	tmp_file(err_path, sizeof(err_path), "err");
+	tmp_file(count_path, sizeof(count_path), "count");
+	argv[0] = (char *)kaff_exe;
+	for (n = 0; args[n]; n++) {
+		ck_assert(n + 2 < sizeof(argv) / sizeof(argv[0]));
+		argv[n + 1] = (char *)args[n];
+	}
+	argv[n + 1] = NULL;
+	if (o->shim) {
+		/* our environment without its LD_PRELOAD (valgrind's, when the
+		 * test runs under it), then the shim's three variables */
+		for (nenv = 0; environ[nenv]; nenv++)
+			;
+		envp = calloc(nenv + 4, sizeof(*envp));
+		ck_assert(envp != NULL);
+		for (n = 0, k = 0; n < nenv; n++)
+			if (strncmp(environ[n], "LD_PRELOAD=", 11))
+				envp[k++] = environ[n];
+		snprintf(env_pre, sizeof(env_pre), "LD_PRELOAD=%s", shim);
+		snprintf(env_at, sizeof(env_at), "KAFF_FAILMALLOC_AT=%lu", o->fail_at);
+		snprintf(env_count, sizeof(env_count), "KAFF_FAILMALLOC_COUNT=%s", count_path);
+		envp[k++] = env_pre;
+		envp[k++] = env_at;
+		envp[k++] = env_count;
+		unlink(count_path);
+	}
+	ck_assert(posix_spawn_file_actions_init(&fa) == 0);
+	ck_assert(posix_spawn_file_actions_addopen(&fa, 0, o->in ? o->in : "/dev/null", O_RDONLY,
+						   0) == 0);
+	ck_assert(posix_spawn_file_actions_addopen(&fa, 1, o->out ? o->out : out_path,
+						   O_WRONLY | O_CREAT | O_TRUNC, 0600) == 0);
+	ck_assert(posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC,
+						   0600) == 0);
+	fflush(NULL);
+	ret = posix_spawn(&pid, kaff_exe, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	if (envp != environ)
+		free(envp);
+	ck_assert_msg(ret == 0, "cannot run %s: %s", kaff_exe, strerror(ret));
+	while (waitpid(pid, &ws, 0) < 0)
+		ck_assert_msg(errno == EINTR, "waitpid: %s", strerror(errno));
+	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -WTERMSIG(ws);
+	r->out = o->out ? strdup("") : kaff_test_read_file(out_path, &r->outlen);
+	r->err = kaff_test_read_file(err_path, &r->errlen);
+	unlink(out_path);
+	unlink(err_path);
+	ck_assert(r->out && r->err);
+	if (o->shim) {
+		FILE *f = fopen(count_path, "r");
+
+		if (f) {
+			if (fscanf(f, "%lu", &r->calls) != 1)
+				r->calls = 0;
+			fclose(f);
+		}
+		unlink(count_path);
+	}
+}
+
+/* kaff ARGS... with stdin from @in (NULL: /dev/null), stdout captured. */
+static void run_kaff(const char *const *args, const char *in, struct run_result *r)
+{
+	struct spawn_opts o = { .in = in };
+
+	run_with(args, &o, r);
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* ------------------------------------------------------------------------
+ * Options and usage errors (docs/errors.md: a usage error prints the
+ * reason, then the usage, and exits 2; kaff.1 SYNOPSIS for the options)
+ */
+
+struct usage_case {
+	const char *args[10];
+	int status;
+	const char *err;    /* stderr starts with this */
+	bool usage;         /* the usage text follows it (else not checked) */
+};
+
+static const struct usage_case usage_cases[] = {
+	/* "--" ends the options: "--json" after it is a file name, and the
+	 * file does not exist (unreadable input: exit 2, strerror) */
+	{ { "audit", "--", "--json", NULL }, 2, "kaff: audit: --json: No such file or directory\n",
+	  false },
+	/* an option that needs a value, given none */
+	{ { "audit", "-", "--kernel", NULL }, 2, "kaff: audit: unknown option or missing value '--kernel'\n",
+	  true },
+	{ { "audit", "-", "--max-states", NULL }, 2,
+	  "kaff: audit: unknown option or missing value '--max-states'\n", true },
+	/* --max-states N: a decimal number from 1 to 1000000 (the message
+	 * check-errors holds for 0 says the range) */
+	{ { "audit", "--max-states", "12x", "-", NULL }, 2,
+	  "kaff: audit: --max-states must be 1 to 1000000\n", false },
+	{ { "audit", "--max-states", "1000001", "-", NULL }, 2,
+	  "kaff: audit: --max-states must be 1 to 1000000\n", false },
+	/* wider than unsigned long: strtoul() says ERANGE */
+	{ { "audit", "--max-states", "99999999999999999999999999", "-", NULL }, 2,
+	  "kaff: audit: --max-states must be 1 to 1000000\n", false },
+	/* only digits: a sign is not part of N (strtoul() would take "+5"
+	 * and wrap "-1" to ULONG_MAX) */
+	{ { "audit", "--max-states", "+5", "-", NULL }, 2,
+	  "kaff: audit: --max-states must be 1 to 1000000\n", false },
+	/* one FILE, exactly */
+	{ { "audit", "a.scn", "b.scn", NULL }, 2, "usage: kaff audit", false },
+	{ { "audit", NULL }, 2, "usage: kaff audit", false },
+	{ { "audit", "--json", NULL }, 2, "usage: kaff audit", false },
+	/* an unknown --kernel: the reason, exit 2 (as check-errors for diff) */
+	{ { "audit", "--kernel", "6.13", "-", NULL }, 2,
+	  "kaff: audit: kernel '6.13' is not a profile (6.14 to 7.3)\n", false },
+
+	{ { "render", "-o", "@OUT", "--", "--kernel", NULL }, 2,
+	  "kaff: render: --kernel: No such file or directory\n", false },
+	{ { "render", "-", "-o", NULL }, 2, "kaff: render: unknown option or missing value '-o'\n",
+	  true },
+	{ { "render", "-", "-o", "@OUT", "--kernel", NULL }, 2,
+	  "kaff: render: unknown option or missing value '--kernel'\n", true },
+	{ { "render", "a.scn", "b.scn", "-o", "@OUT", NULL }, 2, "usage: kaff render", false },
+	/* no FILE: nothing to say about -o, just the usage */
+	{ { "render", "-o", "@OUT", NULL }, 2, "usage: kaff render", false },
+	{ { "render", "--kernel", "6.13", "-", "-o", "@OUT", NULL }, 2,
+	  "kaff: render: kernel '6.13' is not a profile (6.14 to 7.3)\n", false },
+};
+
+START_TEST(test_usage)
+{
+	const struct usage_case *c = &usage_cases[_i];
+	char in[512], out[512];
+	const char *args[11];
+	struct run_result r;
+	size_t i;
+
+	data_path(in, sizeof(in), "auditcov-two-cpus.scn");
+	tmp_file(out, sizeof(out), "usage.svg");
+	for (i = 0; c->args[i]; i++)
+		args[i] = strcmp(c->args[i], "@OUT") ? c->args[i] : out;
+	args[i] = NULL;
+	run_kaff(args, in, &r);
+	ck_assert_msg(r.status == c->status, "%s %s: exit %d, want %d; stderr: %s", c->args[0],
+		      c->args[1] ? c->args[1] : "", r.status, c->status, r.err);
+	ck_assert_msg(r.outlen == 0, "usage error with output on stdout: %s", r.out);
+	ck_assert_msg(starts_with(r.err, c->err), "stderr '%s', want it to start with '%s'", r.err,
+		      c->err);
+	if (c->usage)
+		ck_assert_msg(starts_with(r.err + strlen(c->err), "usage: kaff "),
+			      "no usage after the reason: %s", r.err);
+	/* no picture for a refused command */
+	ck_assert_msg(access(out, F_OK) != 0, "%s written by a refused command", out);
+	result_free(&r);
+}
+END_TEST
+
+/* -h is --help's short form, for audit and render as for the other
+ * commands: the same text on stdout, exit 0. */
+START_TEST(test_short_help)
+{
+	static const char *const cmds[] = { "audit", "render" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const char *lng[] = { cmds[i], "--help", NULL }, *shrt[] = { cmds[i], "-h", NULL };
+		struct run_result a, b;
+
+		run_kaff(lng, NULL, &a);
+		run_kaff(shrt, NULL, &b);
+		ck_assert_msg(a.status == 0 && b.status == 0, "%s: exit %d / %d", cmds[i], a.status,
+			      b.status);
+		ck_assert(starts_with(a.out, "usage: kaff ") && !strcmp(a.out, b.out));
+		result_free(&a);
+		result_free(&b);
+	}
+}
+END_TEST
+
+/* "--" before "-": still standard input (kaff.1: FILE "-" is stdin). */
+START_TEST(test_dashdash_stdin)
+{
+	const char *plain[] = { "audit", "-", NULL }, *dd[] = { "audit", "--", "-", NULL };
+	struct run_result a, b;
+	char in[512];
+
+	data_path(in, sizeof(in), "auditcov-two-cpus.scn");
+	run_kaff(plain, in, &a);
+	run_kaff(dd, in, &b);
+	ck_assert_msg(a.status == 0 && b.status == 0, "exit %d / %d: %s", a.status, b.status, b.err);
+	ck_assert(a.outlen > 0 && a.outlen == b.outlen && !memcmp(a.out, b.out, a.outlen));
+	result_free(&a);
+	result_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * The explored states, counted (kaff.1 audit; tutorial section 6)
+ */
+
+START_TEST(test_audit_counts_singular)
+{
+	const char *def[] = { "audit", "-", NULL };
+	const char *lim[] = { "audit", "--max-states", "1000000", "-", NULL };
+	const char *cut[] = { "audit", "--max-states", "2", "-", NULL };
+	struct run_result r, l;
+	char in[512];
+
+	data_path(in, sizeof(in), "auditcov-two-cpus.scn");
+	run_kaff(def, in, &r);
+	/* cpus 2, one node: CPU 1 is all that can go offline. States: the end,
+	 * node 0 without CPU 0, offline 1, offline 1 then online 1: one of
+	 * each kind, so every noun is singular. A (node 0 = 0-1) always has
+	 * an online preferred CPU, nothing is isolated: no finding, exit 0. */
+	ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.out, ": kernel 7.3 (7.x rules), 2 CPUs, 1 node\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\nexplored 4 of 4 states: the end of the scenario, 1 whole-node "
+				    "offline, 1 single-CPU offline, 1 offline-then-online pair; "),
+		      "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\nfindings: 0 in 0 states\n"), "%s", r.out);
+	/* the largest bound allowed changes nothing here */
+	run_kaff(lim, in, &l);
+	ck_assert_msg(l.status == 0 && l.outlen == r.outlen && !memcmp(l.out, r.out, r.outlen),
+		      "--max-states 1000000: exit %d: %s", l.status, l.out);
+	result_free(&l);
+	/* a bound below the total: the first two states, and it says so */
+	run_kaff(cut, in, &l);
+	ck_assert_msg(l.status == 0 && strstr(l.out, "\nexplored 2 of 4 states: ") &&
+			      strstr(l.out, " (stopped at --max-states 2); "),
+		      "exit %d: %s", l.status, l.out);
+	result_free(&l);
+	result_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * The rule of each finding (--json: kaff.1 lists the keys and the rule
+ * identifiers). Findings come state by state, in the order of "states";
+ * within a state, kthread by kthread in managed-list order, the protected
+ * CPUs before the preferred ones.
+ */
+
+/* @cpus: for a protected-cpu finding the protected CPUs its mask holds,
+ * for a lost-preferred one its preferred CPUs (kaff.1 names the keys; that
+ * a finding's protected_cpus is the mask's share of the root's set, not
+ * the set again, was learnt from kaff's first run) */
+struct want_finding {
+	unsigned int state;
+	const char *task, *kind, *rule, *mask, *cpus;
+};
+
+/*
+ * auditcov-setaffinity.scn in text (its states are worked out above
+ * setaff_findings below): one group per kthread, kind and rule, in the
+ * order they first appear, with the states they hold in (tutorial
+ * section 6): 5 groups in the 6 states end .. offline 3. M with node 1
+ * offline: its mask 0-1 has online CPUs and its node a housekeeping CPU
+ * (2), so the hotplug rule has nothing to add.
+ */
+START_TEST(test_audit_setaffinity_text)
+{
+	const char *args[] = { "audit", "-", NULL };
+	struct run_result r;
+	char in[512];
+
+	data_path(in, sizeof(in), "auditcov-setaffinity.scn");
+	run_kaff(args, in, &r);
+	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.out, "\nfindings: 5 in 6 states\n\n"
+				    "N: its mask holds protected CPUs\n  rule: user setaffinity: "),
+		      "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\n  in 4 states:\n    end of scenario: mask 3\n"
+				    "    node 0 offline (CPUs 1): mask 3\n    offline 1: mask 3\n"
+				    "    offline 2: mask 3\n\n"
+				    "M: its mask holds none of its preferred CPUs (2-3) online\n"
+				    "  rule: user setaffinity: "),
+		      "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\n  in 5 states:\n    end of scenario: mask 0-1\n"),
+		      "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\nN: its mask holds protected CPUs\n  rule: scheduler fallback: "),
+		      "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\nM: its mask holds none of its preferred CPUs (2-3) online\n"
+				    "  rule: hotplug: none of its preferred CPUs is online\n"
+				    "  in 1 state:\n    node 1 offline (CPUs 2-3): mask 0-1\n"),
+		      "%s", r.out);
+	result_free(&r);
+}
+END_TEST
+
+#ifdef KAFF_HAVE_JANSSON
+static json_t *audit_json(const char *data, int want_status)
+{
+	const char *args[] = { "audit", "--json", "-", NULL };
+	struct run_result r;
+	json_error_t jerr;
+	char in[512];
+	json_t *root;
+
+	data_path(in, sizeof(in), data);
+	run_kaff(args, in, &r);
+	ck_assert_msg(r.status == want_status, "%s: exit %d, want %d: %s", data, r.status,
+		      want_status, r.err);
+	ck_assert_msg(r.errlen == 0, "%s: stderr %s", data, r.err);
+	root = json_loadb(r.out, r.outlen, 0, &jerr);
+	ck_assert_msg(root != NULL, "%s: not JSON: %s: %s", data, jerr.text, r.out);
+	result_free(&r);
+	return root;
+}
+
+static void check_strings(json_t *arr, const char *const *want, const char *what)
+{
+	size_t i, n = 0;
+
+	while (want[n])
+		n++;
+	ck_assert_msg(json_is_array(arr) && json_array_size(arr) == n, "%s: %zu entries, want %zu",
+		      what, json_array_size(arr), n);
+	for (i = 0; i < n; i++) {
+		const char *s = json_string_value(json_array_get(arr, i));
+
+		ck_assert_msg(s && !strcmp(s, want[i]), "%s[%zu]: '%s', want '%s'", what, i,
+			      s ? s : "(null)", want[i]);
+	}
+}
+
+static void check_findings(json_t *root, const struct want_finding *want, size_t n)
+{
+	json_t *fs = json_object_get(root, "findings"), *states = json_object_get(root, "states");
+	size_t i;
+
+	ck_assert_msg(json_array_size(fs) == n, "%zu findings, want %zu", json_array_size(fs), n);
+	for (i = 0; i < n; i++) {
+		json_t *f = json_array_get(fs, i);
+		const struct want_finding *w = &want[i];
+		const char *task = json_string_value(json_object_get(f, "task"));
+		const char *kind = json_string_value(json_object_get(f, "kind"));
+		const char *rule = json_string_value(json_object_get(f, "rule"));
+		const char *mask = json_string_value(json_object_get(f, "mask"));
+		const char *state = json_string_value(json_object_get(f, "state"));
+		json_int_t si = json_integer_value(json_object_get(f, "state_index"));
+		const char *cpus;
+
+		ck_assert_msg(task && kind && rule && mask && state, "finding %zu: a key is missing", i);
+		ck_assert_msg(si == (json_int_t)w->state && !strcmp(task, w->task) &&
+				      !strcmp(kind, w->kind) && !strcmp(rule, w->rule) &&
+				      !strcmp(mask, w->mask),
+			      "finding %zu: state %d %s %s rule %s mask %s; want state %u %s %s rule %s mask %s",
+			      i, (int)si, task, kind, rule, mask, w->state, w->task, w->kind, w->rule,
+			      w->mask);
+		ck_assert_str_eq(state, json_string_value(json_array_get(states, (size_t)si)));
+		cpus = json_string_value(json_object_get(f, strcmp(kind, "lost-preferred") ?
+								    "protected_cpus" : "preferred_cpus"));
+		ck_assert_msg(cpus && !strcmp(cpus, w->cpus), "finding %zu: CPUs '%s', want '%s'", i,
+			      cpus ? cpus : "(null)", w->cpus);
+	}
+}
+
+/*
+ * auditcov-setaffinity.scn, 7.3, nodes 0-1 and 2-3, isolcpus=domain,3:
+ * HK_TYPE_DOMAIN is 0-2, so the protected CPUs are {3}. N and M (node 1)
+ * wake onto node 1 ∩ housekeeping = {2}. Then sched_setaffinity() (§14,
+ * no housekeeping filter, the request is stored): N = {3}, M = {0,1}.
+ * kthreadd (0-2, no preference) has no finding. Per state:
+ *  - end, offline 1, offline 2, node 0 offline (CPU 1): N still has an
+ *    online CPU (3) and M one (0): their masks stay. N holds the protected
+ *    3 by user setaffinity; M holds none of its node's CPUs although 2-3
+ *    are online, also by user setaffinity.
+ *  - node 1 offline (CPUs 2-3): N wakes with no online CPU: the scheduler
+ *    fallback gives it every CPU, 0-3 (§13.3), protected 3 included; its
+ *    preferred CPUs are all offline (hotplug). M keeps 0-1: hotplug.
+ *  - offline 3: N's fallback again (2 is online, so nothing is lost); M:
+ *    user setaffinity.
+ *  - offline X then online X: the online update re-affines both to
+ *    node 1 ∩ housekeeping = {2}; the stored requests {3} and {0,1} do not
+ *    meet it, so it applies unfiltered (§12.2): no finding.
+ */
+static const char *const setaff_states[] = {
+	"end of scenario", "node 0 offline (CPUs 1)", "node 1 offline (CPUs 2-3)", "offline 1",
+	"offline 2", "offline 3", "offline 1, online 1", "offline 2, online 2",
+	"offline 3, online 3", NULL
+};
+
+static const struct want_finding setaff_findings[] = {
+	{ 0, "N", "protected-cpu", "user-setaffinity", "3", "3" },
+	{ 0, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+	{ 1, "N", "protected-cpu", "user-setaffinity", "3", "3" },
+	{ 1, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+	{ 2, "N", "protected-cpu", "scheduler-fallback", "0-3", "3" },
+	{ 2, "N", "lost-preferred", "hotplug", "0-3", "2-3" },
+	{ 2, "M", "lost-preferred", "hotplug", "0-1", "2-3" },
+	{ 3, "N", "protected-cpu", "user-setaffinity", "3", "3" },
+	{ 3, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+	{ 4, "N", "protected-cpu", "user-setaffinity", "3", "3" },
+	{ 4, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+	{ 5, "N", "protected-cpu", "scheduler-fallback", "0-3", "3" },
+	{ 5, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+};
+
+START_TEST(test_audit_setaffinity)
+{
+	static const char *const managed[] = { "kthreadd", "N", "M", NULL };
+	static const char *const none[] = { NULL };
+	json_t *root = audit_json("auditcov-setaffinity.scn", 1);
+
+	ck_assert_str_eq(json_string_value(json_object_get(root, "protected_cpus")), "3");
+	check_strings(json_object_get(root, "managed"), managed, "managed");
+	check_strings(json_object_get(root, "not_audited"), none, "not_audited");
+	check_strings(json_object_get(root, "states"), setaff_states, "states");
+	check_findings(root, setaff_findings, sizeof(setaff_findings) / sizeof(setaff_findings[0]));
+	json_decref(root);
+}
+END_TEST
+
+/*
+ * auditcov-user-filter.scn, 7.3, nohz_full=3: HK_TYPE_DOMAIN is every CPU
+ * (7.x kthreads do not heed nohz_full, §20 D1) and the protected CPUs are
+ * {3}. N (node 1) wakes onto 2-3, then the user sets 1-3 (stored).
+ * kthreadd (0-3) holds 3 in every state: housekeeping type. N:
+ *  - end and every offline: N keeps 1-3 (an online CPU is left, so no
+ *    fallback): user setaffinity; with node 1 offline its preferred CPUs
+ *    are all offline as well (hotplug).
+ *  - offline X then online X: the online update computes node 1 ∩
+ *    housekeeping = 2-3 and the stored request only narrows it (2-3 ∩ 1-3
+ *    = 2-3, §12.2). The request adds no CPU: N holds 3 because 7.3
+ *    kthreads follow HK_TYPE_DOMAIN, which nohz_full= leaves whole:
+ *    housekeeping type, not user setaffinity.
+ */
+static const struct want_finding filter_findings[] = {
+	{ 0, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
+	{ 0, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
+	{ 1, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
+	{ 1, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
+	{ 2, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
+	{ 2, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
+	{ 2, "N", "lost-preferred", "hotplug", "1-3", "2-3" },
+	{ 3, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
+	{ 3, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
+	{ 4, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
+	{ 4, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
+	{ 5, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
+	{ 5, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
+	{ 6, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
+	{ 6, "N", "protected-cpu", "housekeeping-type", "2-3", "3" },
+	{ 7, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
+	{ 7, "N", "protected-cpu", "housekeeping-type", "2-3", "3" },
+	{ 8, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
+	{ 8, "N", "protected-cpu", "housekeeping-type", "2-3", "3" },
+};
+
+START_TEST(test_audit_user_filter)
+{
+	json_t *root = audit_json("auditcov-user-filter.scn", 1);
+
+	ck_assert_str_eq(json_string_value(json_object_get(root, "protected_cpus")), "3");
+	check_strings(json_object_get(root, "states"), setaff_states, "states");
+	check_findings(root, filter_findings, sizeof(filter_findings) / sizeof(filter_findings[0]));
+	json_decref(root);
+}
+END_TEST
+
+/*
+ * auditcov-boot-cpu.scn, 7.3, isolcpus=domain,0-1 and nohz_full=2:
+ * HK_TYPE_DOMAIN = 2-3, HK_TYPE_KERNEL_NOISE = 0-1,3, protected = the
+ * complement of their intersection {3} = 0-2.
+ *  - kthreadd is forked with {boot CPU} = {0}; at boot only CPU 0 is
+ *    online and its set_cpus_allowed_ptr() to 2-3 fails, so it keeps {0}
+ *    (§5.1 edge case) and no CPU online event re-affines it (7.3 skips
+ *    kthreads with no node or preference, §11.2). CPU 0 is protected and
+ *    not housekeeping: the mask is the one it was created with (creation
+ *    mask), not something the kthread code wrote.
+ *  - A (node 1) starts with {0} (rule C1) and its first wake fetches node
+ *    1 ∩ 2-3 = 2-3: it holds the nohz_full CPU 2, which 7.3 kthreads do
+ *    not heed (housekeeping type), in every state but node 1 offline.
+ *    There it wakes with no online CPU: fallback to 0-3 (scheduler
+ *    fallback), its node all offline (hotplug). Online updates give 2-3
+ *    again.
+ *  - B is created and never woken: not on the managed list (§3.3).
+ */
+static const struct want_finding boot_findings[] = {
+	{ 0, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 0, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
+	{ 1, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 1, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
+	{ 2, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 2, "A", "protected-cpu", "scheduler-fallback", "0-3", "0-2" },
+	{ 2, "A", "lost-preferred", "hotplug", "0-3", "2-3" },
+	{ 3, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 3, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
+	{ 4, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 4, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
+	{ 5, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 5, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
+	{ 6, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 6, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
+	{ 7, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 7, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
+	{ 8, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 8, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
+};
+
+START_TEST(test_audit_boot_cpu)
+{
+	static const char *const managed[] = { "kthreadd", "A", NULL };
+	static const char *const unmanaged[] = { "B", NULL };
+	json_t *root = audit_json("auditcov-boot-cpu.scn", 1);
+
+	ck_assert_str_eq(json_string_value(json_object_get(root, "protected_cpus")), "0-2");
+	check_strings(json_object_get(root, "managed"), managed, "managed");
+	check_strings(json_object_get(root, "not_audited"), unmanaged, "not_audited");
+	check_strings(json_object_get(root, "states"), setaff_states, "states");
+	check_findings(root, boot_findings, sizeof(boot_findings) / sizeof(boot_findings[0]));
+	json_decref(root);
+}
+END_TEST
+
+/*
+ * auditcov-isolate-stale.scn, 7.3, one node 0-3, nohz_full=1-2:
+ * HK_TYPE_DOMAIN is 0-3 at boot, protected = 1-2. P prefers 2-3, which
+ * the kthread code writes at once (2-3 ∩ 0-3, §9.2). CPU 3 goes offline;
+ * isolate 2 makes HK_TYPE_DOMAIN 0-1,3 and re-affines the managed list
+ * (§4.4): kthreadd to 0-1,3; P's target 2-3 ∩ 0-1,3 = {3} is offline, so
+ * its set_cpus_allowed_ptr() fails and P keeps 2-3 (§12.1). P was never
+ * woken: the audit does not wake it, only online updates move it.
+ * States: the end; node 0 offline (CPUs 1-2); offline 1; offline 2; then
+ * offline 1 or 2 followed by online of itself or of the offline CPU 3.
+ *  - kthreadd: 0-1,3 in every state (CPU online skips it); CPU 1 is
+ *    nohz_full, in HK_TYPE_DOMAIN: housekeeping type.
+ *  - P, while it keeps 2-3: CPU 2 is protected (nohz_full) and no longer
+ *    domain housekeeping, so not the housekeeping type; no user request,
+ *    no fallback, not its creation mask: the kthread code wrote it
+ *    (kthread update). Its preferred CPUs are all offline with node 0
+ *    offline (1-2) and with offline 2 (3 is already offline): hotplug.
+ *  - "online 3" re-affines P to {3}, which is online now: no finding;
+ *    "online 1" and "online 2" retry {3}, still offline: 2-3 stays.
+ */
+static const char *const stale_states[] = {
+	"end of scenario", "node 0 offline (CPUs 1-2)", "offline 1", "offline 2",
+	"offline 1, online 1", "offline 1, online 3", "offline 2, online 2", "offline 2, online 3",
+	NULL
+};
+
+static const struct want_finding stale_findings[] = {
+	{ 0, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
+	{ 0, "P", "protected-cpu", "kthread-update", "2-3", "2" },
+	{ 1, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
+	{ 1, "P", "protected-cpu", "kthread-update", "2-3", "2" },
+	{ 1, "P", "lost-preferred", "hotplug", "2-3", "2-3" },
+	{ 2, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
+	{ 2, "P", "protected-cpu", "kthread-update", "2-3", "2" },
+	{ 3, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
+	{ 3, "P", "protected-cpu", "kthread-update", "2-3", "2" },
+	{ 3, "P", "lost-preferred", "hotplug", "2-3", "2-3" },
+	{ 4, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
+	{ 4, "P", "protected-cpu", "kthread-update", "2-3", "2" },
+	{ 5, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
+	{ 6, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
+	{ 6, "P", "protected-cpu", "kthread-update", "2-3", "2" },
+	{ 7, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
+};
+
+START_TEST(test_audit_isolate_stale)
+{
+	json_t *root = audit_json("auditcov-isolate-stale.scn", 1);
+
+	ck_assert_str_eq(json_string_value(json_object_get(root, "protected_cpus")), "1-2");
+	check_strings(json_object_get(root, "states"), stale_states, "states");
+	check_findings(root, stale_findings, sizeof(stale_findings) / sizeof(stale_findings[0]));
+	json_decref(root);
+}
+END_TEST
+/*
+ * auditcov-same-mask.scn, 7.3, isolcpus=domain,2-3: HK_TYPE_DOMAIN = 0-1,
+ * protected 2-3. N (node 1) first wakes onto node 1 ∩ 0-1 = ∅, so the
+ * whole housekeeping set 0-1 (last resort, §7). The user then asks for
+ * 0-1, the mask N has: only the stored request changes (§12.1, §14).
+ * N holds none of 2-3 for the last-resort reason in every state where one
+ * of them is online; the online updates give 0-1 ∩ the request = 0-1
+ * again. With node 1 offline its preferred CPUs are all offline
+ * (hotplug). The request outside 2-3 is not the reason: without it every
+ * mask would be the same. kthreadd (0-1) has no finding.
+ */
+static const struct want_finding same_mask_findings[] = {
+	{ 0, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
+	{ 1, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
+	{ 2, "N", "lost-preferred", "hotplug", "0-1", "2-3" },
+	{ 3, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
+	{ 4, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
+	{ 5, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
+	{ 6, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
+	{ 7, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
+	{ 8, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
+};
+
+START_TEST(test_audit_same_mask)
+{
+	json_t *root = audit_json("auditcov-same-mask.scn", 1);
+
+	ck_assert_str_eq(json_string_value(json_object_get(root, "protected_cpus")), "2-3");
+	check_strings(json_object_get(root, "states"), setaff_states, "states");
+	check_findings(root, same_mask_findings,
+		       sizeof(same_mask_findings) / sizeof(same_mask_findings[0]));
+	json_decref(root);
+}
+END_TEST
+
+/*
+ * auditcov-creation.scn, 7.3, isolcpus=domain,0-1: HK_TYPE_DOMAIN = 2-3,
+ * protected 0-1; kthreadd keeps {0} (§5.1 edge case, as above). CPUs 2
+ * and 3 go offline: under 7.3 the offline check counts the CPU going down,
+ * so the last domain housekeeping CPU may go (§16, D14); from then on no
+ * online CPU is domain housekeeping and every offline is refused, EBUSY.
+ * A (node 1, created with kthreadd's {0}, rule C1) wakes: {0} is online,
+ * so no fallback; its fetch is node 1's online CPUs (none) ∩ 2-3 = ∅, so
+ * 2-3, which has no online CPU: set_cpus_allowed_ptr() fails and A keeps
+ * {0} (§6.2, §12.1).
+ * States: the end online set is 0-1, so node 0 offline is CPU 1 alone and
+ * node 1 has nothing to take offline; offline 1; offline 1 then online 1,
+ * 2 or 3 (2 and 3 are offline at the end). Every "offline 1" is refused,
+ * and a refused operation is labelled with its errno name after it, as in
+ * the trace's "! offline 1 EBUSY".
+ *  - kthreadd: {0} everywhere (online skips it, §11.2): creation mask.
+ *  - A, while it keeps {0}: protected CPU 0, its creation mask; its
+ *    preferred CPUs 2-3 are all offline: hotplug. "online 1" is a no-op
+ *    (1 is online, §16). "online 2" / "online 3": the online update gives
+ *    node 1's online CPU, {2} / {3}, online now: no finding.
+ */
+static const char *const creation_states[] = {
+	"end of scenario", "node 0 offline (CPUs 1, offline 1 EBUSY)", "offline 1 EBUSY",
+	"offline 1 EBUSY, online 1", "offline 1 EBUSY, online 2", "offline 1 EBUSY, online 3",
+	NULL
+};
+
+static const struct want_finding creation_findings[] = {
+	{ 0, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 0, "A", "protected-cpu", "creation-mask", "0", "0" },
+	{ 0, "A", "lost-preferred", "hotplug", "0", "2-3" },
+	{ 1, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 1, "A", "protected-cpu", "creation-mask", "0", "0" },
+	{ 1, "A", "lost-preferred", "hotplug", "0", "2-3" },
+	{ 2, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 2, "A", "protected-cpu", "creation-mask", "0", "0" },
+	{ 2, "A", "lost-preferred", "hotplug", "0", "2-3" },
+	{ 3, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 3, "A", "protected-cpu", "creation-mask", "0", "0" },
+	{ 3, "A", "lost-preferred", "hotplug", "0", "2-3" },
+	{ 4, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 5, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+};
+
+START_TEST(test_audit_creation)
+{
+	json_t *root = audit_json("auditcov-creation.scn", 1), *counts;
+
+	ck_assert_str_eq(json_string_value(json_object_get(root, "protected_cpus")), "0-1");
+	check_strings(json_object_get(root, "states"), creation_states, "states");
+	counts = json_object_get(root, "counts");
+	ck_assert_int_eq(json_integer_value(json_object_get(counts, "total")), 6);
+	ck_assert_int_eq(json_integer_value(json_object_get(counts, "whole_node_offline")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(counts, "single_offline")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(counts, "offline_online_pairs")), 3);
+	check_findings(root, creation_findings,
+		       sizeof(creation_findings) / sizeof(creation_findings[0]));
+	json_decref(root);
+}
+END_TEST
+
+/*
+ * --no-wake on auditcov-setaffinity.scn: nothing wakes after the hotplug,
+ * and a sleeping kthread keeps its mask across offline (§13.1), so N
+ * keeps {3} and M 0-1 in every offline state (no fallback):
+ *  - end, node 0 offline, offline 1, offline 2: as with the wake;
+ *  - node 1 offline: N holds the protected 3 by user setaffinity, and its
+ *    preferred CPUs are all offline (hotplug); M: hotplug;
+ *  - offline 3: N holds 3 by user setaffinity, and its mask has no online
+ *    CPU left while its preferred CPU 2 is online (hotplug); M: user
+ *    setaffinity;
+ *  - offline X then online X: the online update moves both to {2}, as
+ *    with the wake.
+ */
+START_TEST(test_audit_no_wake_json)
+{
+	const char *args[] = { "audit", "--json", "--no-wake", "-", NULL };
+	static const struct want_finding want[] = {
+		{ 0, "N", "protected-cpu", "user-setaffinity", "3", "3" },
+		{ 0, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+		{ 1, "N", "protected-cpu", "user-setaffinity", "3", "3" },
+		{ 1, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+		{ 2, "N", "protected-cpu", "user-setaffinity", "3", "3" },
+		{ 2, "N", "lost-preferred", "hotplug", "3", "2-3" },
+		{ 2, "M", "lost-preferred", "hotplug", "0-1", "2-3" },
+		{ 3, "N", "protected-cpu", "user-setaffinity", "3", "3" },
+		{ 3, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+		{ 4, "N", "protected-cpu", "user-setaffinity", "3", "3" },
+		{ 4, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+		{ 5, "N", "protected-cpu", "user-setaffinity", "3", "3" },
+		{ 5, "N", "lost-preferred", "hotplug", "3", "2-3" },
+		{ 5, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+	};
+	struct run_result r;
+	json_error_t jerr;
+	json_t *root;
+	char in[512];
+
+	data_path(in, sizeof(in), "auditcov-setaffinity.scn");
+	run_kaff(args, in, &r);
+	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
+	root = json_loadb(r.out, r.outlen, 0, &jerr);
+	ck_assert_msg(root != NULL, "not JSON: %s", jerr.text);
+	ck_assert(json_is_false(json_object_get(root, "wake_after_hotplug")));
+	check_strings(json_object_get(root, "states"), setaff_states, "states");
+	check_findings(root, want, sizeof(want) / sizeof(want[0]));
+	json_decref(root);
+	result_free(&r);
+}
+END_TEST
+#endif /* KAFF_HAVE_JANSSON */
+
+/* ------------------------------------------------------------------------
+ * render: standard output, escaping, write errors
+ */
+
+/* The XML 1.0 predefined entities back to characters; NULL if @s holds
+ * another '&' form or a raw '<', '>', '"'. */
+static char *xml_unescape(const char *s, size_t n)
+{
+	static const struct {
+		const char *ent;
+		char c;
+	} ents[] = { { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' },
+		     { "&apos;", '\'' } };
+	char *out = malloc(n + 1), *o = out;
+	size_t i, e;
+
+	ck_assert(out != NULL);
+	for (i = 0; i < n;) {
+		if (s[i] == '<' || s[i] == '>' || s[i] == '"') {
+			free(out);
+			return NULL;
+		}
+		if (s[i] != '&') {
+			*o++ = s[i++];
+			continue;
+		}
+		for (e = 0; e < 5; e++)
+			if (!strncmp(s + i, ents[e].ent, strlen(ents[e].ent)))
+				break;
+		if (e == 5) {
+			free(out);
+			return NULL;
+		}
+		*o++ = ents[e].c;
+		i += strlen(ents[e].ent);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* -o - writes the picture to stdout; a file name with XML's special
+ * characters still gives a well-formed picture whose title reads back as
+ * the name. */
+START_TEST(test_render_stdout_escaped_name)
+{
+	char scn[512], errbuf[128];
+	const char *args[] = { "render", scn, "-o", "-", NULL };
+	const char *p, *q;
+	struct run_result r;
+	char *name;
+
+	tmp_file(scn, sizeof(scn), "a&b\"c'd<e>f.scn");
+	write_text(scn, "cpus 4\ncreate A\nwake A\n");
+	run_kaff(args, NULL, &r);
+	ck_assert_msg(r.status == 0 && r.errlen == 0, "exit %d: %s", r.status, r.err);
+	ck_assert_msg(kaff_xml_check(r.out, r.outlen, errbuf, sizeof(errbuf)) == 0,
+		      "not well-formed: %s", errbuf);
+	/* the title: "kaff render: NAME (kernel ..." */
+	p = strstr(r.out, "kaff render: ");
+	ck_assert(p != NULL);
+	p += strlen("kaff render: ");
+	q = strstr(p, " (kernel ");
+	ck_assert(q != NULL);
+	name = xml_unescape(p, (size_t)(q - p));
+	ck_assert_msg(name && !strcmp(name, scn), "title '%.*s' is not the file name %s",
+		      (int)(q - p), p, scn);
+	free(name);
+	unlink(scn);
+	result_free(&r);
+}
+END_TEST
+
+/*
+ * A picture that cannot be written: exit 3 and "kaff: render: OUT: ..."
+ * (docs/errors.md, kaff.1 EXIT STATUS 3), nothing on stdout. /dev/full
+ * takes the open and refuses every byte: a picture of 4 CPUs is smaller
+ * than stdio's buffer (the error comes at the close), one of 4096 CPUs
+ * and 40 events is much larger (it comes at the write). The same through
+ * "-o -" with stdout on /dev/full.
+ */
+START_TEST(test_render_write_error)
+{
+	static const char *const outs[] = { "/dev/full", "-" };
+	char small[512], big[512], text[1024];
+	size_t i, s;
+
+	if (access("/dev/full", W_OK)) {
+		printf("# /dev/full not available: skipped\n");
+		return;
+	}
+	tmp_file(small, sizeof(small), "small.scn");
+	write_text(small, "cpus 4\ncreate A\nwake A\n");
+	tmp_file(big, sizeof(big), "big.scn");
+	strcpy(text, "cpus 4096\ncreate A\n");
+	for (i = 0; i < 40; i++)
+		strcat(text, "wake A\n");
+	write_text(big, text);
+	for (i = 0; i < 2; i++) {
+		for (s = 0; s < 2; s++) {
+			const char *args[] = { "render", s ? big : small, "-o", outs[i], NULL };
+			struct spawn_opts o = { .out = i ? "/dev/full" : NULL };
+			struct run_result r;
+			char want[64];
+
+			run_with(args, &o, &r);
+			snprintf(want, sizeof(want), "kaff: render: %s: ", outs[i]);
+			ck_assert_msg(r.status == 3 && starts_with(r.err, want),
+				      "-o %s, %s picture: exit %d, stderr '%s'", outs[i],
+				      s ? "big" : "small", r.status, r.err);
+			ck_assert_uint_eq(r.outlen, 0);
+			result_free(&r);
+		}
+	}
+	unlink(small);
+	unlink(big);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * Out of memory, the whole process (as check-oom, for what it does not
+ * run: audit --json, and render with refused events)
+ */
+
+static bool says_out_of_memory(const char *err)
+{
+	return strstr(err, "ENOMEM") || strstr(err, "out of memory") ||
+	       strstr(err, "Cannot allocate memory");
+}
+
+static void oom_sweep(const char *const *args, const char *data, const char *svg)
+{
+	struct spawn_opts o = { .shim = true };
+	struct run_result clean, r;
+	unsigned long n, met = 0;
+	char in[512], *clean_svg = NULL, *got;
+	size_t clean_len = 0, len;
+
+	data_path(in, sizeof(in), data);
+	o.in = in;
+	run_with(args, &o, &clean);
+	ck_assert_msg(clean.status == 0 || clean.status == 1, "%s: clean run exit %d: %s", data,
+		      clean.status, clean.err);
+	ck_assert_msg(clean.calls > 0, "%s: the shim counted nothing (not preloaded?)", data);
+	if (svg) {
+		clean_svg = read_or_fail(svg, &clean_len);
+		unlink(svg);
+	}
+	for (n = 1; n <= clean.calls; n++) {
+		o.fail_at = n;
+		run_with(args, &o, &r);
+		ck_assert_msg(r.status >= 0, "%s: allocation %lu failing: killed by signal %d", data,
+			      n, -r.status);
+		if (r.calls < n) {
+			/* fewer allocations: the failure was not met */
+			result_free(&r);
+			continue;
+		}
+		met++;
+		got = svg ? kaff_test_read_file(svg, &len) : NULL;
+		if (svg)
+			unlink(svg);
+		if (r.status == clean.status) {
+			/* a failure swallowed must not change the result */
+			ck_assert_msg(r.outlen == clean.outlen && !memcmp(r.out, clean.out, r.outlen) &&
+					      (!svg || (got && len == clean_len &&
+							!memcmp(got, clean_svg, len))),
+				      "%s: allocation %lu failing: exit %d as a clean run, other output "
+				      "(stderr '%s')",
+				      data, n, r.status, r.err);
+		} else {
+			ck_assert_msg(r.status >= 1 && r.status <= 3 && says_out_of_memory(r.err),
+				      "%s: allocation %lu failing: exit %d, stderr '%s'", data, n,
+				      r.status, r.err);
+		}
+		free(got);
+		result_free(&r);
+	}
+	ck_assert_msg(met > 0, "%s: no run met a failure", data);
+	free(clean_svg);
+	result_free(&clean);
+}
+
+#ifdef KAFF_HAVE_JANSSON
+START_TEST(test_oom_audit_json)
+{
+	const char *args[] = { "audit", "--json", "-", NULL };
+
+	oom_sweep(args, "auditcov-oom.scn", NULL);
+}
+END_TEST
+#endif
+
+START_TEST(test_oom_render)
+{
+	char svg[512];
+	const char *args[] = { "render", "-", "-o", svg, NULL };
+
+	tmp_file(svg, sizeof(svg), "oom.svg");
+	oom_sweep(args, "auditcov-render.scn", svg);
+}
+END_TEST
+
+static Suite *cli_audit_suite(void)
+{
+	Suite *s = suite_create("cli-audit");
+	TCase *tc = tcase_create("commands");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_loop_test(tc, test_usage, 0, sizeof(usage_cases) / sizeof(usage_cases[0]));
+	tcase_add_test(tc, test_short_help);
+	tcase_add_test(tc, test_dashdash_stdin);
+	tcase_add_test(tc, test_audit_counts_singular);
+	tcase_add_test(tc, test_audit_setaffinity_text);
+#ifdef KAFF_HAVE_JANSSON
+	tcase_add_test(tc, test_audit_setaffinity);
+	tcase_add_test(tc, test_audit_user_filter);
+	tcase_add_test(tc, test_audit_boot_cpu);
+	tcase_add_test(tc, test_audit_isolate_stale);
+	tcase_add_test(tc, test_audit_same_mask);
+	tcase_add_test(tc, test_audit_creation);
+	tcase_add_test(tc, test_audit_no_wake_json);
+#endif
+	tcase_add_test(tc, test_render_stdout_escaped_name);
+	tcase_add_test(tc, test_render_write_error);
+	/* the shim is not built with sanitizers (tests/oom/meson.build) */
+	if (shim) {
+#ifdef KAFF_HAVE_JANSSON
+		tcase_add_test(tc, test_oom_audit_json);
+#endif
+		tcase_add_test(tc, test_oom_render);
+	}
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	SRunner *sr;
+	int failed;
+
+	kaff_exe = kaff_test_env_dir("KAFF_EXE");
+	tools_dir = kaff_test_env_dir("KAFF_TOOLS_DIR");
+	shim = kaff_test_env_dir("KAFF_FAILMALLOC_SO");
+	snprintf(base_dir, sizeof(base_dir), "%s/kaff-cli-audit-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(base_dir))
+		base_dir[0] = '\0';
+	sr = srunner_create(cli_audit_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (base_dir[0]) {
+		/* tests unlink their files; a failed one may leave some */
+		DIR *d = opendir(base_dir);
+		struct dirent *de;
+		char p[600];
+
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", base_dir, de->d_name);
+			unlink(p);
+		}
+		if (d)
+			closedir(d);
+		rmdir(base_dir);
+	}
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
