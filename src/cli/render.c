@@ -360,16 +360,18 @@ static int draw(struct render *rd)
 static int write_file(const char *path, const struct kaff_sbuf *b)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
-	bool ok;
+	int err = 0;
 
 	if (!f)
 		return -errno;
-	ok = fwrite(b->s, 1, b->len, f) == b->len;
-	if (f != stdout)
-		ok = !fclose(f) && ok;
-	else
-		ok = !fflush(f) && ok;
-	return ok ? 0 : -EIO;
+	/* the first failure's errno (ENOSPC on a full disk), EIO if none */
+	errno = 0;
+	if (fwrite(b->s, 1, b->len, f) != b->len)
+		err = errno ? errno : EIO;
+	errno = 0;
+	if ((f != stdout ? fclose(f) : fflush(f)) && !err)
+		err = errno ? errno : EIO;
+	return -err;
 }
 
 int kaff_cmd_render(int argc, char **argv)
