@@ -34,9 +34,16 @@ static const char diff_usage[] =
 
 /* What one task looked like after one event. */
 struct obs_task {
-	const char *name; /* the scenario's (lives as long as it), or "kthreadd" */
+	const char *name; /* the scenario's (lives as long as it), or kthreadd_name */
 	char *mask;
 };
+
+/*
+ * kthreadd's entry, tasks[0] of every point. A scenario may name a task
+ * "kthreadd" too, so kthreadd is told apart by this pointer, not by its
+ * text.
+ */
+static const char kthreadd_name[] = "kthreadd";
 
 /* The state after one point: boot (index 0) or event i (index i + 1). */
 struct obs_point {
@@ -88,7 +95,7 @@ static int snapshot(struct kaff_replay *r, struct kaff_sbuf *trace, struct obs_p
 	pt->tasks = calloc(kaff_kthread_count(ctx) + 1, sizeof(*pt->tasks));
 	if (!pt->tasks)
 		return -ENOMEM;
-	pt->tasks[n].name = "kthreadd";
+	pt->tasks[n].name = kthreadd_name;
 	pt->tasks[n].mask = kaff_mask_str(kaff_kthread_cpus_mask(ctx, KAFF_KTHREADD));
 	if (!pt->tasks[n++].mask)
 		return -ENOMEM;
@@ -335,7 +342,6 @@ static void fgroup_rule(struct kaff_sbuf *o, enum field_group g, const struct ka
 			const struct obs_run *rb)
 {
 	const char *an = a->name, *bn = b->name;
-	const struct obs_run *any = ra->points ? ra : rb;
 
 	switch (g) {
 	case FG_KTHREAD_HK: {
@@ -343,14 +349,15 @@ static void fgroup_rule(struct kaff_sbuf *o, enum field_group g, const struct ka
 
 		kaff_sbuf_printf(o, "kthreads follow %s under %s, %s under %s", hk_name(ta), an,
 				 hk_name(tb), bn);
-		if (!any->points)
-			break;
-		if (strcmp(iso_of(any, ta), "-"))
+		/* Each side's isolation as its own boot set it: the two may
+		 * read the same boot parameters differently (D15). A side that
+		 * refused the boot_online set has nothing to show. */
+		if (ra->points && strcmp(iso_of(ra, ta), "-"))
 			kaff_sbuf_printf(o, "; %s isolation of CPUs %s no longer restricts kthreads", iso_label(ta),
-					 iso_of(any, ta));
-		if (strcmp(iso_of(any, tb), "-"))
+					 iso_of(ra, ta));
+		if (rb->points && strcmp(iso_of(rb, tb), "-"))
 			kaff_sbuf_printf(o, "; %s isolation of CPUs %s now restricts kthreads", iso_label(tb),
-					 iso_of(any, tb));
+					 iso_of(rb, tb));
 		break;
 	}
 	case FG_LIST_UNBOUND:
@@ -408,7 +415,9 @@ static const char *point_value(const struct obs_run *run, unsigned int p, const 
 	pt = &run->points[p];
 	if (!task)
 		return pt->result ? pt->result : "";
-	for (i = 0; i < pt->nr_tasks; i++)
+	if (task == kthreadd_name)
+		return pt->tasks[0].mask;
+	for (i = 1; i < pt->nr_tasks; i++)
 		if (!strcmp(pt->tasks[i].name, task))
 			return pt->tasks[i].mask;
 	return NULL;

@@ -149,7 +149,16 @@ int kaff_load_scenario(const char *cmd, const char *path, struct kaff_scenario *
 	*out = NULL;
 	text = kaff_read_all(path, &len);
 	if (!text) {
-		fprintf(stderr, "kaff: %s: %s: %s\n", cmd, kaff_display_name(path), strerror(errno));
+		int e = errno;
+
+		/* Out of memory is exit 3 like everywhere else (docs/errors.md,
+		 * as `kaff run` says it), not an unreadable input. */
+		if (e == ENOMEM) {
+			fprintf(stderr, "kaff: %s: %s: ENOMEM: out of memory reading the file\n", cmd,
+				kaff_display_name(path));
+			return KAFF_EXIT_INTERNAL;
+		}
+		fprintf(stderr, "kaff: %s: %s: %s\n", cmd, kaff_display_name(path), strerror(e));
 		return KAFF_EXIT_USAGE;
 	}
 	ret = kaff_scenario_parse(text, len, NULL, out, &err);
