@@ -108,6 +108,7 @@ struct au_track {
 struct audit {
 	const char *file;
 	const struct kaff_scenario *sc;
+	const char *kthreadd; /* the real kthreadd's label (kthreadd_label()) */
 	const struct kaff_profile *profile;
 	unsigned int cpus, nr_nodes;
 	bool wake;
@@ -129,6 +130,34 @@ struct audit {
 	struct kaff_cpumask **node_cpus; /* the scenario's nodes */
 	struct kaff_sbuf unmanaged;      /* " A B": live kthreads off the list */
 };
+
+/*
+ * The real kthreadd is no scenario task, but "kthreadd" is a valid task
+ * name: when a task has it, the real one is shown as "[kthreadd]" (as ps
+ * shows kernel threads), so that the two are not taken for one. A task
+ * named by an event is the event's second word ("wake kthreadd").
+ */
+static const char *kthreadd_label(const struct kaff_scenario *sc)
+{
+	unsigned int i, n = kaff_scenario_nr_events(sc);
+	char desc[64];
+
+	for (i = 0; i < n; i++) {
+		const char *w;
+
+		if (kaff_scenario_event_describe(sc, i, desc, sizeof(desc), NULL) < 0)
+			continue;
+		w = strchr(desc, ' ');
+		if (w && !strncmp(w + 1, "kthreadd", 8) && (w[9] == ' ' || !w[9]))
+			return "[kthreadd]";
+	}
+	return "kthreadd";
+}
+
+static const char *task_label(const struct audit *au, struct kaff_replay *r, unsigned int id)
+{
+	return id == KAFF_KTHREADD ? au->kthreadd : kaff_replay_task_name(r, id);
+}
 
 /* ------------------------------------------------------------------------
  * Replaying one state, watching what changes each mask
@@ -347,7 +376,7 @@ static int check_state(struct audit *au, struct kaff_replay *r, unsigned int sta
 
 		if (kaff_kthread_get_info(ctx, id, &info) || id >= au->nr_track)
 			continue;
-		name = id == KAFF_KTHREADD ? "kthreadd" : kaff_replay_task_name(r, id);
+		name = task_label(au, r, id);
 		kaff_cpumask_clear(pref);
 		if (info.preferred)
 			kaff_cpumask_copy(pref, info.preferred);
@@ -660,7 +689,7 @@ static int audit_setup(struct audit *au)
 		goto out;
 	kaff_cpumask_copy(au->end_online, kaff_machine_online_mask(ctx));
 	for (id = kaff_managed_first(ctx); id != KAFF_KTHREAD_NONE; id = kaff_managed_next(ctx, id)) {
-		const char *name = id == KAFF_KTHREADD ? "kthreadd" : kaff_replay_task_name(r, id);
+		const char *name = task_label(au, r, id);
 		char **nm = realloc(au->managed_names, (au->nr_managed + 1) * sizeof(*nm));
 
 		ret = -ENOMEM;
@@ -945,6 +974,7 @@ int kaff_cmd_audit(int argc, char **argv)
 	if (status)
 		return status;
 	au.sc = sc;
+	au.kthreadd = kthreadd_label(sc);
 	au.file = kaff_display_name(file);
 	if (!au.profile)
 		au.profile = kaff_scenario_profile(sc);

@@ -398,6 +398,36 @@ START_TEST(test_audit_setaffinity_text)
 }
 END_TEST
 
+/*
+ * A scenario task may be named "kthreadd" (FORMAT.md: any NAME); the real
+ * kthreadd then shows as "[kthreadd]", and the two are two kthreads in the
+ * findings, not one group. Under 7.3 with nohz_full=2-3 both hold the
+ * protected CPUs 2-3: kthreads follow HK_TYPE_DOMAIN there (KERNEL.md §20
+ * D1), which nohz_full= leaves at 0-3, so the real kthreadd keeps 0-3 and
+ * the task (no node, managed in 7.x) gets hk(DOMAIN) = 0-3 at its first
+ * wake-up. The managed list is in the kernel's order: kthreadd first.
+ */
+START_TEST(test_audit_task_named_kthreadd)
+{
+	const char *args[] = { "audit", "-", NULL };
+	struct run_result r;
+	char in[512];
+
+	tmp_file(in, sizeof(in), "kthreadd.scn");
+	write_text(in, "kernel 7.3\ncpus 4\nboot nohz_full=2-3\ncreate kthreadd\n"
+		       "wake kthreadd\n");
+	run_kaff(args, in, &r);
+	/* kaff.1 EXIT STATUS: 1 for audit means findings */
+	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.out, "\nmanaged kthreads at the end of the scenario: "
+				    "[kthreadd] kthreadd\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\n[kthreadd]: its mask holds protected CPUs\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\nkthreadd: its mask holds protected CPUs\n"), "%s", r.out);
+	result_free(&r);
+	unlink(in);
+}
+END_TEST
+
 #ifdef KAFF_HAVE_JANSSON
 static json_t *audit_json(const char *data, int want_status)
 {
@@ -1041,6 +1071,7 @@ static Suite *cli_audit_suite(void)
 	tcase_add_test(tc, test_dashdash_stdin);
 	tcase_add_test(tc, test_audit_counts_singular);
 	tcase_add_test(tc, test_audit_setaffinity_text);
+	tcase_add_test(tc, test_audit_task_named_kthreadd);
 #ifdef KAFF_HAVE_JANSSON
 	tcase_add_test(tc, test_audit_setaffinity);
 	tcase_add_test(tc, test_audit_user_filter);
