@@ -4,7 +4,8 @@
  * against naive references local to this file:
  *
  *  - every mask operation, at widths around each path's boundary (1 word,
- *    the 8-word SIMD threshold, 16-word blocks, 8192), on masks with one
+ *    the 8-word SIMD threshold, 12-15 words for AVX2's 4-word tail, 16-word
+ *    blocks, 8192), on masks with one
  *    difference placed at every word, in place (dst == src) too;
  *  - kaff_cpulist_parse() against a line-by-line port of the kernel's
  *    bitmap_parselist() (lib/bitmap-str.c, v6.14), on random strings;
@@ -37,7 +38,7 @@
 
 static const unsigned int widths[] = {
 	1, 2, 63, 64, 65, 127, 128, 150, 255, 256, 257, 320, 384, 400, 447, 448,
-	449, 511, 512, 513, 576, 1000, 1023, 1024, 1025, 1088, 2047, 4096, 8128,
+	449, 511, 512, 513, 576, 800, 1000, 1023, 1024, 1025, 1088, 2047, 4096, 8128,
 	8191, 8192,
 };
 
