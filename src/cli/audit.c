@@ -108,7 +108,7 @@ struct au_track {
 struct audit {
 	const char *file;
 	const struct kaff_scenario *sc;
-	const char *kthreadd; /* the real kthreadd's label (kthreadd_label()) */
+	const char *kthreadd; /* the real kthreadd's label (kaff_kthreadd_label()) */
 	const struct kaff_profile *profile;
 	unsigned int cpus, nr_nodes;
 	bool wake;
@@ -130,29 +130,6 @@ struct audit {
 	struct kaff_cpumask **node_cpus; /* the scenario's nodes */
 	struct kaff_sbuf unmanaged;      /* " A B": live kthreads off the list */
 };
-
-/*
- * The real kthreadd is no scenario task, but "kthreadd" is a valid task
- * name: when a task has it, the real one is shown as "[kthreadd]" (as ps
- * shows kernel threads), so that the two are not taken for one. A task
- * named by an event is the event's second word ("wake kthreadd").
- */
-static const char *kthreadd_label(const struct kaff_scenario *sc)
-{
-	unsigned int i, n = kaff_scenario_nr_events(sc);
-	char desc[64];
-
-	for (i = 0; i < n; i++) {
-		const char *w;
-
-		if (kaff_scenario_event_describe(sc, i, desc, sizeof(desc), NULL) < 0)
-			continue;
-		w = strchr(desc, ' ');
-		if (w && !strncmp(w + 1, "kthreadd", 8) && (w[9] == ' ' || !w[9]))
-			return "[kthreadd]";
-	}
-	return "kthreadd";
-}
 
 static const char *task_label(const struct audit *au, struct kaff_replay *r, unsigned int id)
 {
@@ -974,7 +951,7 @@ int kaff_cmd_audit(int argc, char **argv)
 	if (status)
 		return status;
 	au.sc = sc;
-	au.kthreadd = kthreadd_label(sc);
+	au.kthreadd = kaff_kthreadd_label(sc);
 	au.file = kaff_display_name(file);
 	if (!au.profile)
 		au.profile = kaff_scenario_profile(sc);

@@ -59,6 +59,13 @@ const char *kaff_display_name(const char *path);
 int kaff_load_scenario(const char *cmd, const char *path, struct kaff_scenario **out);
 
 /*
+ * kaff_kthreadd_label() - how output names the kernel's kthreadd:
+ * "kthreadd", or "[kthreadd]" (as ps shows kernel threads) when a task of
+ * @sc is named "kthreadd" too, a valid task name.
+ */
+const char *kaff_kthreadd_label(const struct kaff_scenario *sc);
+
+/*
  * kaff_replay_start() - kaff_replay_new() with the CLI's messages for
  * its failures ("isolate is not modelled under kernel 6.14", a refused
  * boot_online set).

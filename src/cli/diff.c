@@ -446,8 +446,15 @@ struct diff_state {
 	struct difference *diffs;  /* each one that appears or changes */
 	size_t nr_diffs, cap_diffs;
 	unsigned int nr_points_differ; /* points after which anything differs */
+	const char *kthreadd;          /* kthreadd_name as shown (kaff_kthreadd_label()) */
 	struct kaff_sbuf out;
 };
+
+/* A task's name as output shows it. */
+static const char *shown(const struct diff_state *st, const char *task)
+{
+	return task == kthreadd_name ? st->kthreadd : task;
+}
 
 static int add_diff(struct diff_state *st, unsigned int p, const char *task)
 {
@@ -554,10 +561,11 @@ static int compare_runs(struct diff_state *st)
 				header = true;
 			}
 			if (differs)
-				kaff_sbuf_printf(&st->out, "  %-16s %s %s  %s %s\n", name, st->a->name, ma,
-						 st->b->name, mb ? mb : "(none)");
+				kaff_sbuf_printf(&st->out, "  %-16s %s %s  %s %s\n", shown(st, name),
+						 st->a->name, ma, st->b->name, mb ? mb : "(none)");
 			else
-				kaff_sbuf_printf(&st->out, "  %-16s same again: %s\n", name, ma);
+				kaff_sbuf_printf(&st->out, "  %-16s same again: %s\n", shown(st, name),
+						 ma);
 		}
 		if (any)
 			st->nr_points_differ++;
@@ -606,12 +614,15 @@ static bool explains(const struct diff_state *st, int g, const struct difference
 	       same(point_value(&st->hy[g][1], d->point, d->task), va);
 }
 
-static void put_diff_ref(struct kaff_sbuf *o, const struct difference *d)
+static void put_diff_ref(const struct diff_state *st, struct kaff_sbuf *o,
+			 const struct difference *d)
 {
+	const char *what = d->task ? shown(st, d->task) : "result";
+
 	if (!d->point)
-		kaff_sbuf_printf(o, "boot %s", d->task ? d->task : "result");
+		kaff_sbuf_printf(o, "boot %s", what);
 	else
-		kaff_sbuf_printf(o, "event %u %s", d->point, d->task ? d->task : "result");
+		kaff_sbuf_printf(o, "event %u %s", d->point, what);
 }
 
 /* At most this many references per rule; the rest are counted. */
@@ -668,7 +679,7 @@ static void summarize(struct diff_state *st)
 				continue;
 			if (n < MAX_REFS) {
 				kaff_sbuf_puts(o, n ? ", " : "explains: ");
-				put_diff_ref(o, &st->diffs[i]);
+				put_diff_ref(st, o, &st->diffs[i]);
 			}
 			n++;
 		}
@@ -692,7 +703,7 @@ static void summarize(struct diff_state *st)
 				continue;
 			if (n < MAX_REFS) {
 				kaff_sbuf_puts(o, n ? ", " : "");
-				put_diff_ref(o, &st->diffs[i]);
+				put_diff_ref(st, o, &st->diffs[i]);
 			}
 			n++;
 		}
@@ -761,6 +772,7 @@ int kaff_cmd_diff(int argc, char **argv)
 		return status;
 	st.file = kaff_display_name(file);
 	st.sc = sc;
+	st.kthreadd = kaff_kthreadd_label(sc);
 	ret = record_run(sc, st.a, &st.ra);
 	if (!ret)
 		ret = record_run(sc, st.b, &st.rb);

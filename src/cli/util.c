@@ -216,3 +216,21 @@ int kaff_flush_out(const char *cmd, const struct kaff_sbuf *b)
 	}
 	return KAFF_EXIT_OK;
 }
+
+/* A task named by an event is the event's second word ("wake kthreadd"). */
+const char *kaff_kthreadd_label(const struct kaff_scenario *sc)
+{
+	unsigned int i, n = kaff_scenario_nr_events(sc);
+	char desc[64];
+
+	for (i = 0; i < n; i++) {
+		const char *w;
+
+		if (kaff_scenario_event_describe(sc, i, desc, sizeof(desc), NULL) < 0)
+			continue;
+		w = strchr(desc, ' ');
+		if (w && !strncmp(w + 1, "kthreadd", 8) && (w[9] == ' ' || !w[9]))
+			return "[kthreadd]";
+	}
+	return "kthreadd";
+}

@@ -392,7 +392,8 @@ END_TEST
 /*
  * A task named kthreadd is compared with itself (diffcov-kthreadd.scn).
  * It used to be compared with the real kthreadd, which hid its
- * difference after the prefer (6.14 0-2, 7.3 3).
+ * difference after the prefer (6.14 0-2, 7.3 3). The real one is shown
+ * as "[kthreadd]" (kaff.1), so the two lines can be told apart.
  */
 START_TEST(test_task_named_kthreadd)
 {
@@ -400,11 +401,12 @@ START_TEST(test_task_named_kthreadd)
 
 	run_diff_data(NULL, NULL, "diffcov-kthreadd.scn", &r);
 	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
-	assert_has(r.out, "boot:\n  kthreadd         6.14 0-2  7.3 0-3\n"
+	assert_has(r.out, "boot:\n  [kthreadd]       6.14 0-2  7.3 0-3\n"
 			  "event 1 (line 12) create kthreadd:\n  kthreadd         6.14 0-2  7.3 0-3\n"
 			  "event 2 (line 13) prefer kthreadd 3:\n  kthreadd         6.14 0-2  7.3 3\n"
 			  "summary: 6.14 and 7.3 differ: 3 differences (3 in task masks, 0 in event results) "
 			  "at 3 points; something differs after 5 of 5 points (boot and each event)\n");
+	assert_has(r.out, "    explains: boot [kthreadd], event 1 kthreadd, event 2 kthreadd\n");
 	result_free(&r);
 }
 END_TEST
