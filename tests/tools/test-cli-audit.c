@@ -18,15 +18,11 @@
  *     (docs/errors.md, "out of memory").
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifdef KAFF_HAVE_JANSSON
@@ -34,153 +30,8 @@
 #endif
 
 #include "test-common.h"
+#include "tools-common.h"
 #include "xmlcheck.h"
-
-extern char **environ;
-
-static const char *kaff_exe, *tools_dir, *shim;
-static char base_dir[256];
-
-struct run_result {
-	int status;          /* exit status, or -signal */
-	char *out, *err;
-	size_t outlen, errlen;
-	unsigned long calls; /* allocations counted by the shim */
-};
-
-static void result_free(struct run_result *r)
-{
-	free(r->out);
-	free(r->err);
-	memset(r, 0, sizeof(*r));
-}
-
-/* A fresh path in the test's private directory. */
-static void tmp_file(char *buf, size_t cap, const char *name)
-{
-	static unsigned int seq;
-	int n = snprintf(buf, cap, "%s/%u-%d-%s", base_dir, seq++, (int)getpid(), name);
-
-	ck_assert(base_dir[0] && n > 0 && (size_t)n < cap);
-}
-
-static void data_path(char *buf, size_t cap, const char *name)
-{
-	int n;
-
-	ck_assert_msg(tools_dir != NULL, "KAFF_TOOLS_DIR is not set");
-	n = snprintf(buf, cap, "%s/data/%s", tools_dir, name);
-	ck_assert(n > 0 && (size_t)n < cap);
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_msg(f != NULL, "cannot create %s", path);
-	ck_assert(fputs(text, f) >= 0 && fclose(f) == 0);
-}
-
-static char *read_or_fail(const char *path, size_t *len)
-{
-	char *s = kaff_test_read_file(path, len);
-
-	ck_assert_msg(s != NULL, "cannot read %s", path);
-	return s;
-}
-
-struct spawn_opts {
-	const char *in;       /* stdin (NULL: /dev/null) */
-	const char *out;      /* stdout (NULL: a temporary file, read back) */
-	bool shim;            /* preload $KAFF_FAILMALLOC_SO */
-	unsigned long fail_at; /* with the shim: the allocation that fails (0: none) */
-};
-
-/* kaff ARGS... as @o says. */
-static void run_with(const char *const *args, const struct spawn_opts *o, struct run_result *r)
-{
-	char out_path[512], err_path[512], count_path[512];
-	char env_pre[600], env_at[64], env_count[600];
-	posix_spawn_file_actions_t fa;
-	char *argv[20], **envp = environ;
-	size_t n, nenv, k;
-	pid_t pid;
-	int ret, ws;
-
-	memset(r, 0, sizeof(*r));
-	ck_assert_msg(kaff_exe != NULL, "KAFF_EXE is not set");
-	tmp_file(out_path, sizeof(out_path), "out");
-	tmp_file(err_path, sizeof(err_path), "err");
-	tmp_file(count_path, sizeof(count_path), "count");
-	argv[0] = (char *)kaff_exe;
-	for (n = 0; args[n]; n++) {
-		ck_assert(n + 2 < sizeof(argv) / sizeof(argv[0]));
-		argv[n + 1] = (char *)args[n];
-	}
-	argv[n + 1] = NULL;
-	if (o->shim) {
-		/* our environment without its LD_PRELOAD (valgrind's, when the
-		 * test runs under it), then the shim's three variables */
-		for (nenv = 0; environ[nenv]; nenv++)
-			;
-		envp = calloc(nenv + 4, sizeof(*envp));
-		ck_assert(envp != NULL);
-		for (n = 0, k = 0; n < nenv; n++)
-			if (strncmp(environ[n], "LD_PRELOAD=", 11))
-				envp[k++] = environ[n];
-		snprintf(env_pre, sizeof(env_pre), "LD_PRELOAD=%s", shim);
-		snprintf(env_at, sizeof(env_at), "KAFF_FAILMALLOC_AT=%lu", o->fail_at);
-		snprintf(env_count, sizeof(env_count), "KAFF_FAILMALLOC_COUNT=%s", count_path);
-		envp[k++] = env_pre;
-		envp[k++] = env_at;
-		envp[k++] = env_count;
-		unlink(count_path);
-	}
-	ck_assert(posix_spawn_file_actions_init(&fa) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 0, o->in ? o->in : "/dev/null", O_RDONLY,
-						   0) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 1, o->out ? o->out : out_path,
-						   O_WRONLY | O_CREAT | O_TRUNC, 0600) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC,
-						   0600) == 0);
-	fflush(NULL);
-	ret = posix_spawn(&pid, kaff_exe, &fa, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	if (envp != environ)
-		free(envp);
-	ck_assert_msg(ret == 0, "cannot run %s: %s", kaff_exe, strerror(ret));
-	while (waitpid(pid, &ws, 0) < 0)
-		ck_assert_msg(errno == EINTR, "waitpid: %s", strerror(errno));
-	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -WTERMSIG(ws);
-	r->out = o->out ? strdup("") : kaff_test_read_file(out_path, &r->outlen);
-	r->err = kaff_test_read_file(err_path, &r->errlen);
-	unlink(out_path);
-	unlink(err_path);
-	ck_assert(r->out && r->err);
-	if (o->shim) {
-		FILE *f = fopen(count_path, "r");
-
-		if (f) {
-			if (fscanf(f, "%lu", &r->calls) != 1)
-				r->calls = 0;
-			fclose(f);
-		}
-		unlink(count_path);
-	}
-}
-
-/* kaff ARGS... with stdin from @in (NULL: /dev/null), stdout captured. */
-static void run_kaff(const char *const *args, const char *in, struct run_result *r)
-{
-	struct spawn_opts o = { .in = in };
-
-	run_with(args, &o, r);
-}
-
-static bool starts_with(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
 
 /* ------------------------------------------------------------------------
  * Options and usage errors (docs/errors.md: a usage error prints the
@@ -981,12 +832,6 @@ END_TEST
  * run: audit --json, and render with refused events)
  */
 
-static bool says_out_of_memory(const char *err)
-{
-	return strstr(err, "ENOMEM") || strstr(err, "out of memory") ||
-	       strstr(err, "Cannot allocate memory");
-}
-
 static void oom_sweep(const char *const *args, const char *data, const char *svg)
 {
 	struct spawn_opts o = { .shim = true };
@@ -1084,7 +929,7 @@ static Suite *cli_audit_suite(void)
 	tcase_add_test(tc, test_render_stdout_escaped_name);
 	tcase_add_test(tc, test_render_write_error);
 	/* the shim is not built with sanitizers (tests/oom/meson.build) */
-	if (shim) {
+	if (failmalloc_so) {
 #ifdef KAFF_HAVE_JANSSON
 		tcase_add_test(tc, test_oom_audit_json);
 #endif
@@ -1096,35 +941,6 @@ static Suite *cli_audit_suite(void)
 
 int main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	SRunner *sr;
-	int failed;
-
-	kaff_exe = kaff_test_env_dir("KAFF_EXE");
-	tools_dir = kaff_test_env_dir("KAFF_TOOLS_DIR");
-	shim = kaff_test_env_dir("KAFF_FAILMALLOC_SO");
-	snprintf(base_dir, sizeof(base_dir), "%s/kaff-cli-audit-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(base_dir))
-		base_dir[0] = '\0';
-	sr = srunner_create(cli_audit_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (base_dir[0]) {
-		/* tests unlink their files; a failed one may leave some */
-		DIR *d = opendir(base_dir);
-		struct dirent *de;
-		char p[600];
-
-		while (d && (de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", base_dir, de->d_name);
-			unlink(p);
-		}
-		if (d)
-			closedir(d);
-		rmdir(base_dir);
-	}
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	tools_init("cli-audit");
+	return tools_run(cli_audit_suite());
 }

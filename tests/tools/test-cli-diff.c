@@ -13,138 +13,15 @@
  * tests below say which rule gives each line).
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test-common.h"
-
-extern char **environ;
-
-static const char *kaff_exe, *tools_dir, *failmalloc_so;
-static char base_dir[256];
-
-struct run_result {
-	int status;          /* exit status, or -1 when killed by a signal */
-	char *out, *err;
-	size_t outlen, errlen;
-	unsigned long calls; /* allocations made (failmalloc runs only) */
-};
-
-static void result_free(struct run_result *r)
-{
-	free(r->out);
-	free(r->err);
-	memset(r, 0, sizeof(*r));
-}
-
-static void data_path(char *buf, size_t cap, const char *name)
-{
-	int n = snprintf(buf, cap, "%s/data/%s", tools_dir, name);
-
-	ck_assert_msg(tools_dir && n > 0 && (size_t)n < cap, "KAFF_TOOLS_DIR not set");
-}
-
-/* A fresh path in the test's private directory. */
-static void tmp_file(char *buf, size_t cap, const char *name)
-{
-	static unsigned int seq;
-	int n = snprintf(buf, cap, "%s/%u-%d-%s", base_dir, seq++, (int)getpid(), name);
-
-	ck_assert(base_dir[0] && n > 0 && (size_t)n < cap);
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	ck_assert(fputs(text, f) >= 0);
-	ck_assert(fclose(f) == 0);
-}
-
-/*
- * kaff ARGS... with stdin from @in (NULL: /dev/null), stdout to @out_to
- * (NULL: a file read back into r->out). @fail_at > 0: through the
- * failmalloc shim, allocation @fail_at fails (r->calls: how many were
- * made).
- */
-static void spawn_kaff(const char *const *args, const char *in, const char *out_to,
-		       unsigned long fail_at, struct run_result *r)
-{
-	char out_path[512], err_path[512], count_path[512];
-	char env_pre[600], env_at[64], env_count[600];
-	posix_spawn_file_actions_t fa;
-	char *argv[20], **envp = environ, **own = NULL;
-	size_t n, nenv;
-	pid_t pid;
-	int ret, ws;
-	FILE *f;
-
-	memset(r, 0, sizeof(*r));
-	ck_assert_msg(kaff_exe != NULL, "KAFF_EXE is not set");
-	tmp_file(out_path, sizeof(out_path), "out");
-	tmp_file(err_path, sizeof(err_path), "err");
-	tmp_file(count_path, sizeof(count_path), "count");
-	argv[0] = (char *)kaff_exe;
-	for (n = 0; args[n]; n++) {
-		ck_assert(n + 2 < sizeof(argv) / sizeof(argv[0]));
-		argv[n + 1] = (char *)args[n];
-	}
-	argv[n + 1] = NULL;
-	if (fail_at) {
-		ck_assert(failmalloc_so != NULL);
-		for (nenv = 0; environ[nenv]; nenv++)
-			;
-		own = calloc(nenv + 4, sizeof(*own));
-		ck_assert(own != NULL);
-		memcpy(own, environ, nenv * sizeof(*own));
-		snprintf(env_pre, sizeof(env_pre), "LD_PRELOAD=%s", failmalloc_so);
-		snprintf(env_at, sizeof(env_at), "KAFF_FAILMALLOC_AT=%lu", fail_at);
-		snprintf(env_count, sizeof(env_count), "KAFF_FAILMALLOC_COUNT=%s", count_path);
-		own[nenv] = env_pre;
-		own[nenv + 1] = env_at;
-		own[nenv + 2] = env_count;
-		envp = own;
-	}
-	ck_assert(posix_spawn_file_actions_init(&fa) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 0, in ? in : "/dev/null", O_RDONLY, 0) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 1, out_to ? out_to : out_path,
-						   O_WRONLY | O_CREAT | O_TRUNC, 0600) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC,
-						   0600) == 0);
-	fflush(NULL);
-	ret = posix_spawn(&pid, kaff_exe, &fa, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	free(own);
-	ck_assert_msg(ret == 0, "cannot run %s: %s", kaff_exe, strerror(ret));
-	while (waitpid(pid, &ws, 0) < 0)
-		ck_assert_msg(errno == EINTR, "waitpid: %s", strerror(errno));
-	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-	r->out = out_to ? strdup("") : kaff_test_read_file(out_path, &r->outlen);
-	r->err = kaff_test_read_file(err_path, &r->errlen);
-	if (fail_at && (f = fopen(count_path, "r"))) {
-		if (fscanf(f, "%lu", &r->calls) != 1)
-			r->calls = 0;
-		fclose(f);
-	}
-	unlink(out_path);
-	unlink(err_path);
-	unlink(count_path);
-	ck_assert(r->out && r->err);
-}
-
-static void run_kaff(const char *const *args, const char *in, struct run_result *r)
-{
-	spawn_kaff(args, in, NULL, 0, r);
-}
+#include "tools-common.h"
 
 /* kaff diff [ARGS...] on tests/tools/data/@name */
 static void run_diff_data(const char *k1, const char *k2, const char *name, struct run_result *r)
@@ -167,12 +44,6 @@ static void run_diff_data(const char *k1, const char *k2, const char *name, stru
 	args[n] = NULL;
 	run_kaff(args, NULL, r);
 }
-
-#define assert_has(hay, needle) \
-	ck_assert_msg(strstr((hay), (needle)) != NULL, "missing:\n%s\n--- in:\n%s", (needle), (hay))
-#define assert_starts(s, head) \
-	ck_assert_msg(!strncmp((s), (head), strlen(head)), "does not start with:\n%s\n--- but:\n%s", \
-		      (head), (s))
 
 static const char usage_head[] = "usage: kaff diff [--kernel A] [--kernel B] FILE.scn|-\n";
 
@@ -472,7 +343,7 @@ START_TEST(test_unexplained_one)
 	char in[512];
 
 	tmp_file(in, sizeof(in), "one.scn");
-	write_file(in, scn);
+	write_text(in, scn);
 	run_kaff(args, in, &r);
 	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
 	assert_has(r.out, "event 3 (line 7) wake T1:\n  T1               6.14 1  7.3 0-1\n");
@@ -491,6 +362,7 @@ START_TEST(test_stdout_full)
 	const char *small[] = { "diff", NULL, NULL };
 	char in[512], big[512], *text;
 	size_t cap = 8192, len;
+	struct spawn_opts full = { .out = "/dev/full" };
 	struct run_result r;
 	int i;
 
@@ -499,7 +371,7 @@ START_TEST(test_stdout_full)
 	/* a short output stays in stdio's buffer: the final fflush() fails */
 	data_path(in, sizeof(in), "diffcov-header.scn");
 	small[1] = in;
-	spawn_kaff(small, NULL, "/dev/full", 0, &r);
+	run_with(small, &full, &r);
 	ck_assert_int_eq(r.status, 3);
 	assert_has(r.err, "No space left on device\n");
 	result_free(&r);
@@ -512,14 +384,14 @@ START_TEST(test_stdout_full)
 		len += (size_t)snprintf(text + len, cap - len, "create Task%d\n", i);
 	ck_assert(len < cap);
 	tmp_file(big, sizeof(big), "big.scn");
-	write_file(big, text);
+	write_text(big, text);
 	free(text);
 	small[1] = big;
 	run_kaff(small, NULL, &r);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(r.outlen > 8192, "only %zu bytes", r.outlen);
 	result_free(&r);
-	spawn_kaff(small, NULL, "/dev/full", 0, &r);
+	run_with(small, &full, &r);
 	ck_assert_int_eq(r.status, 3);
 	assert_has(r.err, "No space left on device\n");
 	result_free(&r);
@@ -602,12 +474,6 @@ static const char oom_scn[] =
 	"offline 1\noffline 1\noffline 1\noffline 1\noffline 1\noffline 1\noffline 1\noffline 1\n"
 	"offline 1\noffline 1\noffline 1\noffline 1\noffline 1\noffline 1\noffline 1\noffline 1\n";
 
-static bool says_out_of_memory(const char *err)
-{
-	return strstr(err, "ENOMEM") || strstr(err, "out of memory") ||
-	       strstr(err, "Cannot allocate memory");
-}
-
 static const char *const oom_cmds[][6] = {
 	{ "diff", "@IN", NULL },
 	{ "audit", "@IN", NULL },
@@ -618,6 +484,7 @@ START_TEST(test_oom)
 {
 	char in[512], svg[512], *text, *clean_svg = NULL, *svg_text;
 	const char *args[6];
+	struct spawn_opts o = { .shim = true, .fail_at = ~0ul };
 	struct run_result clean, r;
 	unsigned long n, met = 0;
 	size_t len, k;
@@ -631,7 +498,7 @@ START_TEST(test_oom)
 		len += (size_t)sprintf(text + len, "# padding: longer than kaff_read_all()'s 4 KiB %02d\n", i);
 	ck_assert(len > 4096);
 	tmp_file(in, sizeof(in), "oom.scn");
-	write_file(in, text);
+	write_text(in, text);
 	free(text);
 	tmp_file(svg, sizeof(svg), "oom.svg");
 	for (k = 0; oom_cmds[_i][k]; k++)
@@ -641,7 +508,7 @@ START_TEST(test_oom)
 
 	/* a clean run through the shim: it counts the allocations */
 	unlink(svg);
-	spawn_kaff(args, NULL, NULL, ~0ul, &clean);
+	run_with(args, &o, &clean);
 	ck_assert_msg(clean.status == (_i == 2 ? 0 : 1), "%s: clean run exit %d: %s", args[0],
 		      clean.status, clean.err);
 	ck_assert_msg(clean.calls > 0, "the shim counted nothing (not preloaded?)");
@@ -649,7 +516,8 @@ START_TEST(test_oom)
 		clean_svg = kaff_test_read_file(svg, NULL);
 	for (n = 1; n <= clean.calls; n++) {
 		unlink(svg);
-		spawn_kaff(args, NULL, NULL, n, &r);
+		o.fail_at = n;
+		run_with(args, &o, &r);
 		ck_assert_msg(r.status >= 0, "%s: allocation %lu failing: killed by a signal", args[0], n);
 		if (r.calls < n) {
 			result_free(&r); /* fewer allocations: nothing failed */
@@ -718,35 +586,6 @@ static Suite *cli_diff_suite(void)
 
 int main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	SRunner *sr;
-	int failed;
-
-	kaff_exe = kaff_test_env_dir("KAFF_EXE");
-	tools_dir = kaff_test_env_dir("KAFF_TOOLS_DIR");
-	failmalloc_so = kaff_test_env_dir("KAFF_FAILMALLOC_SO");
-	snprintf(base_dir, sizeof(base_dir), "%s/kaff-cli-diff-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(base_dir))
-		base_dir[0] = '\0';
-	sr = srunner_create(cli_diff_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (base_dir[0]) {
-		/* tests unlink their files; a failed one may leave some */
-		DIR *d = opendir(base_dir);
-		struct dirent *de;
-		char p[600];
-
-		while (d && (de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", base_dir, de->d_name);
-			unlink(p);
-		}
-		if (d)
-			closedir(d);
-		rmdir(base_dir);
-	}
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	tools_init("cli-diff");
+	return tools_run(cli_diff_suite());
 }

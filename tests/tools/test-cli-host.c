@@ -16,140 +16,21 @@
  * header printed is also fed to `kaff run`, which must accept it (kaff.1:
  * host prints a header; the manual's example is replayable).
  */
-#define _XOPEN_SOURCE 700 /* nftw() */
-
 #include <check.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test-common.h"
-
-extern char **environ;
-
-static const char *kaff_exe, *tools_dir;
-static char base_dir[256];
-
-struct run_result {
-	int status;
-	char *out, *err;
-	size_t outlen, errlen;
-};
-
-static void result_free(struct run_result *r)
-{
-	free(r->out);
-	free(r->err);
-	memset(r, 0, sizeof(*r));
-}
-
-static void path_of(char *buf, size_t cap, const char *dir, const char *name)
-{
-	int n = snprintf(buf, cap, "%s/%s", dir, name);
-
-	ck_assert(n > 0 && (size_t)n < cap);
-}
-
-/* A fresh path in the test's private directory. */
-static void tmp_file(char *buf, size_t cap, const char *name)
-{
-	static unsigned int seq;
-	int n = snprintf(buf, cap, "%s/%u-%d-%s", base_dir, seq++, (int)getpid(), name);
-
-	ck_assert(base_dir[0] && n > 0 && (size_t)n < cap);
-}
-
-static void data_path(char *buf, size_t cap, const char *name)
-{
-	int n;
-
-	ck_assert_msg(tools_dir != NULL, "KAFF_TOOLS_DIR is not set");
-	n = snprintf(buf, cap, "%s/data/%s", tools_dir, name);
-	ck_assert(n > 0 && (size_t)n < cap);
-}
-
-/*
- * kaff ARGS... with stdin from /dev/null, stdout to @out_to (NULL: a file
- * read back into r->out) and @env_add ("NAME=VALUE", NULL: none) in the
- * environment in place of any NAME there.
- */
-static void run_kaff_ex(const char *const *args, const char *out_to, const char *env_add,
-			struct run_result *r)
-{
-	char out_path[512], err_path[512];
-	posix_spawn_file_actions_t fa;
-	char *argv[24], **envp;
-	size_t n, ne, k, name_len = 0;
-	pid_t pid;
-	int ret, ws;
-
-	ck_assert_msg(kaff_exe != NULL, "KAFF_EXE is not set");
-	tmp_file(out_path, sizeof(out_path), "out");
-	tmp_file(err_path, sizeof(err_path), "err");
-	argv[0] = (char *)kaff_exe;
-	for (n = 0; args[n]; n++) {
-		ck_assert(n + 2 < sizeof(argv) / sizeof(argv[0]));
-		argv[n + 1] = (char *)args[n];
-	}
-	argv[n + 1] = NULL;
-	for (ne = 0; environ[ne]; ne++)
-		;
-	envp = calloc(ne + 2, sizeof(*envp));
-	ck_assert(envp != NULL);
-	if (env_add)
-		name_len = (size_t)(strchr(env_add, '=') - env_add) + 1;
-	for (n = k = 0; n < ne; n++)
-		if (!env_add || strncmp(environ[n], env_add, name_len))
-			envp[k++] = environ[n];
-	if (env_add)
-		envp[k++] = (char *)env_add;
-	envp[k] = NULL;
-	ck_assert(posix_spawn_file_actions_init(&fa) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 1, out_to ? out_to : out_path,
-						   O_WRONLY | O_CREAT | O_TRUNC, 0600) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC,
-						   0600) == 0);
-	fflush(NULL);
-	ret = posix_spawn(&pid, kaff_exe, &fa, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	free(envp);
-	ck_assert_msg(ret == 0, "cannot run %s: %s", kaff_exe, strerror(ret));
-	while (waitpid(pid, &ws, 0) < 0)
-		ck_assert_msg(errno == EINTR, "waitpid: %s", strerror(errno));
-	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-	r->out = out_to ? strdup("") : kaff_test_read_file(out_path, &r->outlen);
-	r->err = kaff_test_read_file(err_path, &r->errlen);
-	unlink(out_path);
-	unlink(err_path);
-	ck_assert(r->out && r->err);
-}
-
-static void run_kaff(const char *const *args, struct run_result *r)
-{
-	run_kaff_ex(args, NULL, NULL, r);
-}
+#include "tools-common.h"
 
 /* ------------------------------------------------------------------------
  * Fake trees
  */
-
-static void write_file(const char *path, const char *text, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_msg(f != NULL, "cannot create %s: %s", path, strerror(errno));
-	ck_assert(fwrite(text, 1, len, f) == len);
-	ck_assert(fclose(f) == 0);
-}
 
 /* mkdir -p of the directory part of @path (and of @path itself if @all) */
 static void make_dirs(char *path, bool all)
@@ -188,20 +69,6 @@ static void make_tree(char *root, size_t cap, const struct entry *e)
 		if (e->text)
 			write_file(p, e->text, strlen(e->text));
 	}
-}
-
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void remove_tree(const char *root)
-{
-	ck_assert_msg(nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0, "cannot remove %s",
-		      root);
 }
 
 /* ------------------------------------------------------------------------
@@ -260,7 +127,7 @@ static void host_ok(const char *const *args, const char *want, struct run_result
 	struct run_result rr;
 	char *cmds;
 
-	run_kaff(args, r);
+	run_kaff(args, NULL, r);
 	ck_assert_msg(r->status == 0 && r->errlen == 0, "kaff host: exit %d: %s", r->status, r->err);
 	cmds = commands_of(r->out);
 	ck_assert_msg(!strcmp(cmds, want), "header commands:\n%s\nwant:\n%s\nwhole output:\n%s", cmds,
@@ -268,7 +135,7 @@ static void host_ok(const char *const *args, const char *want, struct run_result
 	free(cmds);
 	tmp_file(hdr, sizeof(hdr), "host.scn");
 	write_file(hdr, r->out, r->outlen);
-	run_kaff(run, &rr);
+	run_kaff(run, NULL, &rr);
 	ck_assert_msg(rr.status == 0 && rr.outlen == 0 && rr.errlen == 0,
 		      "kaff run on the header: exit %d: %s\n%s", rr.status, rr.err, r->out);
 	unlink(hdr);
@@ -281,7 +148,7 @@ static void host_fails(const char *const *args, const char *a, const char *b)
 {
 	struct run_result r;
 
-	run_kaff(args, &r);
+	run_kaff(args, NULL, &r);
 	ck_assert_msg(r.status == 2, "exit %d, want 2: %s", r.status, r.err);
 	ck_assert_msg(r.outlen == 0, "stdout: %s", r.out);
 	ck_assert_msg(strstr(r.err, a) && (!b || strstr(r.err, b)), "stderr '%s' lacks '%s' / '%s'",
@@ -597,7 +464,7 @@ START_TEST(test_host_usage)
 	struct run_result r;
 	size_t i;
 
-	run_kaff(help, &r);
+	run_kaff(help, NULL, &r);
 	ck_assert_msg(r.status == 0 && !strncmp(r.out, "usage: kaff host ", 17) && r.errlen == 0,
 		      "exit %d: %s", r.status, r.out);
 	result_free(&r);
@@ -606,7 +473,7 @@ START_TEST(test_host_usage)
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 		const char *args[] = { "host", opts[i], NULL };
 
-		run_kaff(args, &r);
+		run_kaff(args, NULL, &r);
 		ck_assert_msg(r.status == 2 && r.outlen == 0 && strstr(r.err, opts[i]) &&
 				      strstr(r.err, "\nusage: kaff host "),
 			      "host %s: exit %d: %s", opts[i], r.status, r.err);
@@ -625,11 +492,11 @@ START_TEST(test_main_help)
 	const char *run[] = { "run", "-h", NULL };
 	struct run_result r;
 
-	run_kaff(args, &r);
+	run_kaff(args, NULL, &r);
 	ck_assert_msg(r.status == 0 && !strncmp(r.out, "usage: kaff run ", 16) && r.errlen == 0,
 		      "exit %d: %s", r.status, r.out);
 	result_free(&r);
-	run_kaff(run, &r);
+	run_kaff(run, NULL, &r);
 	ck_assert_msg(r.status == 0 && !strncmp(r.out, "usage: kaff run ", 16) && r.errlen == 0,
 		      "exit %d: %s", r.status, r.out);
 	result_free(&r);
@@ -643,7 +510,7 @@ START_TEST(test_run_kernel_without_value)
 	const char *args[] = { "run", "--kernel", NULL };
 	struct run_result r;
 
-	run_kaff(args, &r);
+	run_kaff(args, NULL, &r);
 	ck_assert_msg(r.status == 2 && r.outlen == 0 && strstr(r.err, "usage: kaff run "),
 		      "exit %d: %s", r.status, r.err);
 	result_free(&r);
@@ -660,11 +527,12 @@ START_TEST(test_run_fail_alloc_empty)
 	char scn[512];
 	const char *args[] = { "run", scn, NULL };
 	static const char text[] = "cpus 4\ncreate A\nwake A\nshow\n";
+	struct spawn_opts o = { .env_add = "KAFF_TEST_FAIL_ALLOC=" };
 	struct run_result r;
 
 	tmp_file(scn, sizeof(scn), "a.scn");
 	write_file(scn, text, sizeof(text) - 1);
-	run_kaff_ex(args, NULL, "KAFF_TEST_FAIL_ALLOC=", &r);
+	run_with(args, &o, &r);
 	ck_assert_msg(r.status == 0 && r.errlen == 0, "exit %d: %s", r.status, r.err);
 	ck_assert_str_eq(r.out, "show 1\nA 0-3\n");
 	result_free(&r);
@@ -684,18 +552,18 @@ START_TEST(test_cpulist_args)
 	struct run_result r;
 	size_t i;
 
-	run_kaff(no_value, &r);
+	run_kaff(no_value, NULL, &r);
 	ck_assert_msg(r.status == 2 && r.outlen == 0 && strstr(r.err, "usage: kaff run "), "exit %d: %s",
 		      r.status, r.err);
 	result_free(&r);
-	run_kaff(no_list, &r);
+	run_kaff(no_list, NULL, &r);
 	ck_assert_msg(r.status == 2 && r.outlen == 0 && strstr(r.err, "usage: kaff run "), "exit %d: %s",
 		      r.status, r.err);
 	result_free(&r);
 	for (i = 0; i < sizeof(bad_nbits) / sizeof(bad_nbits[0]); i++) {
 		const char *args[] = { "cpulist", "--nbits", bad_nbits[i], "0", NULL };
 
-		run_kaff(args, &r);
+		run_kaff(args, NULL, &r);
 		ck_assert_msg(r.status == 2 && r.outlen == 0, "--nbits '%s': exit %d", bad_nbits[i],
 			      r.status);
 		ck_assert_str_eq(r.err, "kaff: cpulist: --nbits must be 0 to 8192\n");
@@ -718,7 +586,7 @@ START_TEST(test_cpulist_dash_lists)
 	for (i = 0; i < 2; i++) {
 		const char *args[] = { "cpulist", "--nbits", "4", lists[i], NULL };
 
-		run_kaff(args, &r);
+		run_kaff(args, NULL, &r);
 		ck_assert_msg(r.status == 1 && r.outlen == 0, "'%s': exit %d: %s", lists[i], r.status,
 			      r.err);
 		ck_assert_str_eq(r.err, "kaff: cpulist: EINVAL: the list does not follow the cpulist "
@@ -736,11 +604,12 @@ END_TEST
 START_TEST(test_cpulist_write_error)
 {
 	const char *args[] = { "cpulist", "--nbits", "16", "0-15:2/4", NULL };
+	struct spawn_opts o = { .out = "/dev/full" };
 	struct run_result r;
 
 	if (access("/dev/full", W_OK))
 		return;
-	run_kaff_ex(args, "/dev/full", NULL, &r);
+	run_with(args, &o, &r);
 	ck_assert_int_eq(r.status, 3);
 	ck_assert_msg(!strncmp(r.err, "kaff: cpulist: ", 15) && strstr(r.err, strerror(ENOSPC)), "%s",
 		      r.err);
@@ -773,21 +642,6 @@ static Suite *cli_host_suite(void)
 
 int main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	SRunner *sr;
-	int failed;
-
-	kaff_exe = kaff_test_env_dir("KAFF_EXE");
-	tools_dir = kaff_test_env_dir("KAFF_TOOLS_DIR");
-	snprintf(base_dir, sizeof(base_dir), "%s/kaff-cli-host-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(base_dir))
-		base_dir[0] = '\0';
-	sr = srunner_create(cli_host_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	/* tests remove what they make; a failed one may leave some */
-	if (base_dir[0])
-		nftw(base_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	tools_init("cli-host");
+	return tools_run(cli_host_suite());
 }

@@ -12,15 +12,10 @@
  */
 #include <check.h>
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifdef KAFF_HAVE_JANSSON
@@ -28,90 +23,11 @@
 #endif
 
 #include "test-common.h"
+#include "tools-common.h"
 #include "xmlcheck.h"
 
-extern char **environ;
-
-static const char *kaff_exe, *cases_dir, *tools_dir, *src_dir;
-static char base_dir[256];
 static char **scn_files; /* every .scn of the conformance suites */
 static size_t n_scn;
-
-struct run_result {
-	int status;
-	char *out, *err;
-	size_t outlen, errlen;
-};
-
-static void result_free(struct run_result *r)
-{
-	free(r->out);
-	free(r->err);
-	memset(r, 0, sizeof(*r));
-}
-
-static void path_of(char *buf, size_t cap, const char *dir, const char *name)
-{
-	int n = snprintf(buf, cap, "%s/%s", dir, name);
-
-	ck_assert(n > 0 && (size_t)n < cap);
-}
-
-/* A fresh path in the test's private directory. */
-static void tmp_file(char *buf, size_t cap, const char *name)
-{
-	static unsigned int seq;
-	int n = snprintf(buf, cap, "%s/%u-%d-%s", base_dir, seq++, (int)getpid(), name);
-
-	ck_assert(base_dir[0] && n > 0 && (size_t)n < cap);
-}
-
-/* kaff ARGS... with stdin from @in (NULL: /dev/null). */
-static void run_kaff(const char *const *args, const char *in, struct run_result *r)
-{
-	char out_path[512], err_path[512];
-	posix_spawn_file_actions_t fa;
-	char *argv[20];
-	size_t n;
-	pid_t pid;
-	int ret, ws;
-
-	ck_assert_msg(kaff_exe != NULL, "KAFF_EXE is not set");
-	tmp_file(out_path, sizeof(out_path), "out");
-	tmp_file(err_path, sizeof(err_path), "err");
-	argv[0] = (char *)kaff_exe;
-	for (n = 0; args[n]; n++) {
-		ck_assert(n + 2 < sizeof(argv) / sizeof(argv[0]));
-		argv[n + 1] = (char *)args[n];
-	}
-	argv[n + 1] = NULL;
-	ck_assert(posix_spawn_file_actions_init(&fa) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 0, in ? in : "/dev/null", O_RDONLY, 0) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC,
-						   0600) == 0);
-	ck_assert(posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC,
-						   0600) == 0);
-	fflush(NULL);
-	ret = posix_spawn(&pid, kaff_exe, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	ck_assert_msg(ret == 0, "cannot run %s: %s", kaff_exe, strerror(ret));
-	while (waitpid(pid, &ws, 0) < 0)
-		ck_assert_msg(errno == EINTR, "waitpid: %s", strerror(errno));
-	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-	r->out = kaff_test_read_file(out_path, &r->outlen);
-	r->err = kaff_test_read_file(err_path, &r->errlen);
-	unlink(out_path);
-	unlink(err_path);
-	ck_assert(r->out && r->err);
-}
-
-static char *read_or_fail(const char *path, size_t *len)
-{
-	char *s = kaff_test_read_file(path, len);
-
-	ck_assert_msg(s != NULL, "cannot read %s", path);
-	return s;
-}
 
 /* ------------------------------------------------------------------------
  * The XML checker itself: it must reject what a browser rejects
@@ -171,13 +87,6 @@ static const struct golden goldens[] = {
 	{ { "host", "--sysfs", "@S/tests/host/sparse/sys", "--cmdline", "@S/tests/host/sparse/cmdline",
 	    "--kernel", "7.3" }, NULL, 0, "host-sparse.out" },
 };
-
-static void data_path(char *buf, size_t cap, const char *name)
-{
-	int n = snprintf(buf, cap, "%s/data/%s", tools_dir, name);
-
-	ck_assert(n > 0 && (size_t)n < cap);
-}
 
 static const char *expand(const char *arg, char *buf, size_t cap)
 {
@@ -688,41 +597,14 @@ static Suite *tools_suite(void)
 
 int main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	SRunner *sr;
 	size_t i;
-	int failed;
+	int ret;
 
-	kaff_exe = kaff_test_env_dir("KAFF_EXE");
-	cases_dir = kaff_test_env_dir("KAFF_CASES_DIR");
-	tools_dir = kaff_test_env_dir("KAFF_TOOLS_DIR");
-	src_dir = kaff_test_env_dir("KAFF_SRC_DIR");
+	tools_init("tools");
 	list_scn();
-	snprintf(base_dir, sizeof(base_dir), "%s/kaff-tools-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(base_dir))
-		base_dir[0] = '\0';
-	sr = srunner_create(tools_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (base_dir[0]) {
-		/* tests unlink their files; a failed one may leave some */
-		DIR *d = opendir(base_dir);
-		struct dirent *de;
-		char p[600];
-
-		while (d && (de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", base_dir, de->d_name);
-			unlink(p);
-		}
-		if (d)
-			closedir(d);
-		rmdir(base_dir);
-	}
+	ret = tools_run(tools_suite());
 	for (i = 0; i < n_scn; i++)
 		free(scn_files[i]);
 	free(scn_files);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ret;
 }
