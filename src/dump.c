@@ -10,6 +10,7 @@
 struct out {
 	int (*write)(void *data, const char *buf, size_t len);
 	void *data;
+	const struct kaff_allocator *alloc; /* the context's: every allocation */
 	int ret;
 };
 
@@ -56,7 +57,7 @@ static void put_mask(struct out *o, const char *label, const struct kaff_cpumask
 		put(o, "-");
 		return;
 	}
-	buf = malloc(n + 1);
+	buf = kaff__malloc(o->alloc, n + 1);
 	if (!buf) {
 		o->ret = -ENOMEM;
 		return;
@@ -64,7 +65,7 @@ static void put_mask(struct out *o, const char *label, const struct kaff_cpumask
 	kaff_cpulist_snprint(buf, n + 1, m);
 	if (!o->ret)
 		o->ret = o->write(o->data, buf, n);
-	free(buf);
+	kaff__free(o->alloc, buf);
 }
 
 static void put_kthread(struct out *o, const struct kaff_ctx *ctx, uint32_t id)
@@ -89,12 +90,13 @@ static void put_kthread(struct out *o, const struct kaff_ctx *ctx, uint32_t id)
 int kaff_ctx_dump(const struct kaff_ctx *ctx,
 		  int (*write)(void *data, const char *buf, size_t len), void *data)
 {
-	struct out o = { write, data, 0 };
+	struct out o = { write, data, NULL, 0 };
 	unsigned int i;
 	uint32_t id;
 
 	if (!ctx || !write)
 		return -EINVAL;
+	o.alloc = &ctx->alloc;
 	put(&o, "profile %s booted=%d nr_cpu_ids=%u\n", ctx->profile->name,
 	    (int)ctx->booted, ctx->nr_cpu_ids);
 	put(&o, "machine");

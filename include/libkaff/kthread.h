@@ -189,7 +189,8 @@ KAFF_EXPORT unsigned int kaff_managed_next(const struct kaff_ctx *ctx, unsigned 
  * and debugging: two equal states give equal dumps)
  * @write: called with pieces of the text; a non-zero return stops the dump
  *
- * Return: 0, or what @write returned.
+ * Return: 0, what @write returned, or -ENOMEM (a long cpulist is printed
+ *         through a buffer from the context's allocator).
  */
 KAFF_EXPORT int kaff_ctx_dump(const struct kaff_ctx *ctx,
 			      int (*write)(void *data, const char *buf, size_t len),

@@ -264,6 +264,55 @@ static void test_dump(void **state)
 	kaff_ctx_free(ctx);
 }
 
+/* An allocator that fails every allocation while @failing is set. */
+static bool failing;
+
+static void *fail_malloc(void *d, size_t n)
+{
+	(void)d;
+	return failing ? NULL : malloc(n);
+}
+
+static void fail_free(void *d, void *p)
+{
+	(void)d;
+	free(p);
+}
+
+/*
+ * kaff_ctx_dump() prints a long cpulist through a buffer that comes from
+ * the context's allocator (machine.h: "every allocation a context makes
+ * goes through these"). 8192 CPUs with the even ones online: the online
+ * list "0,2,...,8190" is ~20 KB, longer than a dump line, so the dump
+ * needs that buffer, and with the allocator failing it returns -ENOMEM.
+ */
+static void test_dump_allocates_through_the_hook(void **state)
+{
+	const struct kaff_allocator a = { fail_malloc, NULL, fail_free, NULL };
+	struct kaff_ctx *ctx = kaff_ctx_new(NULL, 8192, &a);
+	struct kaff_cpumask *m = kaff_cpumask_alloc(8192);
+	struct kaff_test_buf b = { 0 };
+	unsigned int cpu;
+
+	(void)state;
+	assert_non_null(ctx);
+	for (cpu = 0; cpu < 8192; cpu += 2)
+		kaff_cpumask_set_cpu(cpu, m);
+	assert_int_equal(kaff_machine_set_boot_online(ctx, m), 0);
+	assert_int_equal(kaff_machine_boot(ctx), 0);
+	failing = true;
+	assert_int_equal(kaff_ctx_dump(ctx, kaff_test_buf_write, &b), -ENOMEM);
+	failing = false;
+	kaff_test_buf_free(&b);
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(kaff_ctx_dump(ctx, kaff_test_buf_write, &b), 0);
+	assert_non_null(strstr(b.data, " online=0,2,4,"));
+	assert_non_null(strstr(b.data, ",8188,8190"));
+	kaff_test_buf_free(&b);
+	kaff_cpumask_free(m);
+	kaff_ctx_free(ctx);
+}
+
 /* The machine and housekeeping calls' arguments and phases. */
 static void test_machine_arguments(void **state)
 {
@@ -340,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_replay_arguments),
 		cmocka_unit_test(test_replay_out_of_memory),
 		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_dump_allocates_through_the_hook),
 		cmocka_unit_test(test_machine_arguments),
 		cmocka_unit_test(test_isolcpus_unknown_last_flag),
 	};
