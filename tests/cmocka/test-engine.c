@@ -581,6 +581,45 @@ static void test_stop_and_iteration(void **state)
 	kaff_ctx_free(ctx);
 }
 
+/* §17 kthread_stop() of per-CPU kthreads: whichever one stops (the last
+ * created, the first, one in between), the others are still unparked and
+ * rebound to their CPU when it comes back online (§8.2, kthread_unpark()),
+ * and the stopped one is gone. Each per-CPU kthread starts on {its CPU}. */
+static void test_stop_per_cpu(void **state)
+{
+	struct kaff_ctx *ctx = mk("6.14", 4, false, NULL);
+	struct kaff_kthread_info info;
+	unsigned int p[3], i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(kaff_kthread_create_per_cpu(ctx, i + 1, &p[i]), 0);
+		check(ctx, p[i], i == 0 ? "1" : i == 1 ? "2" : "3");
+	}
+	assert_int_equal(kaff_kthread_stop(ctx, p[2]), 0);  /* the last created */
+	assert_int_equal(kaff_kthread_stop(ctx, p[0]), 0);  /* the first */
+	assert_int_equal(kaff_kthread_count(ctx), 1);
+	assert_int_equal(kaff_kthread_first(ctx), p[1]);
+	/* offline parks p[1] (its mask stays {2}: a parked thread does not
+	 * run, so no fallback); online unparks and rebinds it */
+	assert_int_equal(kaff_cpu_offline(ctx, 2), 0);
+	assert_int_equal(kaff_kthread_get_info(ctx, p[1], &info), 0);
+	assert_true(info.flags & KAFF_KTHREAD_PARKED);
+	assert_int_equal(kaff_cpu_online(ctx, 2), 0);
+	assert_int_equal(kaff_kthread_get_info(ctx, p[1], &info), 0);
+	assert_false(info.flags & KAFF_KTHREAD_PARKED);
+	check(ctx, p[1], "2");
+	assert_null(kaff_kthread_cpus_mask(ctx, p[0]));
+	assert_int_equal(kaff_cpu_offline(ctx, 1), 0);
+	assert_int_equal(kaff_cpu_online(ctx, 1), 0);
+	assert_null(kaff_kthread_cpus_mask(ctx, p[0]));
+	assert_int_equal(kaff_kthread_stop(ctx, p[1]), 0);
+	assert_int_equal(kaff_kthread_count(ctx), 0);
+	assert_int_equal(kaff_cpu_offline(ctx, 2), 0);
+	assert_int_equal(kaff_cpu_online(ctx, 2), 0);
+	kaff_ctx_free(ctx);
+}
+
 /* §4.4 housekeeping_update() -> kthreads_update_housekeeping() (7.x):
  * every listed kthread, kthreadd and NUMA_NO_NODE ones included, follows
  * hk(DOMAIN); a not-yet-woken one keeps its creation mask (iso-01, iso-04).
@@ -694,6 +733,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_sched_setaffinity_rules, teardown),
 		cmocka_unit_test_teardown(test_per_cpu_kthreads, teardown),
 		cmocka_unit_test_teardown(test_stop_and_iteration, teardown),
+		cmocka_unit_test_teardown(test_stop_per_cpu, teardown),
 		cmocka_unit_test_teardown(test_cpuset_isolation_reaffines_list, teardown),
 		cmocka_unit_test_teardown(test_cpuset_isolation_refused, teardown),
 		cmocka_unit_test_teardown(test_setaffinity_before_first_wake, teardown),
