@@ -22,19 +22,12 @@
 
 #include <libkaff/kaff.h>
 
+#include "cmocka-sweep.h"
 #include "test-common.h"
 
 static struct kaff_test_alloc ta;
 static unsigned long points;
 static char why[256];
-
-static char *dump(const struct kaff_ctx *ctx)
-{
-	struct kaff_test_buf b = { 0 };
-
-	assert_int_equal(kaff_ctx_dump(ctx, kaff_test_buf_write, &b), 0);
-	return b.data;
-}
 
 /* A scenario on 16 CPUs and two nodes: 96 kthreads, each with its own
  * preference (a distinct mask: distinct groups and interned masks), half
@@ -111,7 +104,7 @@ static void sweep_wide(const char *kernel, enum kaff_engine engine)
 	ops.data = &out;
 	assert_int_equal(kaff_replay_new(sc, &ops, &r), 0);
 	for (;;) {
-		char *before = dump(kaff_replay_ctx(r));
+		char *before = kaff_test_dump(kaff_replay_ctx(r));
 
 		for (n = 1;; n++) {
 			char *after;
@@ -122,7 +115,7 @@ static void sweep_wide(const char *kernel, enum kaff_engine engine)
 			if (ret != -ENOMEM)
 				break;
 			assert_true(ta.failed);
-			after = dump(kaff_replay_ctx(r));
+			after = kaff_test_dump(kaff_replay_ctx(r));
 			if (strcmp(before, after))
 				fail_msg("%s, engine %d, event %u, allocation %lu: -ENOMEM changed the state",
 					 kernel, (int)engine, kaff_replay_position(r), n);
@@ -166,35 +159,30 @@ static void test_wide_7_3_reference(void **state)
 	print_message("# %lu allocation failures injected and survived\n", points);
 }
 
-/* Per-CPU kthreads created on an offline CPU (parked with all CPUs, a
- * mask kthreadd does not hold under nohz_full=) and unparked when it comes
- * up (a fresh {cpu}): every allocation of those calls fails once. */
+/* One call of the (ctx, unsigned int) kind, for kaff_test_sweep(). */
+struct call {
+	int (*op)(struct kaff_ctx *, unsigned int);
+	unsigned int arg;
+};
+
+static int run_call(struct kaff_ctx *ctx, void *data)
+{
+	const struct call *c = data;
+
+	return c->op(ctx, c->arg);
+}
+
 static int sweep_call(struct kaff_ctx *ctx, int (*op)(struct kaff_ctx *, unsigned int),
 		      unsigned int arg)
 {
-	char *before = dump(ctx);
-	unsigned long n;
-	int ret;
+	struct call c = { op, arg };
 
-	for (n = 1;; n++) {
-		char *after;
-
-		ta.fail_at = ta.calls + n;
-		ta.failed = false;
-		ret = op(ctx, arg);
-		if (ret != -ENOMEM)
-			break;
-		assert_true(ta.failed);
-		after = dump(ctx);
-		assert_string_equal(before, after);
-		free(after);
-		points++;
-	}
-	ta.fail_at = 0;
-	free(before);
-	return ret;
+	return kaff_test_sweep(ctx, &ta, run_call, &c, &points);
 }
 
+/* Per-CPU kthreads created on an offline CPU (parked with all CPUs, a
+ * mask kthreadd does not hold under nohz_full=) and unparked when it comes
+ * up (a fresh {cpu}): every allocation of those calls fails once. */
 static unsigned int last_id;
 
 static int op_create_per_cpu(struct kaff_ctx *ctx, unsigned int cpu)

@@ -22,19 +22,12 @@
 
 #include "kaff-private.h"
 #include "scenario-private.h"
+#include "cmocka-sweep.h"
 #include "test-common.h"
 
 static struct kaff_test_alloc ta;
 static struct kaff_allocator alloc;
 static unsigned long points;   /* allocation failures injected and survived */
-
-static char *dump(const struct kaff_ctx *ctx)
-{
-	struct kaff_test_buf b = { 0 };
-
-	assert_int_equal(kaff_ctx_dump(ctx, kaff_test_buf_write, &b), 0);
-	return b.data;
-}
 
 /* Run @op(ctx, arg) failing its 1st, 2nd, ... allocation until it
  * returns something other than -ENOMEM; returns that. */
@@ -42,30 +35,7 @@ typedef int (*op_fn)(struct kaff_ctx *ctx, void *arg);
 
 static int sweep(struct kaff_ctx *ctx, op_fn op, void *arg)
 {
-	char *before = dump(ctx);
-	unsigned long n;
-	int ret;
-
-	for (n = 1;; n++) {
-		char *after;
-
-		ta.fail_at = ta.calls + n;
-		ta.failed = false;
-		ret = op(ctx, arg);
-		if (ret != -ENOMEM) {
-			/* It needed fewer than n allocations: no failure met. */
-			assert_false(ta.failed);
-			break;
-		}
-		assert_true(ta.failed);
-		after = dump(ctx);
-		assert_string_equal(before, after);
-		free(after);
-		points++;
-	}
-	ta.fail_at = 0;
-	free(before);
-	return ret;
+	return kaff_test_sweep(ctx, &ta, op, arg, &points);
 }
 
 /* ---- operations on a context */

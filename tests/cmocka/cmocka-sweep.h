@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The allocation-failure sweep of one call, shared by cmocka-alloc and
+ * cmocka-alloc-wide. Include after <cmocka.h>.
+ */
+#ifndef KAFF_CMOCKA_SWEEP_H
+#define KAFF_CMOCKA_SWEEP_H
+
+#include <libkaff/machine.h>
+
+#include "test-common.h"
+
+/* The state dump of @ctx (malloc'd), failing the test if the dump fails. */
+char *kaff_test_dump(const struct kaff_ctx *ctx);
+
+/*
+ * kaff_test_sweep() - run @op(@ctx, @arg) with its 1st, 2nd, ... allocation
+ * failing through @ta (the context's allocator) until it returns something
+ * other than -ENOMEM, and return that. Each -ENOMEM must come from the
+ * injected failure and leave the state dump as it was; a success must not
+ * have met one. *@points counts the failures survived.
+ */
+int kaff_test_sweep(struct kaff_ctx *ctx, struct kaff_test_alloc *ta,
+		    int (*op)(struct kaff_ctx *ctx, void *arg), void *arg,
+		    unsigned long *points);
+
+#endif
