@@ -100,16 +100,16 @@ static int read_nodes(struct host_state *st)
 		return -ENOMEM;
 	d = opendir(dir);
 	if (!d) {
-		int err = errno;
-
 		/* no such directory: no NUMA information, one node; any
 		 * other failure (no memory, no access) is not "one node" */
-		if (err == ENOENT || err == ENOTDIR)
-			err = 0;
-		else if (err != ENOMEM)
-			fprintf(stderr, "kaff: host: %s: %s\n", dir, strerror(err));
+		if (errno == ENOMEM) {
+			ret = -ENOMEM;
+		} else if (errno != ENOENT && errno != ENOTDIR) {
+			fprintf(stderr, "kaff: host: %s: %s\n", dir, strerror(errno));
+			ret = -EINVAL;
+		}
 		free(dir);
-		return err == ENOMEM ? -ENOMEM : err ? -EINVAL : 0;
+		return ret;
 	}
 	while (!ret && (de = readdir(d))) {
 		struct host_node *nn;
