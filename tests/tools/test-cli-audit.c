@@ -203,9 +203,7 @@ END_TEST
  */
 
 /* @cpus: for a protected-cpu finding the protected CPUs its mask holds,
- * for a lost-preferred one its preferred CPUs (kaff.1 names the keys; that
- * a finding's protected_cpus is the mask's share of the root's set, not
- * the set again, was learnt from kaff's first run) */
+ * for a lost-preferred one its preferred CPUs (kaff.1, --json). */
 struct want_finding {
 	unsigned int state;
 	const char *task, *kind, *rule, *mask, *cpus;
