@@ -71,3 +71,14 @@ void kaff__free(const struct kaff_allocator *a, void *ptr)
 	if (ptr)
 		a->free(a->data, ptr);
 }
+
+struct kaff_cpumask *kaff__cpumask_zalloc(const struct kaff_allocator *a, unsigned int nbits)
+{
+	struct kaff_cpumask *m = kaff__zalloc(a, sizeof(*m) + kaff__mask_bytes(nbits));
+
+	if (!m)
+		return NULL;
+	m->nbits = nbits;
+	m->bits = (unsigned long *)(void *)(m + 1);
+	return m;
+}

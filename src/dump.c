@@ -97,7 +97,7 @@ int kaff_ctx_dump(const struct kaff_ctx *ctx,
 	if (!ctx || !write)
 		return -EINVAL;
 	o.alloc = &ctx->alloc;
-	put(&o, "profile %s booted=%d nr_cpu_ids=%u\n", ctx->profile->name,
+	put(&o, "profile %s booted=%d nr_cpu_ids=%u\n", kaff_profile_name(ctx->profile),
 	    (int)ctx->booted, ctx->nr_cpu_ids);
 	put(&o, "machine");
 	put_mask(&o, "online", ctx->online);
@@ -122,10 +122,10 @@ int kaff_ctx_dump(const struct kaff_ctx *ctx,
 	put(&o, "\n");
 	if (ctx->nr_kt)
 		put_kthread(&o, ctx, 0);
-	for (id = ctx->live_head; id != KAFF_NONE; id = ctx->kt[id].live_next)
+	for (id = ctx->live.first; id != KAFF_NONE; id = ctx->kt[id].link[KL_LIVE].next)
 		put_kthread(&o, ctx, id);
 	put(&o, "managed");
-	for (id = ctx->list_head; id != KAFF_NONE; id = ctx->kt[id].list_next)
+	for (id = ctx->managed.first; id != KAFF_NONE; id = ctx->kt[id].link[KL_MANAGED].next)
 		put(&o, " %u", (unsigned int)id);
 	put(&o, "\nnext_id %u live %u per_cpu %u masks %zu groups %zu deferred_hk_update %d\n",
 	    (unsigned int)ctx->nr_kt, (unsigned int)ctx->nr_live, (unsigned int)ctx->nr_per_cpu,

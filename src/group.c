@@ -2,8 +2,9 @@
 /*
  * Groups of listed kthreads in the same state (struct kaff_group): the
  * index that lets a CPU-online event cost what it changes, not the length
- * of the managed list. The kernel's rules live in kthread.c; this file
- * only keeps the groups and their lists.
+ * of the managed list. No kernel counterpart and no rule: what an update
+ * does to a group is decided in update.c with the rules of sched.c and
+ * kthread.c; this file only finds, links and merges groups.
  */
 #include <errno.h>
 
@@ -24,72 +25,33 @@ static uint32_t key_hash(const struct kaff_imask *pref, int node, const struct k
 
 int kaff__groups_init(struct kaff_ctx *ctx)
 {
-	ctx->ngbuckets = 64;
-	ctx->gbuckets = kaff__zalloc(&ctx->alloc, ctx->ngbuckets * sizeof(*ctx->gbuckets));
-	return ctx->gbuckets ? 0 : -ENOMEM;
+	return kaff__htable_init(&ctx->groups_by_key, &ctx->alloc);
 }
 
-/* Doubly linked lists through a pair of fields of struct kaff_group. */
-#define LIST_ADD(head, g, prev, next)             \
-	do {                                      \
-		(g)->prev = NULL;                 \
-		(g)->next = (head);               \
-		if (head)                         \
-			(head)->prev = (g);       \
-		(head) = (g);                     \
-	} while (0)
-
-#define LIST_DEL(head, g, prev, next)                 \
-	do {                                          \
-		if ((g)->prev)                        \
-			(g)->prev->next = (g)->next;  \
-		else                                  \
-			(head) = (g)->next;           \
-		if ((g)->next)                        \
-			(g)->next->prev = (g)->prev;  \
-		(g)->prev = (g)->next = NULL;         \
-	} while (0)
-
-static void hash_insert(struct kaff_ctx *ctx, struct kaff_group *g)
+/* The doubly linked lists of groups, one pair of links each. */
+static void glist_add(struct kaff_group **head, struct kaff_group *g, int l)
 {
-	size_t b = g->hash & (ctx->ngbuckets - 1);
-
-	g->hnext = ctx->gbuckets[b];
-	ctx->gbuckets[b] = g;
+	g->gl[l].prev = NULL;
+	g->gl[l].next = *head;
+	if (*head)
+		(*head)->gl[l].prev = g;
+	*head = g;
 }
 
-static void hash_remove(struct kaff_ctx *ctx, struct kaff_group *g)
+static void glist_del(struct kaff_group **head, struct kaff_group *g, int l)
 {
-	struct kaff_group **pp = &ctx->gbuckets[g->hash & (ctx->ngbuckets - 1)];
-
-	for (; *pp; pp = &(*pp)->hnext) {
-		if (*pp == g) {
-			*pp = g->hnext;
-			return;
-		}
-	}
+	if (g->gl[l].prev)
+		g->gl[l].prev->gl[l].next = g->gl[l].next;
+	else
+		*head = g->gl[l].next;
+	if (g->gl[l].next)
+		g->gl[l].next->gl[l].prev = g->gl[l].prev;
+	g->gl[l].prev = g->gl[l].next = NULL;
 }
 
-static int hash_grow(struct kaff_ctx *ctx)
+static bool node_class(const struct kaff_group *g)
 {
-	size_t i, n = ctx->ngbuckets * 2;
-	struct kaff_group **b = kaff__zalloc(&ctx->alloc, n * sizeof(*b));
-
-	if (!b)
-		return -ENOMEM;
-	for (i = 0; i < ctx->ngbuckets; i++) {
-		struct kaff_group *g = ctx->gbuckets[i], *next;
-
-		for (; g; g = next) {
-			next = g->hnext;
-			g->hnext = b[g->hash & (n - 1)];
-			b[g->hash & (n - 1)] = g;
-		}
-	}
-	kaff__free(&ctx->alloc, ctx->gbuckets);
-	ctx->gbuckets = b;
-	ctx->ngbuckets = n;
-	return 0;
+	return !g->pref && g->ncls != KAFF_NUMA_NO_NODE;
 }
 
 static struct kaff_group *find(const struct kaff_ctx *ctx, const struct kaff_imask *pref,
@@ -98,12 +60,15 @@ static struct kaff_group *find(const struct kaff_ctx *ctx, const struct kaff_ima
 			       const struct kaff_group *except)
 {
 	uint32_t h = key_hash(pref, node, user, cpus, bad);
-	struct kaff_group *g;
+	struct kaff_hnode *n;
 
-	for (g = ctx->gbuckets[h & (ctx->ngbuckets - 1)]; g; g = g->hnext)
-		if (g != except && g->hash == h && g->pref == pref && g->node == node &&
+	for (n = kaff__htable_bucket(&ctx->groups_by_key, h); n; n = n->next) {
+		struct kaff_group *g = kaff_container_of(n, struct kaff_group, node);
+
+		if (g != except && n->hash == h && g->pref == pref && g->ncls == node &&
 		    g->user == user && g->cpus == cpus && g->bad == bad)
 			return g;
+	}
 	return NULL;
 }
 
@@ -111,18 +76,18 @@ void kaff__group_set_state(struct kaff_ctx *ctx, struct kaff_group *g, int state
 {
 	if (g->state == state)
 		return;
-	if (g->state == GS_RESOLVABLE)
-		LIST_DEL(ctx->resolvable, g, sprev, snext);
-	else if (g->state == GS_STUCK)
-		LIST_DEL(ctx->stuck, g, sprev, snext);
+	if (g->state == SCA_CHANGE)
+		glist_del(&ctx->resolvable, g, GL_STATE);
+	else if (g->state == SCA_NO_ONLINE)
+		glist_del(&ctx->stuck, g, GL_STATE);
 	g->state = (uint8_t)state;
-	if (state == GS_RESOLVABLE)
-		LIST_ADD(ctx->resolvable, g, sprev, snext);
-	else if (state == GS_STUCK)
-		LIST_ADD(ctx->stuck, g, sprev, snext);
+	if (state == SCA_CHANGE)
+		glist_add(&ctx->resolvable, g, GL_STATE);
+	else if (state == SCA_NO_ONLINE)
+		glist_add(&ctx->stuck, g, GL_STATE);
 }
 
-void kaff__group_touch(struct kaff_ctx *ctx, struct kaff_group *g)
+static void touch(struct kaff_ctx *ctx, struct kaff_group *g)
 {
 	if (g->touched)
 		return;
@@ -133,11 +98,11 @@ void kaff__group_touch(struct kaff_ctx *ctx, struct kaff_group *g)
 
 static void group_free(struct kaff_ctx *ctx, struct kaff_group *g)
 {
-	hash_remove(ctx, g);
-	LIST_DEL(ctx->groups, g, aprev, anext);
-	if (!g->pref && g->node != KAFF_NUMA_NO_NODE)
-		LIST_DEL(ctx->node_groups[g->node], g, nprev, nnext);
-	kaff__group_set_state(ctx, g, GS_SETTLED);
+	kaff__htable_del(&ctx->groups_by_key, &g->node);
+	glist_del(&ctx->groups, g, GL_ALL);
+	if (node_class(g))
+		glist_del(&ctx->node_groups[g->ncls], g, GL_NODE);
+	kaff__group_set_state(ctx, g, SCA_SAME);
 	kaff__imask_put(ctx, g->pref);
 	kaff__imask_put(ctx, g->user);
 	kaff__imask_put(ctx, g->cpus);
@@ -151,36 +116,14 @@ void kaff__groups_fini(struct kaff_ctx *ctx)
 	while (ctx->groups)
 		group_free(ctx, ctx->groups);
 	ctx->touched = NULL;
-	kaff__free(&ctx->alloc, ctx->gbuckets);
-	ctx->gbuckets = NULL;
-}
-
-static int state_of(const struct kaff_ctx *ctx, const struct kaff_cpumask *cur,
-		    const struct kaff_cpumask *want)
-{
-	if (kaff_cpumask_equal(cur, want))
-		return GS_SETTLED;
-	return kaff_cpumask_intersects(want, ctx->online) ? GS_RESOLVABLE : GS_STUCK;
-}
-
-int kaff__group_eval(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
-		     const struct kaff_imask *user, const struct kaff_cpumask *cur,
-		     struct kaff_cpumask *want)
-{
-	/* set_cpus_allowed_ptr(fetch) through the stored user request */
-	kaff__fetch_class(ctx, pref, node, want);
-	if (user && kaff_cpumask_intersects(want, &user->mask))
-		kaff_cpumask_and(want, want, &user->mask);
-	return state_of(ctx, cur, want);
+	kaff__htable_fini(&ctx->groups_by_key, &ctx->alloc);
 }
 
 int kaff__group_get(struct kaff_ctx *ctx, struct kaff_imask *pref, int node,
 		    struct kaff_imask *user, struct kaff_imask *cpus, bool bad,
 		    struct kaff_group **out)
 {
-	struct kaff_cpumask *want = ctx->tmp[2];
 	struct kaff_group *g;
-	int state;
 
 	if (pref)
 		node = KAFF_NUMA_NO_NODE;  /* the preference decides (fetch) */
@@ -189,52 +132,37 @@ int kaff__group_get(struct kaff_ctx *ctx, struct kaff_imask *pref, int node,
 		*out = g;
 		return 0;
 	}
-	if (ctx->ngroups + 1 > ctx->ngbuckets && hash_grow(ctx))
+	if (kaff__htable_reserve(&ctx->groups_by_key, &ctx->alloc))
 		return -ENOMEM;
 	g = kaff__zalloc(&ctx->alloc, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
-	if (bad) {
-		/* never updated: it only fails the callback */
-		g->want = kaff__imask_ref(cpus);
-		state = GS_SETTLED;
-	} else {
-		state = kaff__group_eval(ctx, pref, node, user, &cpus->mask, want);
-		g->want = kaff__imask_get(ctx, want);
-		if (!g->want) {
-			kaff__free(&ctx->alloc, g);
-			return -ENOMEM;
-		}
-	}
 	g->pref = pref ? kaff__imask_ref(pref) : NULL;
 	g->user = user ? kaff__imask_ref(user) : NULL;
 	g->cpus = kaff__imask_ref(cpus);
-	g->node = node;
+	g->ncls = node;
 	g->bad = bad;
-	g->head = KAFF_NONE;
-	g->hash = key_hash(pref, node, user, cpus, bad);
-	hash_insert(ctx, g);
-	LIST_ADD(ctx->groups, g, aprev, anext);
-	if (!pref && node != KAFF_NUMA_NO_NODE)
-		LIST_ADD(ctx->node_groups[node], g, nprev, nnext);
-	g->state = GS_SETTLED;
-	kaff__group_set_state(ctx, g, state);
+	g->members.first = g->members.last = KAFF_NONE;
+	g->node.hash = key_hash(pref, node, user, cpus, bad);
+	kaff__htable_add(&ctx->groups_by_key, &g->node);
+	glist_add(&ctx->groups, g, GL_ALL);
+	if (node_class(g))
+		glist_add(&ctx->node_groups[node], g, GL_NODE);
+	g->state = SCA_SAME;
+	if (bad)
+		g->want = kaff__imask_ref(cpus);   /* never updated: it only WARNs */
+	else
+		kaff__group_set_state(ctx, g, SCA_CHANGE);   /* evaluated at the next update */
 	ctx->ngroups++;
-	kaff__group_touch(ctx, g);
+	touch(ctx, g);
 	*out = g;
 	return 0;
 }
 
 void kaff__group_add_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t id)
 {
-	struct kaff_kthread *k = &ctx->kt[id];
-
-	k->grp = g;
-	k->grp_prev = KAFF_NONE;
-	k->grp_next = g->head;
-	if (g->head != KAFF_NONE)
-		ctx->kt[g->head].grp_prev = id;
-	g->head = id;
+	ctx->kt[id].grp = g;
+	kaff__list_add_head(ctx->kt, &g->members, id, KL_GROUP);
 	g->nr++;
 	if (g->bad)
 		ctx->nr_bad++;
@@ -242,31 +170,25 @@ void kaff__group_add_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t
 
 void kaff__group_del_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t id)
 {
-	struct kaff_kthread *k = &ctx->kt[id];
-
-	if (k->grp_prev != KAFF_NONE)
-		ctx->kt[k->grp_prev].grp_next = k->grp_next;
-	else
-		g->head = k->grp_next;
-	if (k->grp_next != KAFF_NONE)
-		ctx->kt[k->grp_next].grp_prev = k->grp_prev;
-	k->grp = NULL;
+	kaff__list_del(ctx->kt, &g->members, id, KL_GROUP);
+	ctx->kt[id].grp = NULL;
 	g->nr--;
 	if (g->bad)
 		ctx->nr_bad--;
 	/* freed, if empty, at the end of the event */
-	kaff__group_touch(ctx, g);
+	touch(ctx, g);
 }
 
 /* Give @g a new mask (the caller passes a reference); rehash it. */
 void kaff__group_set_cpus(struct kaff_ctx *ctx, struct kaff_group *g, struct kaff_imask *cpus)
 {
-	hash_remove(ctx, g);
+	kaff__htable_del(&ctx->groups_by_key, &g->node);
 	kaff__imask_put(ctx, g->cpus);
 	g->cpus = cpus;
-	g->hash = key_hash(g->pref, g->node, g->user, cpus, g->bad);
-	hash_insert(ctx, g);
-	kaff__group_touch(ctx, g);
+	g->node.hash = key_hash(g->pref, g->ncls, g->user, cpus, g->bad);
+	/* Re-adding a node just removed needs no room. */
+	kaff__htable_add(&ctx->groups_by_key, &g->node);
+	touch(ctx, g);
 }
 
 /* Move every member of @from into @into (same key). */
@@ -274,8 +196,8 @@ static void merge(struct kaff_ctx *ctx, struct kaff_group *from, struct kaff_gro
 {
 	uint32_t id, next;
 
-	for (id = from->head; id != KAFF_NONE; id = next) {
-		next = ctx->kt[id].grp_next;
+	for (id = from->members.first; id != KAFF_NONE; id = next) {
+		next = ctx->kt[id].link[KL_GROUP].next;
 		kaff__group_del_member(ctx, from, id);
 		kaff__group_add_member(ctx, into, id);
 	}
@@ -289,7 +211,7 @@ void kaff__groups_settle(struct kaff_ctx *ctx)
 	for (g = ctx->touched; g; g = g->tnext) {
 		if (!g->nr)
 			continue;
-		other = find(ctx, g->pref, g->node, g->user, g->cpus, g->bad, g);
+		other = find(ctx, g->pref, g->ncls, g->user, g->cpus, g->bad, g);
 		if (!other || !other->nr)
 			continue;
 		if (other->nr < g->nr)
@@ -313,4 +235,10 @@ void kaff__node_dirty(struct kaff_ctx *ctx, unsigned int node)
 		return;
 	ctx->node_dirty[node] = 1;
 	ctx->dirty_nodes[ctx->nr_dirty++] = node;
+}
+
+void kaff__nodes_clean(struct kaff_ctx *ctx)
+{
+	while (ctx->nr_dirty)
+		ctx->node_dirty[ctx->dirty_nodes[--ctx->nr_dirty]] = 0;
 }

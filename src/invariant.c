@@ -23,6 +23,11 @@
 
 #define NONE UINT32_MAX
 
+static const char *pname(const struct kaff_profile *p)
+{
+	return p ? kaff_profile_name(p) : "?";
+}
+
 struct snap_kt {
 	unsigned int id;
 	int node, cpu;
@@ -406,10 +411,10 @@ static bool should_be_listed(const struct kaff_snapshot *s, const struct snap_kt
 	if (k->pref != NONE)
 		return true;
 	if (k->id == KAFF_KTHREADD)
-		return s->profile->list_unbound;
+		return kaff_profile_get(s->profile, KAFF_RULE_LIST_UNBOUND);
 	return (k->flags & KAFF_KTHREAD_STARTED) &&
 	       !(k->flags & (KAFF_KTHREAD_NO_SETAFFINITY | KAFF_KTHREAD_PER_CPU)) &&
-	       (k->node != KAFF_NUMA_NO_NODE || s->profile->list_unbound);
+	       (k->node != KAFF_NUMA_NO_NODE || kaff_profile_get(s->profile, KAFF_RULE_LIST_UNBOUND));
 }
 
 #define KNOWN_FLAGS (KAFF_KTHREAD_STARTED | KAFF_KTHREAD_NO_SETAFFINITY | \
@@ -437,7 +442,7 @@ static int check_kthread(const struct kaff_snapshot *s, const struct snap_kt *k,
 	if (on_list(s, k->id) != should_be_listed(s, k))
 		return violation(w, "kthread %u (node %d, flags %#x, %spreference) is %son the managed list; under %s it must %sbe",
 				 k->id, k->node, f, k->pref != NONE ? "" : "no ",
-				 on_list(s, k->id) ? "" : "not ", s->profile->name,
+				 on_list(s, k->id) ? "" : "not ", kaff_profile_name(s->profile),
 				 should_be_listed(s, k) ? "" : "not ");
 	if (k->node != KAFF_NUMA_NO_NODE && (k->node < 0 || (unsigned int)k->node >= s->nr_nodes))
 		return violation(w, "kthread %u has node %d (%u nodes)", k->id, k->node,
@@ -540,20 +545,20 @@ static int check_state(const struct kaff_snapshot *s, struct why *w)
 	}
 	m = smask(s, s->hk_kthread);
 	{
-		struct kaff_cpumask k = smask(s, s->hk[s->profile->kthread_hk]);
+		struct kaff_cpumask k = smask(s, s->hk[kaff_profile_get(s->profile, KAFF_RULE_KTHREAD_HK)]);
 
 		if (!kaff_cpumask_equal(&m, &k))
 			return violation(w, "HK_TYPE_KTHREAD is %s, not the mask of type %u (%s)",
-					 mask_text(&m).s, (unsigned int)s->profile->kthread_hk,
+					 mask_text(&m).s, (unsigned int)kaff_profile_get(s->profile, KAFF_RULE_KTHREAD_HK),
 					 mask_text(&k).s);
 	}
 	m = smask(s, s->cpuset_isolated);
-	if (!s->profile->runtime_domain_isolation && !kaff_cpumask_empty(&m))
+	if (!kaff_profile_get(s->profile, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION) && !kaff_cpumask_empty(&m))
 		return violation(w, "an isolated partition %s under %s", mask_text(&m).s,
-				 s->profile->name);
-	if (!s->profile->has_domain_boot && s->hk_enabled[KAFF_HK_TYPE_DOMAIN_BOOT])
-		return violation(w, "HK_TYPE_DOMAIN_BOOT enabled under %s", s->profile->name);
-	if (s->profile->runtime_domain_isolation) {
+				 kaff_profile_name(s->profile));
+	if (!kaff_profile_get(s->profile, KAFF_RULE_HAS_DOMAIN_BOOT) && s->hk_enabled[KAFF_HK_TYPE_DOMAIN_BOOT])
+		return violation(w, "HK_TYPE_DOMAIN_BOOT enabled under %s", kaff_profile_name(s->profile));
+	if (kaff_profile_get(s->profile, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION)) {
 		struct kaff_cpumask dom = smask(s, s->hk[KAFF_HK_TYPE_DOMAIN]);
 		struct kaff_cpumask boot = smask(s, s->hk[KAFF_HK_TYPE_DOMAIN_BOOT]);
 
@@ -709,7 +714,8 @@ static int check_step(const struct kaff_snapshot *b, const struct kaff_snapshot 
 
 	if (b->problem[0])
 		return violation(w, "the snapshot before the step: %s", b->problem);
-	if (b->profile != s->profile || b->nbits != s->nbits)
+	if (strcmp(pname(b->profile), pname(s->profile)) ||
+	    b->nbits != s->nbits)
 		return violation(w, "the step changed the profile or nr_cpu_ids (another context?)");
 	if (b->booted && !s->booted)
 		return violation(w, "the context is no longer booted");
@@ -733,7 +739,7 @@ static int check_step(const struct kaff_snapshot *b, const struct kaff_snapshot 
 		return violation(w, "%u CPUs changed state in one step (online %s -> %s)", changed,
 				 mask_text(&ob).s, mask_text(&on).s);
 	for (i = 0; i < KAFF_HK_TYPE_MAX; i++) {
-		bool may = s->profile->runtime_domain_isolation && i == KAFF_HK_TYPE_DOMAIN;
+		bool may = kaff_profile_get(s->profile, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION) && i == KAFF_HK_TYPE_DOMAIN;
 
 		if (!may && (b->hk_enabled[i] != s->hk_enabled[i] ||
 			     !same_mask(b, b->hk[i], s, s->hk[i])))
@@ -865,9 +871,9 @@ static int compare(const struct kaff_snapshot *a, const struct kaff_snapshot *b,
 
 	if (a->problem[0] || b->problem[0])
 		return violation(w, "%s", a->problem[0] ? a->problem : b->problem);
-	if (a->profile != b->profile)
-		return violation(w, "profile %s, the other %s", a->profile ? a->profile->name : "?",
-				 b->profile ? b->profile->name : "?");
+	if (strcmp(pname(a->profile), pname(b->profile)))
+		return violation(w, "profile %s, the other %s", pname(a->profile),
+				 pname(b->profile));
 	if (a->nbits != b->nbits || a->booted != b->booted || a->nr_nodes != b->nr_nodes)
 		return violation(w, "nr_cpu_ids/booted/nodes %u/%d/%u, the other %u/%d/%u", a->nbits,
 				 (int)a->booted, a->nr_nodes, b->nbits, (int)b->booted, b->nr_nodes);

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* libkaff internals: shared by the src/ files and the white-box tests. */
+/*
+ * libkaff internals: shared by the src/ files and the white-box tests.
+ *
+ * The sections follow the layers of the source tree, lowest first; a
+ * file calls only into the sections above its own (docs/source-map.md).
+ */
 #ifndef KAFF_PRIVATE_H
 #define KAFF_PRIVATE_H
 
@@ -11,8 +16,11 @@
 #include <libkaff/kaff.h>
 
 #define KAFF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define KAFF_NONE KAFF_KTHREAD_NONE
+#define kaff_container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
-/* ---- allocation (alloc.c): every context allocation goes through here */
+/* ---- alloc.c: every context allocation goes through here ------------- */
 
 void *kaff__malloc(const struct kaff_allocator *a, size_t size);
 void *kaff__zalloc(const struct kaff_allocator *a, size_t size);
@@ -21,8 +29,8 @@ void *kaff__realloc(const struct kaff_allocator *a, void *ptr, size_t old_size,
 		    size_t size);
 void kaff__free(const struct kaff_allocator *a, void *ptr);
 void kaff__allocator_init(struct kaff_allocator *dst, const struct kaff_allocator *src);
-
-/* ---- cpumask helpers */
+/* A zeroed mask of @nbits in one allocation (free with kaff__free). */
+struct kaff_cpumask *kaff__cpumask_zalloc(const struct kaff_allocator *a, unsigned int nbits);
 
 static inline size_t kaff__mask_words(unsigned int nbits)
 {
@@ -34,40 +42,63 @@ static inline size_t kaff__mask_bytes(unsigned int nbits)
 	return kaff__mask_words(nbits) * sizeof(unsigned long);
 }
 
-/* ---- interned masks (imask.c)
- *
- * Every mask a kthread holds (cpus_mask, preferred_affinity,
- * user_cpus_ptr) is an immutable, reference-counted, hash-consed entry:
- * equal masks share one entry, so a million kthreads on a few masks cost
- * a few masks, and comparing two held masks is a pointer comparison.
+/* ---- hashtable.c: chained hash tables of embedded nodes -------------- */
+
+struct kaff_hnode {
+	struct kaff_hnode *next;
+	uint32_t hash;
+};
+
+struct kaff_htable {
+	struct kaff_hnode **buckets;
+	size_t nbuckets;               /* power of two */
+	size_t count;
+};
+
+int kaff__htable_init(struct kaff_htable *t, const struct kaff_allocator *a);
+void kaff__htable_fini(struct kaff_htable *t, const struct kaff_allocator *a);
+/* The chain where nodes of @hash live. */
+static inline struct kaff_hnode *kaff__htable_bucket(const struct kaff_htable *t, uint32_t hash)
+{
+	return t->buckets[hash & (t->nbuckets - 1)];
+}
+/* Room for one more node: grows the table (-ENOMEM: nothing changed). */
+int kaff__htable_reserve(struct kaff_htable *t, const struct kaff_allocator *a);
+void kaff__htable_add(struct kaff_htable *t, struct kaff_hnode *n);
+void kaff__htable_del(struct kaff_htable *t, struct kaff_hnode *n);
+
+/* ---- the context ------------------------------------------------------ */
+
+/*
+ * Interned masks (imask.c). Every mask a kthread holds (cpus_mask,
+ * preferred_affinity, user_cpus_ptr) is an immutable, reference-counted,
+ * hash-consed entry: equal masks share one entry, so a million kthreads
+ * on a few masks cost a few masks, and comparing two held masks is a
+ * pointer comparison.
  */
 struct kaff_imask {
-	struct kaff_imask *hnext;      /* hash chain */
+	struct kaff_hnode node;
 	uint32_t refs;
-	uint32_t hash;
 	struct kaff_cpumask mask;      /* .bits points at words[] */
 	unsigned long words[];
 };
 
-struct kaff_imask_table {
-	struct kaff_imask **buckets;
-	size_t nbuckets;               /* power of two */
-	size_t count;
-	unsigned int nbits;
+/* Links of a kthread in one of the lists of kthread ids (task.c). */
+struct kaff_link {
+	uint32_t prev, next;
 };
 
-int kaff__imask_table_init(struct kaff_ctx *ctx);
-void kaff__imask_table_fini(struct kaff_ctx *ctx);
-/* A reference to the entry equal to @m; NULL on allocation failure. */
-struct kaff_imask *kaff__imask_get(struct kaff_ctx *ctx, const struct kaff_cpumask *m);
-static inline struct kaff_imask *kaff__imask_ref(struct kaff_imask *im)
-{
-	im->refs++;
-	return im;
-}
-void kaff__imask_put(struct kaff_ctx *ctx, struct kaff_imask *im);
+struct kaff_list {
+	uint32_t first, last;
+};
 
-/* ---- kthreads */
+enum kaff_kthread_list {
+	KL_LIVE,       /* every live kthread, in creation order */
+	KL_MANAGED,    /* the managed list (kthread_affinity_list), or, for a
+			* per-CPU kthread, never on it, smpboot's thread list */
+	KL_GROUP,      /* the members of its group */
+	KL_NR
+};
 
 enum {
 	KT_LIVE = 1u << 8,             /* slot holds a kthread (not stopped) */
@@ -86,11 +117,64 @@ struct kaff_kthread {
 	int32_t node;                  /* KAFF_NUMA_NO_NODE or a node */
 	int32_t cpu;                   /* kthread->cpu or -1 */
 	uint32_t flags;                /* enum kaff_kthread_flags | KT_* */
-	uint32_t live_prev, live_next; /* creation order */
-	/* managed list in insertion order; per-CPU kthreads, never on it,
-	 * use the same links for the per-CPU chain (smpboot's thread list) */
-	uint32_t list_prev, list_next;
-	uint32_t grp_prev, grp_next;   /* members of the group */
+	struct kaff_link link[KL_NR];
+};
+
+/* Lists of kthread ids, linked through kt[id].link[@which]. */
+static inline void kaff__list_add_tail(struct kaff_kthread *kt, struct kaff_list *l,
+				       uint32_t id, int which)
+{
+	kt[id].link[which].prev = l->last;
+	kt[id].link[which].next = KAFF_NONE;
+	if (l->last != KAFF_NONE)
+		kt[l->last].link[which].next = id;
+	else
+		l->first = id;
+	l->last = id;
+}
+
+static inline void kaff__list_add_head(struct kaff_kthread *kt, struct kaff_list *l,
+				       uint32_t id, int which)
+{
+	kt[id].link[which].prev = KAFF_NONE;
+	kt[id].link[which].next = l->first;
+	if (l->first != KAFF_NONE)
+		kt[l->first].link[which].prev = id;
+	else
+		l->last = id;
+	l->first = id;
+}
+
+static inline void kaff__list_del(struct kaff_kthread *kt, struct kaff_list *l,
+				  uint32_t id, int which)
+{
+	struct kaff_link *k = &kt[id].link[which];
+
+	if (k->prev != KAFF_NONE)
+		kt[k->prev].link[which].next = k->next;
+	else
+		l->first = k->next;
+	if (k->next != KAFF_NONE)
+		kt[k->next].link[which].prev = k->prev;
+	else
+		l->last = k->prev;
+	k->prev = k->next = KAFF_NONE;
+}
+
+/*
+ * What __set_cpus_allowed_ptr() does with a request (sched.c). A group
+ * keeps the last result for its members: SCA_SAME (nothing to do),
+ * SCA_CHANGE (due at the next update: also a new group, not yet
+ * evaluated) or SCA_NO_ONLINE (refused until a CPU of it comes up).
+ */
+enum kaff_sca { SCA_SAME, SCA_CHANGE, SCA_NO_ONLINE };
+
+/* The lists of groups (group.c). */
+enum kaff_group_list {
+	GL_ALL,        /* every group */
+	GL_NODE,       /* groups of one node class (no preference) */
+	GL_STATE,      /* ctx->resolvable (SCA_CHANGE) or ctx->stuck */
+	GL_NR
 };
 
 /*
@@ -98,23 +182,19 @@ struct kaff_kthread {
  * there is none), same user request, same cpus_mask, same kind (a bound
  * or per-CPU kthread on the list only ever fails the update). What the
  * update does to a kthread depends on nothing else, so the incremental
- * engine computes it once per group. @want caches the last result
- * (set_cpus_allowed_ptr(fetch) through the user filter) and @state says
- * whether it was applied (SETTLED), could not be (STUCK: no online CPU)
- * or is due at the next update (RESOLVABLE).
+ * engine computes it once per group. @want caches the last result and
+ * @state is enum kaff_sca for it (NULL and SCA_CHANGE: not evaluated).
  */
-enum { GS_SETTLED, GS_RESOLVABLE, GS_STUCK };
-
 struct kaff_group {
-	struct kaff_group *hnext;          /* hash chain by key */
-	struct kaff_group *aprev, *anext;  /* every group */
-	struct kaff_group *nprev, *nnext;  /* groups of one node class */
-	struct kaff_group *sprev, *snext;  /* resolvable or stuck list */
+	struct kaff_hnode node;            /* hashed by key */
+	struct {
+		struct kaff_group *prev, *next;
+	} gl[GL_NR];
 	struct kaff_group *tnext;          /* touched by the current event */
 	struct kaff_imask *pref, *user, *cpus, *want;
-	int32_t node;                      /* class node (NUMA_NO_NODE with pref) */
-	uint32_t hash;
-	uint32_t nr, head;                 /* members */
+	int32_t ncls;                      /* class node (NUMA_NO_NODE with pref) */
+	struct kaff_list members;
+	uint32_t nr;
 	uint32_t stamp;                    /* last update that looked at it */
 	uint8_t bad, state, touched;
 };
@@ -132,76 +212,157 @@ struct kaff_op {
 	struct kaff_imask *new_user, *old_user;   /* OP_KT */
 };
 
+struct kaff_boot_msg {
+	enum kaff_boot_warning_reason reason;
+	unsigned int param;                /* index in boot_params */
+	char *console;                     /* NULL: the kernel says nothing */
+};
+
 enum kaff_engine_mode { ENGINE_INCREMENTAL, ENGINE_REFERENCE };
 
 struct kaff_ctx {
 	struct kaff_allocator alloc;
-	const struct kaff_profile *profile;
+	const struct kaff_profile *profile;   /* built-in, or own_profile */
+	struct kaff_profile *own_profile;     /* a copy of a derived one */
 	void (*log_fn)(void *data, const char *line);
 	void *log_data;
 	bool booted;
+	int engine;                        /* enum kaff_engine_mode */
 
+	/* machine.c */
 	unsigned int nr_cpu_ids;
 	struct kaff_cpumask *possible;
 	struct kaff_cpumask *online;
 	struct kaff_cpumask *boot_online;
+	unsigned int nr_nodes;             /* node IDs 0 .. nr_nodes-1 */
+	struct kaff_cpumask **node_cpus;   /* static CPUs of each node */
+	int32_t *cpu_node;                 /* nr_cpu_ids entries, -1 = none yet */
 
-	unsigned int nr_nodes;         /* node IDs 0 .. nr_nodes-1 */
-	struct kaff_cpumask **node_cpus;  /* static CPUs of each node */
-	int32_t *cpu_node;             /* nr_cpu_ids entries, -1 = none yet */
-
-	/* boot parameters, kept as given until kaff_machine_boot() */
+	/* isolation.c: boot parameters, kept as given until boot */
 	char **boot_params;
 	unsigned int nr_boot_params;
-
-	/* housekeeping (housekeeping.c) */
+	struct kaff_boot_msg *boot_msgs;   /* what parsing them said */
+	unsigned int nr_boot_msgs;
 	unsigned int hk_flags;                       /* BIT(enum kaff_hk_type) */
 	struct kaff_cpumask *hk[KAFF_HK_TYPE_MAX];   /* valid when the flag is set */
 	struct kaff_cpumask *boot_isolated;          /* possible \ hk(DOMAIN_BOOT) */
+
+	/* cpuset.c */
 	struct kaff_cpumask *cpuset_isolated;        /* isolated partition CPUs */
+	/* 7.x: a partition invalidated by CPU hotplug; its
+	 * kthreads_update_housekeeping() runs later (cpuset's hk_sd_work).
+	 * Set by kaff__cpuset_hotplug(), cleared by kaff__run_event(). */
+	bool hk_update_deferred;
 
-	struct kaff_imask_table imasks;
+	/* imask.c */
+	struct kaff_htable imasks;
 
-	/* kthread table: slot 0 is kthreadd; ids are slot numbers */
+	/* task.c: slot 0 is kthreadd; ids are slot numbers */
 	struct kaff_kthread *kt;
 	uint32_t nr_kt, cap_kt;
-	uint32_t live_head, live_tail, nr_live;
-	uint32_t list_head, list_tail;
-	uint32_t nr_bad;               /* listed bound/per-CPU kthreads */
-	int engine;                    /* enum kaff_engine_mode */
+	struct kaff_list live, managed, per_cpu;
+	uint32_t nr_live, nr_per_cpu;
+	uint32_t nr_bad;                   /* listed bound/per-CPU kthreads */
 
-	/* groups (group.c) */
-	struct kaff_group **gbuckets;
-	size_t ngbuckets, ngroups;
-	struct kaff_group *groups;         /* all of them */
-	struct kaff_group **node_groups;   /* nr_nodes lists */
-	struct kaff_group *resolvable, *stuck;
+	/* group.c */
+	struct kaff_htable groups_by_key;
+	size_t ngroups;
+	struct kaff_group *groups;         /* GL_ALL */
+	struct kaff_group **node_groups;   /* GL_NODE, nr_nodes lists */
+	struct kaff_group *resolvable, *stuck;   /* GL_STATE */
 	struct kaff_group *touched;
-	uint32_t stamp;
 	/* nodes that lost a CPU since the last update (their groups' targets
 	 * may be stale) */
 	uint8_t *node_dirty;
 	uint32_t *dirty_nodes;
 	uint32_t nr_dirty;
-	bool clear_dirty;
 
-	/* the current multi-kthread event */
+	/* update.c: the current multi-kthread event */
 	struct kaff_op *ops;
 	uint32_t nr_ops, cap_ops, stage_start;
-	/* 7.x: a partition invalidated by CPU hotplug; its
-	 * kthreads_update_housekeeping() runs later (cpuset's hk_sd_work). */
-	bool hk_update_deferred;
-	uint32_t nr_per_cpu;           /* live per-CPU (smpboot) kthreads */
-	uint32_t per_cpu_head;         /* their chain, newest first */
+	uint32_t stamp;
+	bool clear_dirty;
 
-	struct kaff_cpumask *empty;    /* always empty */
-	/* Scratch masks, so that events allocate nothing but interned masks.
-	 * 0-1: kthread engine and boot parsing; 2-3: group evaluation;
-	 * 4-7: cpuset partitions. */
-	struct kaff_cpumask *tmp[8];
+	struct kaff_cpumask *empty;        /* always empty */
+	/* Scratch masks, so that events allocate nothing but interned
+	 * masks. Each has one purpose, so that no two users overlap. */
+	struct kaff_scratch {
+		struct kaff_cpumask *target;   /* what one kthread is asked for */
+		struct kaff_cpumask *result;   /* what it gets */
+		struct kaff_cpumask *want;     /* a group's result (update.c) */
+		struct kaff_cpumask *non_hk, *staging;   /* housekeeping_setup() */
+		struct kaff_cpumask *isolated, *was_isolated;  /* cpuset partition */
+		struct kaff_cpumask *hk_new, *hk_old;  /* housekeeping_update() */
+	} tmp;
 };
 
-#define KAFF_NONE KAFF_KTHREAD_NONE
+/* ---- printk.c ---------------------------------------------------------- */
+
+void kaff__log(const struct kaff_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* ---- imask.c ------------------------------------------------------------ */
+
+/* A reference to the entry equal to @m; NULL on allocation failure. */
+struct kaff_imask *kaff__imask_get(struct kaff_ctx *ctx, const struct kaff_cpumask *m);
+static inline struct kaff_imask *kaff__imask_ref(struct kaff_imask *im)
+{
+	im->refs++;
+	return im;
+}
+void kaff__imask_put(struct kaff_ctx *ctx, struct kaff_imask *im);
+
+/* ---- profile.c ---------------------------------------------------------- */
+
+/* The rules as the engine reads them. */
+struct kaff_profile {
+	unsigned int major, minor;
+	char name[320];                    /* "6.14", or "6.14+rule=value..." */
+	const char *rules;                 /* "6.14", "7.x" or "custom" */
+	bool builtin;                      /* static: kaff_profile_free() ignores it */
+	int rule[KAFF_RULE_MAX];
+};
+
+static inline int kaff__rule(const struct kaff_ctx *ctx, enum kaff_rule r)
+{
+	return ctx->profile->rule[r];
+}
+
+/* ---- machine.c ---------------------------------------------------------- */
+
+/* cpumask_of_node(): the node's online CPUs. */
+void kaff__node_mask(const struct kaff_ctx *ctx, unsigned int node, struct kaff_cpumask *out);
+
+/* ---- isolation.c -------------------------------------------------------- */
+
+void kaff__housekeeping_reset(struct kaff_ctx *ctx);
+void kaff__boot_msgs_fini(struct kaff_ctx *ctx);
+bool kaff__boot_param_valid_name(const char *param);
+/* Parse the boot parameters into the housekeeping masks (boot time). */
+int kaff__housekeeping_init(struct kaff_ctx *ctx);
+const struct kaff_cpumask *kaff__hk(const struct kaff_ctx *ctx, enum kaff_hk_type type);
+
+/* ---- group.c: an index of listed kthreads; no rule lives here ---------- */
+
+int kaff__groups_init(struct kaff_ctx *ctx);
+void kaff__groups_fini(struct kaff_ctx *ctx);
+/* The group for a key; a new one is due for evaluation (SCA_CHANGE). */
+int kaff__group_get(struct kaff_ctx *ctx, struct kaff_imask *pref, int node,
+		    struct kaff_imask *user, struct kaff_imask *cpus, bool bad,
+		    struct kaff_group **out);
+void kaff__group_add_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t id);
+void kaff__group_del_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t id);
+void kaff__group_set_cpus(struct kaff_ctx *ctx, struct kaff_group *g, struct kaff_imask *cpus);
+void kaff__group_set_state(struct kaff_ctx *ctx, struct kaff_group *g, int state);
+/* End of an event: merge groups whose keys became equal, free empty ones. */
+void kaff__groups_settle(struct kaff_ctx *ctx);
+void kaff__node_dirty(struct kaff_ctx *ctx, unsigned int node);
+void kaff__nodes_clean(struct kaff_ctx *ctx);
+
+/* ---- task.c: the kthread table and its lists --------------------------- */
 
 static inline struct kaff_kthread *kaff__kt(const struct kaff_ctx *ctx, unsigned int id)
 {
@@ -210,76 +371,88 @@ static inline struct kaff_kthread *kaff__kt(const struct kaff_ctx *ctx, unsigned
 	return &ctx->kt[id];
 }
 
-/* ---- logging */
-void kaff__log(const struct kaff_ctx *ctx, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
+static inline uint32_t kaff__kt_id(const struct kaff_ctx *ctx, const struct kaff_kthread *k)
+{
+	return (uint32_t)(k - ctx->kt);
+}
 
-/* ---- housekeeping.c */
-void kaff__housekeeping_reset(struct kaff_ctx *ctx);
-/* Parse the boot parameters into the housekeeping masks (boot time). */
-void kaff__housekeeping_setup(struct kaff_ctx *ctx);
-const struct kaff_cpumask *kaff__hk(const struct kaff_ctx *ctx, enum kaff_hk_type type);
-bool kaff__boot_param_valid_name(const char *param);
-void kaff__cpuset_hotplug(struct kaff_ctx *ctx);
 
-/* ---- kthread.c */
-/* kthread_fetch_affinity() for a class: a preference, else a node */
-void kaff__fetch_class(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
-		       struct kaff_cpumask *out);
-int kaff__kthreadd_boot(struct kaff_ctx *ctx);
-void kaff__smpboot_park(struct kaff_ctx *ctx, unsigned int cpu);
-void kaff__kthread_table_fini(struct kaff_ctx *ctx);
 /* The masks of a kthread, listed or not. */
 struct kaff_imask *kaff__kt_cpus(const struct kaff_kthread *k);
 struct kaff_imask *kaff__kt_user(const struct kaff_kthread *k);
 struct kaff_imask *kaff__kt_pref(const struct kaff_kthread *k);
 
+/* A new slot at the end of the table, in the live list, owning @cpus
+ * and @user (references taken); -ENOMEM/-EOVERFLOW: nothing changed. */
+int kaff__task_new(struct kaff_ctx *ctx, int node, int cpu, uint32_t flags,
+		   struct kaff_imask *cpus, struct kaff_imask *user, uint32_t *id);
+void kaff__task_free(struct kaff_ctx *ctx, struct kaff_kthread *k);
+/* The live kthread @id of a booted context: -EINVAL, -EPERM, -ESRCH. */
+int kaff__lookup(struct kaff_ctx *ctx, unsigned int id, struct kaff_kthread **out);
+void kaff__task_table_fini(struct kaff_ctx *ctx);
+/* Give @k the masks and flags (the caller keeps its references); a
+ * listed kthread changes group (-ENOMEM: nothing changed). */
+int kaff__task_set(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_imask *cpus,
+		   struct kaff_imask *user, uint32_t flags);
+/* Put an unlisted kthread on the managed list, in the group of its class
+ * and masks (-ENOMEM: nothing changed). */
+int kaff__task_list(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_imask *pref,
+		    struct kaff_imask *cpus, struct kaff_imask *user, uint32_t flags);
+
+/* ---- sched.c: the scheduler's affinity rules --------------------------- */
+
+/* __set_cpus_allowed_ptr() without SCA_USER on a kthread whose mask is
+ * @cur: @out is what it would get; returns enum kaff_sca. */
+int kaff__cpus_allowed(const struct kaff_ctx *ctx, const struct kaff_cpumask *cur,
+		       const struct kaff_imask *user, const struct kaff_cpumask *target,
+		       struct kaff_cpumask *out);
+/* select_fallback_rq(): true when @cur has no online CPU. */
+bool kaff__select_fallback_rq(const struct kaff_ctx *ctx, const struct kaff_cpumask *cur);
+
+/* ---- kthread.c ---------------------------------------------------------- */
+
+/* kthread_fetch_affinity() for a class: a preference, else a node */
+void kaff__fetch_class(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
+		       struct kaff_cpumask *out);
+int kaff__kthreadd_init(struct kaff_ctx *ctx);
+int kaff__create_on_cpu(struct kaff_ctx *ctx, unsigned int cpu, uint32_t extra_flags,
+			struct kaff_imask *cpus, unsigned int *id);
+
+/* ---- update.c: events that re-affine many kthreads --------------------- */
+
 /*
- * Multi-kthread events (CPU online, housekeeping updates) run in stages:
- * each prepare_* computes its changes and allocates (may fail with
- * -ENOMEM), stage_commit applies them and keeps what they replaced, and
- * the event ends with event_end, or with event_abort, which undoes every
- * committed stage: a refused event changes nothing.
+ * An event that changes the machine and re-affines kthreads: CPU online,
+ * housekeeping_update(), or only the deferred update. kaff__run_event()
+ * runs a pending deferred update, then @change, then each stage; a stage
+ * prepares its changes into the undo log (allocating, so it may fail with
+ * -ENOMEM) and is committed before the next one runs. On failure every
+ * committed stage is undone and @change is reverted: a refused event
+ * changes nothing.
  */
-void kaff__event_begin(struct kaff_ctx *ctx);
-void kaff__stage_commit(struct kaff_ctx *ctx);
-void kaff__event_abort(struct kaff_ctx *ctx);
-void kaff__event_end(struct kaff_ctx *ctx);
-int kaff__prepare_unpark(struct kaff_ctx *ctx, unsigned int cpu);
-/* kthreads_update_affinity(force); @cpu: the CPU coming up (not force) */
-int kaff__prepare_update_affinity(struct kaff_ctx *ctx, bool force, unsigned int cpu,
-				  bool *callback_failed);
-/* The deferred housekeeping update, if one is due (7.x): as a stage, or
- * as an event of its own. */
-int kaff__prepare_deferred_update(struct kaff_ctx *ctx);
-int kaff__run_deferred_update(struct kaff_ctx *ctx);
+struct kaff_event {
+	void (*change)(struct kaff_ctx *ctx, struct kaff_event *ev, bool undo);
+	int (*stage[2])(struct kaff_ctx *ctx, struct kaff_event *ev);
+	unsigned int cpu;          /* CPU online: the CPU coming up */
+	bool force;                /* kthreads_update_affinity(force) */
+	bool callback_failed;      /* out: a bound/per-CPU kthread was listed */
+	unsigned int saved_flags;  /* for @change's own undo */
+};
 
-/* ---- group.c */
-int kaff__groups_init(struct kaff_ctx *ctx);
-void kaff__groups_fini(struct kaff_ctx *ctx);
-/* The group for a key, created (and evaluated) if missing. */
-int kaff__group_get(struct kaff_ctx *ctx, struct kaff_imask *pref, int node,
-		    struct kaff_imask *user, struct kaff_imask *cpus, bool bad,
-		    struct kaff_group **out);
-void kaff__group_add_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t id);
-void kaff__group_del_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t id);
-/* Evaluate the update for a group whose mask is @cur: the result in
- * @want (filtered target) and the state it leads to. */
-int kaff__group_eval(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
-		     const struct kaff_imask *user, const struct kaff_cpumask *cur,
-		     struct kaff_cpumask *want);
-void kaff__group_set_cpus(struct kaff_ctx *ctx, struct kaff_group *g, struct kaff_imask *cpus);
-void kaff__group_set_state(struct kaff_ctx *ctx, struct kaff_group *g, int state);
-void kaff__group_touch(struct kaff_ctx *ctx, struct kaff_group *g);
-/* End of an event: merge groups whose keys became equal, free empty ones. */
-void kaff__groups_settle(struct kaff_ctx *ctx);
-void kaff__node_dirty(struct kaff_ctx *ctx, unsigned int node);
+int kaff__run_event(struct kaff_ctx *ctx, struct kaff_event *ev);
+/* kthreads_update_affinity(ev->force) as a stage. */
+int kaff__update_affinity(struct kaff_ctx *ctx, struct kaff_event *ev);
+/* A step of a stage: one kthread's new masks and flags (OP_KT). */
+int kaff__stage_kthread(struct kaff_ctx *ctx, uint32_t id, struct kaff_imask *cpus,
+			uint32_t flags);
+void kaff__update_fini(struct kaff_ctx *ctx);
 
-/* ---- machine.c */
-void kaff__node_mask(const struct kaff_ctx *ctx, unsigned int node,
-		     struct kaff_cpumask *out);
+/* ---- smpboot.c ---------------------------------------------------------- */
+
+void kaff__smpboot_park(struct kaff_ctx *ctx, unsigned int cpu);
+int kaff__smpboot_unpark(struct kaff_ctx *ctx, struct kaff_event *ev);
+
+/* ---- cpuset.c ----------------------------------------------------------- */
+
+void kaff__cpuset_hotplug(struct kaff_ctx *ctx);
 
 #endif /* KAFF_PRIVATE_H */

@@ -1,40 +1,55 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The profiles: one entry per kernel version, two rule sets. Every
- * behavioural difference between them is a named field of struct
- * kaff_profile (KERNEL.md §20 numbers in brackets).
+ * The profiles: one built-in entry per kernel version, two rule sets,
+ * and profiles derived from them with rules changed one by one. Every
+ * behavioural difference between kernels is a rule (enum kaff_rule).
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "kaff-private.h"
 
 /* The seed's rules: 4d13f4304fa4 "kthread: Implement preferred affinity". */
-#define RULES_6_14(min, nm)                                     \
-	{ .major = 6, .minor = (min), .name = (nm), .rules = "6.14", \
-	  .kthread_hk = KAFF_HK_TYPE_KERNEL_NOISE,      /* D1 */  \
-	  .list_unbound = false,                        /* D4-D6 */ \
-	  .online_skips_unbound = false,                /* D7 */  \
-	  .runtime_domain_isolation = false,            /* D8/D9 */ \
-	  .offline_check_excludes_target = true,        /* D14 */ \
-	  .boot_shared_flag_always_ignored = false,     /* D15 */ \
-	  .has_domain_boot = false }                    /* D9 */
+#define RULES_6_14                                                       \
+	{ [KAFF_RULE_KTHREAD_HK] = KAFF_HK_TYPE_KERNEL_NOISE,             \
+	  [KAFF_RULE_LIST_UNBOUND] = 0,                                   \
+	  [KAFF_RULE_ONLINE_SKIPS_UNBOUND] = 0,                           \
+	  [KAFF_RULE_RUNTIME_DOMAIN_ISOLATION] = 0,                       \
+	  [KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET] = 1,                  \
+	  [KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED] = 0,                \
+	  [KAFF_RULE_HAS_DOMAIN_BOOT] = 0 }
 
 /* The 7.0 series "cpuset/isolation: Honour kthreads preferred affinity". */
-#define RULES_7(min, nm)                                        \
-	{ .major = 7, .minor = (min), .name = (nm), .rules = "7.x", \
-	  .kthread_hk = KAFF_HK_TYPE_DOMAIN,                      \
-	  .list_unbound = true,                                   \
-	  .online_skips_unbound = true,                           \
-	  .runtime_domain_isolation = true,                       \
-	  .offline_check_excludes_target = false,                 \
-	  .boot_shared_flag_always_ignored = true,                \
-	  .has_domain_boot = true }
+#define RULES_7                                                          \
+	{ [KAFF_RULE_KTHREAD_HK] = KAFF_HK_TYPE_DOMAIN,                   \
+	  [KAFF_RULE_LIST_UNBOUND] = 1,                                   \
+	  [KAFF_RULE_ONLINE_SKIPS_UNBOUND] = 1,                           \
+	  [KAFF_RULE_RUNTIME_DOMAIN_ISOLATION] = 1,                       \
+	  [KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET] = 0,                  \
+	  [KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED] = 1,                \
+	  [KAFF_RULE_HAS_DOMAIN_BOOT] = 1 }
+
+#define P6(min) { 6, (min), "6." #min, "6.14", true, RULES_6_14 }
+#define P7(min) { 7, (min), "7." #min, "7.x", true, RULES_7 }
 
 static const struct kaff_profile profiles[] = {
-	RULES_6_14(14, "6.14"), RULES_6_14(15, "6.15"), RULES_6_14(16, "6.16"),
-	RULES_6_14(17, "6.17"), RULES_6_14(18, "6.18"), RULES_6_14(19, "6.19"),
-	RULES_7(0, "7.0"), RULES_7(1, "7.1"), RULES_7(2, "7.2"), RULES_7(3, "7.3"),
+	P6(14), P6(15), P6(16), P6(17), P6(18), P6(19), P7(0), P7(1), P7(2), P7(3),
+};
+
+static const int seed_rules[KAFF_RULE_MAX] = RULES_6_14;
+static const int rules_7x[KAFF_RULE_MAX] = RULES_7;
+
+static const char *const rule_names[KAFF_RULE_MAX] = {
+	[KAFF_RULE_KTHREAD_HK] = "kthread_hk",
+	[KAFF_RULE_LIST_UNBOUND] = "list_unbound",
+	[KAFF_RULE_ONLINE_SKIPS_UNBOUND] = "online_skips_unbound",
+	[KAFF_RULE_RUNTIME_DOMAIN_ISOLATION] = "runtime_domain_isolation",
+	[KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET] = "offline_check_excludes_target",
+	[KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED] = "boot_shared_flag_always_ignored",
+	[KAFF_RULE_HAS_DOMAIN_BOOT] = "has_domain_boot",
 };
 
 const struct kaff_profile *kaff_profile_default(void)
@@ -42,11 +57,16 @@ const struct kaff_profile *kaff_profile_default(void)
 	return &profiles[0];
 }
 
+static bool is_builtin(const struct kaff_profile *p)
+{
+	return p >= profiles && p < profiles + KAFF_ARRAY_SIZE(profiles);
+}
+
 const struct kaff_profile *kaff_profile_next(const struct kaff_profile *prev)
 {
 	if (!prev)
 		return &profiles[0];
-	if (prev < profiles || prev + 1 >= profiles + KAFF_ARRAY_SIZE(profiles))
+	if (!is_builtin(prev) || prev + 1 >= profiles + KAFF_ARRAY_SIZE(profiles))
 		return NULL;
 	return prev + 1;
 }
@@ -92,4 +112,133 @@ int kaff_profile_lookup(const char *version, const struct kaff_profile **out)
 		}
 	}
 	return -ERANGE;
+}
+
+const char *kaff_profile_name(const struct kaff_profile *p)
+{
+	return p ? p->name : NULL;
+}
+
+const char *kaff_profile_rules(const struct kaff_profile *p)
+{
+	return p ? p->rules : NULL;
+}
+
+void kaff_profile_version(const struct kaff_profile *p, unsigned int *major,
+			  unsigned int *minor)
+{
+	if (major)
+		*major = p ? p->major : 0;
+	if (minor)
+		*minor = p ? p->minor : 0;
+}
+
+const char *kaff_profile_rule_name(enum kaff_rule rule)
+{
+	return (unsigned int)rule < KAFF_RULE_MAX ? rule_names[rule] : NULL;
+}
+
+int kaff_profile_rule_lookup(const char *name)
+{
+	int r;
+
+	for (r = 0; name && r < KAFF_RULE_MAX; r++)
+		if (!strcmp(name, rule_names[r]))
+			return r;
+	return -ENOENT;
+}
+
+const char *kaff_profile_value_name(enum kaff_rule rule, int value)
+{
+	if ((unsigned int)rule >= KAFF_RULE_MAX)
+		return NULL;
+	if (rule == KAFF_RULE_KTHREAD_HK) {
+		if (value == KAFF_HK_TYPE_KERNEL_NOISE)
+			return "HK_TYPE_KERNEL_NOISE";
+		return value == KAFF_HK_TYPE_DOMAIN ? "HK_TYPE_DOMAIN" : NULL;
+	}
+	if (value == 0 || value == 1)
+		return value ? "true" : "false";
+	return NULL;
+}
+
+int kaff_profile_get(const struct kaff_profile *p, enum kaff_rule rule)
+{
+	if (!p || (unsigned int)rule >= KAFF_RULE_MAX)
+		return -EINVAL;
+	return p->rule[rule];
+}
+
+/* The name says the base and every rule that differs from it. */
+static void derived_rename(struct kaff_profile *p)
+{
+	const struct kaff_profile *base;
+	size_t n;
+	int r;
+
+	for (base = profiles; base->major != p->major || base->minor != p->minor; base++)
+		;
+	n = (size_t)snprintf(p->name, sizeof(p->name), "%s", base->name);
+	for (r = 0; r < KAFF_RULE_MAX; r++)
+		if (p->rule[r] != base->rule[r])
+			n += (size_t)snprintf(p->name + n, sizeof(p->name) - n, "+%s=%s",
+					      rule_names[r],
+					      kaff_profile_value_name((enum kaff_rule)r,
+								      p->rule[r]));
+	if (!memcmp(p->rule, seed_rules, sizeof(seed_rules)))
+		p->rules = "6.14";
+	else if (!memcmp(p->rule, rules_7x, sizeof(rules_7x)))
+		p->rules = "7.x";
+	else
+		p->rules = "custom";
+}
+
+int kaff_profile_derive(const struct kaff_profile *base, struct kaff_profile **out)
+{
+	struct kaff_profile *p;
+
+	if (!out)
+		return -EINVAL;
+	if (!base)
+		base = kaff_profile_default();
+	p = malloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	*p = *base;
+	p->builtin = false;
+	derived_rename(p);
+	*out = p;
+	return 0;
+}
+
+int kaff_profile_set(struct kaff_profile *p, enum kaff_rule rule, int value)
+{
+	if (!p || p->builtin || !kaff_profile_value_name(rule, value))
+		return -EINVAL;
+	p->rule[rule] = value;
+	derived_rename(p);
+	return 0;
+}
+
+int kaff_profile_set_by_name(struct kaff_profile *p, const char *name, const char *value)
+{
+	int r = kaff_profile_rule_lookup(name), v;
+
+	if (r < 0)
+		return r;
+	if (!value)
+		return -EINVAL;
+	for (v = 0; v < KAFF_HK_TYPE_MAX; v++) {
+		const char *vn = kaff_profile_value_name((enum kaff_rule)r, v);
+
+		if (vn && !strcmp(vn, value))
+			return kaff_profile_set(p, (enum kaff_rule)r, v);
+	}
+	return -EINVAL;
+}
+
+void kaff_profile_free(struct kaff_profile *p)
+{
+	if (p && !p->builtin)
+		free(p);
 }

@@ -202,7 +202,7 @@ int kaff__replay_init(struct kaff_replay *r, const struct kaff_scenario *sc,
 	r->sc = sc;
 	r->ops = *ops;
 	for (i = 0; i < sc->nr_events; i++)
-		if (sc->events[i].cmd == SC_ISOLATE && !profile->runtime_domain_isolation)
+		if (sc->events[i].cmd == SC_ISOLATE && !kaff_profile_get(profile, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION))
 			return -EOPNOTSUPP;
 	/* Longest line: a name or "! isolate LIST ERRNO" with the longest
 	 * cpulist (every other CPU: up to 5 digits and a comma each), twice

@@ -596,9 +596,9 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 	case SC_ISOLATE: {
 		uint32_t idx;
 
-		if (!sc->profile->runtime_domain_isolation) {
+		if (!kaff_profile_get(sc->profile, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION)) {
 			fail(p, line, tok[0].col,
-			     "isolate is modelled from 7.0 on (kernel %s)", sc->profile->name);
+			     "isolate is modelled from 7.0 on (kernel %s)", kaff_profile_name(sc->profile));
 			return;
 		}
 		idx = parse_list(p, line, &tok[1], true);

@@ -115,9 +115,10 @@ KAFF_EXPORT int kaff_machine_set_node(struct kaff_ctx *ctx, unsigned int node,
  * kaff_machine_add_boot_param() - setup: one isolation boot parameter
  * @param: "nohz_full=LIST" or "isolcpus=[FLAGS,]LIST", in command-line order
  *
- * The value is judged as the kernel judges it at boot (KERNEL.md §4.3): a
- * bad list, an invalid flag or a conflict makes the kernel ignore the
- * parameter, which is not an error here (a log line says why).
+ * The value is judged as the kernel judges it at boot
+ * (housekeeping_setup()): a bad list, an invalid flag or a conflict makes
+ * the kernel ignore the parameter, which is not an error here: after boot,
+ * kaff_machine_boot_warning() says what was ignored and why.
  *
  * Return: 0; -EINVAL if @param is neither nohz_full= nor isolcpus=;
  *         -EPERM after boot; -ENOMEM.
@@ -145,6 +146,45 @@ KAFF_EXPORT int kaff_machine_set_boot_online(struct kaff_ctx *ctx,
  *         -ENOMEM (nothing changed).
  */
 KAFF_EXPORT int kaff_machine_boot(struct kaff_ctx *ctx);
+
+/* Why the kernel ignored (part of) an isolation boot parameter. */
+enum kaff_boot_warning_reason {
+	KAFF_BOOT_BAD_CPULIST,      /* list unparsable or out of range: parameter ignored */
+	KAFF_BOOT_NO_HOUSEKEEPING,  /* every CPU listed: boot CPU 0 kept for housekeeping */
+	KAFF_BOOT_MISMATCH,         /* shares a type with an earlier parameter: ignored */
+	KAFF_BOOT_INVALID_FLAG,     /* isolcpus flag with a bad character: parameter ignored */
+	KAFF_BOOT_UNKNOWN_FLAG,     /* isolcpus flag skipped, the rest applies */
+	KAFF_BOOT_EMPTY             /* no CPU left to isolate: no effect */
+};
+
+/**
+ * struct kaff_boot_warning - one thing the kernel ignored at boot
+ * @reason:  why
+ * @param:   the whole boot parameter as given ("isolcpus=domain,4-8")
+ * @console: the line the kernel prints ("Housekeeping: nohz_full= or
+ *           isolcpus= incorrect CPU range"), or NULL when it prints none
+ * @meaning: what it means for the user, one sentence
+ *
+ * Strings are owned by the context and live as long as it does.
+ */
+struct kaff_boot_warning {
+	enum kaff_boot_warning_reason reason;
+	const char *param;
+	const char *console;
+	const char *meaning;
+};
+
+/** kaff_machine_nr_boot_warnings() - how many; 0 before boot */
+KAFF_EXPORT unsigned int kaff_machine_nr_boot_warnings(const struct kaff_ctx *ctx);
+
+/**
+ * kaff_machine_boot_warning() - the @i-th boot warning, in parsing order
+ *
+ * Return: 0; -EINVAL for NULL arguments; -EPERM before boot; -ERANGE if
+ *         @i >= kaff_machine_nr_boot_warnings().
+ */
+KAFF_EXPORT int kaff_machine_boot_warning(const struct kaff_ctx *ctx, unsigned int i,
+					  struct kaff_boot_warning *w);
 
 KAFF_EXPORT unsigned int kaff_machine_nr_cpu_ids(const struct kaff_ctx *ctx);
 KAFF_EXPORT unsigned int kaff_machine_nr_nodes(const struct kaff_ctx *ctx);

@@ -247,10 +247,10 @@ static enum au_rule why_protected(struct audit *au, const struct kaff_ctx *ctx,
 	 * rules below name where the CPU came from. */
 	if (hk && kaff_cpumask_and(au->tmp, hk, au->protected_cpus) &&
 	    kaff_cpumask_intersects(au->tmp, info->cpus)) {
-		bool domain = au->profile->kthread_hk == KAFF_HK_TYPE_DOMAIN;
+		bool domain = (enum kaff_hk_type)kaff_profile_get(au->profile, KAFF_RULE_KTHREAD_HK) == KAFF_HK_TYPE_DOMAIN;
 
 		kaff_sbuf_printf(t, "housekeeping type: under kernel %s kthreads follow %s, and CPUs ",
-				 au->profile->name, hk_name(au->profile->kthread_hk));
+				 kaff_profile_name(au->profile), hk_name((enum kaff_hk_type)kaff_profile_get(au->profile, KAFF_RULE_KTHREAD_HK)));
 		kaff_sbuf_mask(t, au->tmp);
 		kaff_sbuf_printf(t, " are isolated only by %s (%s), which kthreads do not heed here "
 				    "(KERNEL.md §20 D1)%s",
@@ -320,7 +320,7 @@ static enum au_rule why_lost(struct audit *au, const struct kaff_ctx *ctx,
 	kaff_cpumask_and(au->tmp2, pref, info->preferred ? pref : online);
 	if (hk && !kaff_cpumask_intersects(au->tmp2, hk)) {
 		kaff_sbuf_puts(t, "last resort: none of its preferred CPUs is a housekeeping CPU (");
-		kaff_sbuf_puts(t, hk_name(au->profile->kthread_hk));
+		kaff_sbuf_puts(t, hk_name((enum kaff_hk_type)kaff_profile_get(au->profile, KAFF_RULE_KTHREAD_HK)));
 		kaff_sbuf_puts(t, "), so kthread_fetch_affinity() gives it the whole housekeeping mask "
 				  "(KERNEL.md §7)");
 		return RULE_LAST_RESORT;
@@ -732,7 +732,7 @@ static void print_text(struct audit *au, struct kaff_sbuf *o)
 		return;
 	}
 	kaff_sbuf_printf(o, "kaff audit: %s: kernel %s (%s rules), %u CPUs, %u node%s\n", au->file,
-			 au->profile->name, au->profile->rules, au->cpus, au->nr_nodes,
+			 kaff_profile_name(au->profile), kaff_profile_rules(au->profile), au->cpus, au->nr_nodes,
 			 au->nr_nodes == 1 ? "" : "s");
 	kaff_sbuf_puts(o, "protected by boot isolation (nohz_full=, isolcpus=): ");
 	kaff_sbuf_mask(o, au->protected_cpus);
@@ -861,8 +861,8 @@ static int print_json(struct audit *au, struct kaff_sbuf *o)
 	    json_object_set_new(counts, "single_offline", json_integer(au->n_single)) ||
 	    json_object_set_new(counts, "offline_online_pairs", json_integer(au->n_pair)) ||
 	    json_object_set_new(root, "file", json_string(au->file)) ||
-	    json_object_set_new(root, "kernel", json_string(au->profile->name)) ||
-	    json_object_set_new(root, "rules", json_string(au->profile->rules)) ||
+	    json_object_set_new(root, "kernel", json_string(kaff_profile_name(au->profile))) ||
+	    json_object_set_new(root, "rules", json_string(kaff_profile_rules(au->profile))) ||
 	    json_object_set_new(root, "cpus", json_integer(au->cpus)) ||
 	    json_object_set_new(root, "nodes", json_integer(au->nr_nodes)) ||
 	    json_object_set_new(root, "protected_cpus", json_string(prot)) ||

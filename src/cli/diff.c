@@ -10,8 +10,8 @@
  * differing fields, the scenario is replayed once more under A with only
  * that group taken from B (and under B with it taken from A). A field
  * group explains a difference when flipping it alone turns one side's
- * result into the other's. struct kaff_profile is public and the engine
- * reads only its fields, so such hybrid profiles need no library change.
+ * result into the other's. Such hybrid profiles are derived with
+ * kaff_profile_derive() and kaff_profile_set().
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -213,57 +213,49 @@ static const struct fgroup_desc fgroups[FG_NR] = {
 			     "second boot parameter sharing a flag" },
 };
 
+/* The profile rules of each group (DOMAIN_BOOT exists to be the base of
+ * runtime updates: the two only make sense together). */
+static const int fgroup_rules[FG_NR][2] = {
+	[FG_KTHREAD_HK] = { KAFF_RULE_KTHREAD_HK, -1 },
+	[FG_LIST_UNBOUND] = { KAFF_RULE_LIST_UNBOUND, -1 },
+	[FG_ONLINE_SKIPS] = { KAFF_RULE_ONLINE_SKIPS_UNBOUND, -1 },
+	[FG_RUNTIME_ISO] = { KAFF_RULE_RUNTIME_DOMAIN_ISOLATION, KAFF_RULE_HAS_DOMAIN_BOOT },
+	[FG_OFFLINE_CHECK] = { KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET, -1 },
+	[FG_BOOT_SHARED] = { KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED, -1 },
+};
+
+static int rule(const struct kaff_profile *p, enum kaff_rule r)
+{
+	return kaff_profile_get(p, r);
+}
+
 static bool fgroup_differs(enum field_group g, const struct kaff_profile *a,
 			   const struct kaff_profile *b)
 {
-	switch (g) {
-	case FG_KTHREAD_HK:
-		return a->kthread_hk != b->kthread_hk;
-	case FG_LIST_UNBOUND:
-		return a->list_unbound != b->list_unbound;
-	case FG_ONLINE_SKIPS:
-		return a->online_skips_unbound != b->online_skips_unbound;
-	case FG_RUNTIME_ISO:
-		return a->runtime_domain_isolation != b->runtime_domain_isolation ||
-		       a->has_domain_boot != b->has_domain_boot;
-	case FG_OFFLINE_CHECK:
-		return a->offline_check_excludes_target != b->offline_check_excludes_target;
-	case FG_BOOT_SHARED:
-		return a->boot_shared_flag_always_ignored != b->boot_shared_flag_always_ignored;
-	default:
-		return false;
-	}
+	int i;
+
+	for (i = 0; i < 2 && fgroup_rules[g][i] >= 0; i++)
+		if (rule(a, (enum kaff_rule)fgroup_rules[g][i]) !=
+		    rule(b, (enum kaff_rule)fgroup_rules[g][i]))
+			return true;
+	return false;
 }
 
-/* @dst := @src with group @g taken from @from. */
-static void fgroup_take(enum field_group g, struct kaff_profile *dst,
-			const struct kaff_profile *from)
+/* A profile derived from @base with group @g taken from @from. */
+static int fgroup_hybrid(enum field_group g, const struct kaff_profile *base,
+			 const struct kaff_profile *from, struct kaff_profile **out)
 {
-	switch (g) {
-	case FG_KTHREAD_HK:
-		dst->kthread_hk = from->kthread_hk;
-		break;
-	case FG_LIST_UNBOUND:
-		dst->list_unbound = from->list_unbound;
-		break;
-	case FG_ONLINE_SKIPS:
-		dst->online_skips_unbound = from->online_skips_unbound;
-		break;
-	case FG_RUNTIME_ISO:
-		/* DOMAIN_BOOT exists to be the base of runtime updates: the
-		 * two only make sense together. */
-		dst->runtime_domain_isolation = from->runtime_domain_isolation;
-		dst->has_domain_boot = from->has_domain_boot;
-		break;
-	case FG_OFFLINE_CHECK:
-		dst->offline_check_excludes_target = from->offline_check_excludes_target;
-		break;
-	case FG_BOOT_SHARED:
-		dst->boot_shared_flag_always_ignored = from->boot_shared_flag_always_ignored;
-		break;
-	default:
-		break;
+	int i, ret = kaff_profile_derive(base, out);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < 2 && fgroup_rules[g][i] >= 0; i++) {
+		enum kaff_rule r = (enum kaff_rule)fgroup_rules[g][i];
+
+		/* A value one built-in profile has is valid for every one. */
+		kaff_profile_set(*out, r, rule(from, r));
 	}
+	return 0;
 }
 
 static const char *hk_name(enum kaff_hk_type t)
@@ -282,42 +274,20 @@ static const char *hk_name(enum kaff_hk_type t)
 	}
 }
 
-static const char *yes_no(bool v)
-{
-	return v ? "true" : "false";
-}
-
 /* "A: value, B: value" of the group's fields. */
 static void fgroup_values(struct kaff_sbuf *o, enum field_group g, const struct kaff_profile *a,
 			  const struct kaff_profile *b)
 {
 	const struct kaff_profile *p[2] = { a, b };
-	int i;
+	int i, j;
 
 	for (i = 0; i < 2; i++) {
-		kaff_sbuf_printf(o, "%s%s ", i ? ", " : "", p[i]->name);
-		switch (g) {
-		case FG_KTHREAD_HK:
-			kaff_sbuf_puts(o, hk_name(p[i]->kthread_hk));
-			break;
-		case FG_LIST_UNBOUND:
-			kaff_sbuf_puts(o, yes_no(p[i]->list_unbound));
-			break;
-		case FG_ONLINE_SKIPS:
-			kaff_sbuf_puts(o, yes_no(p[i]->online_skips_unbound));
-			break;
-		case FG_RUNTIME_ISO:
-			kaff_sbuf_printf(o, "%s/%s", yes_no(p[i]->runtime_domain_isolation),
-					 yes_no(p[i]->has_domain_boot));
-			break;
-		case FG_OFFLINE_CHECK:
-			kaff_sbuf_puts(o, yes_no(p[i]->offline_check_excludes_target));
-			break;
-		case FG_BOOT_SHARED:
-			kaff_sbuf_puts(o, yes_no(p[i]->boot_shared_flag_always_ignored));
-			break;
-		default:
-			break;
+		kaff_sbuf_printf(o, "%s%s ", i ? ", " : "", kaff_profile_name(p[i]));
+		for (j = 0; j < 2 && fgroup_rules[g][j] >= 0; j++) {
+			enum kaff_rule r = (enum kaff_rule)fgroup_rules[g][j];
+
+			kaff_sbuf_printf(o, "%s%s", j ? "/" : "",
+					 kaff_profile_value_name(r, rule(p[i], r)));
 		}
 	}
 }
@@ -341,11 +311,12 @@ static void fgroup_rule(struct kaff_sbuf *o, enum field_group g, const struct ka
 			const struct kaff_profile *b, const struct obs_run *ra,
 			const struct obs_run *rb)
 {
-	const char *an = a->name, *bn = b->name;
+	const char *an = kaff_profile_name(a), *bn = kaff_profile_name(b);
 
 	switch (g) {
 	case FG_KTHREAD_HK: {
-		enum kaff_hk_type ta = a->kthread_hk, tb = b->kthread_hk;
+		enum kaff_hk_type ta = (enum kaff_hk_type)rule(a, KAFF_RULE_KTHREAD_HK);
+		enum kaff_hk_type tb = (enum kaff_hk_type)rule(b, KAFF_RULE_KTHREAD_HK);
 
 		kaff_sbuf_printf(o, "kthreads follow %s under %s, %s under %s", hk_name(ta), an,
 				 hk_name(tb), bn);
@@ -364,35 +335,35 @@ static void fgroup_rule(struct kaff_sbuf *o, enum field_group g, const struct ka
 		kaff_sbuf_printf(o, "kthreadd and kthreads with no node are %s the managed list under %s and %s it under %s "
 				 "(%s: kthread_fetch_affinity() gives them the housekeeping mask; "
 				 "off the list they keep kthreadd's mask or housekeeping_affine())",
-				 a->list_unbound ? "on" : "off", an, b->list_unbound ? "on" : "off", bn,
-				 a->list_unbound ? an : bn);
+				 rule(a, KAFF_RULE_LIST_UNBOUND) ? "on" : "off", an, rule(b, KAFF_RULE_LIST_UNBOUND) ? "on" : "off", bn,
+				 rule(a, KAFF_RULE_LIST_UNBOUND) ? an : bn);
 		break;
 	case FG_ONLINE_SKIPS:
 		kaff_sbuf_printf(o, "CPU online re-affines %s under %s and %s under %s",
-				 a->online_skips_unbound ? "only managed kthreads with a node or a preference"
+				 rule(a, KAFF_RULE_ONLINE_SKIPS_UNBOUND) ? "only managed kthreads with a node or a preference"
 							 : "every managed kthread",
 				 an,
-				 b->online_skips_unbound ? "only managed kthreads with a node or a preference"
+				 rule(b, KAFF_RULE_ONLINE_SKIPS_UNBOUND) ? "only managed kthreads with a node or a preference"
 							 : "every managed kthread",
 				 bn);
 		break;
 	case FG_RUNTIME_ISO:
 		kaff_sbuf_printf(o, "isolated cpuset partitions update HK_TYPE_DOMAIN at run time and re-affine "
 				 "the managed list under %s; not under %s",
-				 a->runtime_domain_isolation ? an : bn, a->runtime_domain_isolation ? bn : an);
+				 rule(a, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION) ? an : bn, rule(a, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION) ? bn : an);
 		break;
 	case FG_OFFLINE_CHECK:
 		kaff_sbuf_printf(o, "the \"keep one online domain-housekeeping CPU\" offline check %s the CPU "
 				 "going down under %s and %s it under %s",
-				 a->offline_check_excludes_target ? "excludes" : "counts", an,
-				 b->offline_check_excludes_target ? "excludes" : "counts", bn);
+				 rule(a, KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET) ? "excludes" : "counts", an,
+				 rule(b, KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET) ? "excludes" : "counts", bn);
 		break;
 	case FG_BOOT_SHARED:
 		kaff_sbuf_printf(o, "a second isolation boot parameter sharing a flag with the first is %s under %s "
 				 "and %s under %s",
-				 a->boot_shared_flag_always_ignored ? "always ignored" : "accepted when its mask is equal",
+				 rule(a, KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED) ? "always ignored" : "accepted when its mask is equal",
 				 an,
-				 b->boot_shared_flag_always_ignored ? "always ignored" : "accepted when its mask is equal",
+				 rule(b, KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED) ? "always ignored" : "accepted when its mask is equal",
 				 bn);
 		break;
 	default:
@@ -530,9 +501,9 @@ static int compare_runs(struct diff_state *st)
 		if (!same(point_value(ra, p, NULL), point_value(rb, p, NULL))) {
 			put_point_header(st, p);
 			header = true;
-			kaff_sbuf_printf(&st->out, "  %-16s %s ", "result", st->a->name);
+			kaff_sbuf_printf(&st->out, "  %-16s %s ", "result", kaff_profile_name(st->a));
 			put_result(&st->out, pa->result);
-			kaff_sbuf_printf(&st->out, "  %s ", st->b->name);
+			kaff_sbuf_printf(&st->out, "  %s ", kaff_profile_name(st->b));
 			put_result(&st->out, pb->result);
 			kaff_sbuf_puts(&st->out, "\n");
 			if ((ret = add_diff(st, p, NULL)))
@@ -562,7 +533,7 @@ static int compare_runs(struct diff_state *st)
 			}
 			if (differs)
 				kaff_sbuf_printf(&st->out, "  %-16s %s %s  %s %s\n", shown(st, name),
-						 st->a->name, ma, st->b->name, mb ? mb : "(none)");
+						 kaff_profile_name(st->a), ma, kaff_profile_name(st->b), mb ? mb : "(none)");
 			else
 				kaff_sbuf_printf(&st->out, "  %-16s same again: %s\n", shown(st, name),
 						 ma);
@@ -581,10 +552,14 @@ static int run_hybrids(struct diff_state *st)
 		if (!fgroup_differs((enum field_group)g, st->a, st->b))
 			continue;
 		for (side = 0; side < 2; side++) {
-			struct kaff_profile hp = side ? *st->b : *st->a;
+			struct kaff_profile *hp;
 
-			fgroup_take((enum field_group)g, &hp, side ? st->a : st->b);
-			ret = record_run(st->sc, &hp, &st->hy[g][side]);
+			ret = fgroup_hybrid((enum field_group)g, side ? st->b : st->a,
+					    side ? st->a : st->b, &hp);
+			if (ret)
+				return ret;
+			ret = record_run(st->sc, hp, &st->hy[g][side]);
+			kaff_profile_free(hp);
 			/* A hybrid that cannot replay the file explains nothing. */
 			if (ret == -EOPNOTSUPP)
 				continue;
@@ -651,7 +626,7 @@ static void summarize(struct diff_state *st)
 		if (!d->explained_by)
 			unexplained++;
 	}
-	kaff_sbuf_printf(o, "summary: %s and %s %s: ", st->a->name, st->b->name,
+	kaff_sbuf_printf(o, "summary: %s and %s %s: ", kaff_profile_name(st->a), kaff_profile_name(st->b),
 			 st->nr_diffs ? "differ" : "agree");
 	if (st->ra.boot_ret || st->rb.boot_ret)
 		kaff_sbuf_printf(o, "%s\n", st->nr_diffs ? "one boots, the other refuses the boot_online set"
@@ -661,8 +636,8 @@ static void summarize(struct diff_state *st)
 				    "something differs after %u of %u points (boot and each event)\n",
 				 st->nr_diffs, st->nr_diffs == 1 ? "" : "s", masks, results, events,
 				 events == 1 ? "" : "s", st->nr_points_differ, st->ra.nr_points);
-	kaff_sbuf_printf(o, "profile fields that differ between %s and %s:\n", st->a->name,
-			 st->b->name);
+	kaff_sbuf_printf(o, "profile fields that differ between %s and %s:\n", kaff_profile_name(st->a),
+			 kaff_profile_name(st->b));
 	for (g = 0; g < FG_NR; g++) {
 		unsigned int n = 0;
 
@@ -779,7 +754,7 @@ int kaff_cmd_diff(int argc, char **argv)
 	if (ret == -EOPNOTSUPP) {
 		fprintf(stderr, "kaff: diff: %s: isolate is not modelled under kernel %s: no comparison "
 			"(two 7.x profiles compare: --kernel 7.0 --kernel 7.3)\n",
-			st.file, st.ra.points || st.ra.boot_ret ? st.b->name : st.a->name);
+			st.file, st.ra.points || st.ra.boot_ret ? kaff_profile_name(st.b) : kaff_profile_name(st.a));
 		status = KAFF_EXIT_USAGE;
 		goto out;
 	}
@@ -791,12 +766,12 @@ int kaff_cmd_diff(int argc, char **argv)
 		goto out;
 	}
 	kaff_sbuf_printf(&st.out, "kaff diff: %s: kernel %s (%s rules) vs kernel %s (%s rules)\n",
-			 st.file, st.a->name, st.a->rules, st.b->name, st.b->rules);
+			 st.file, kaff_profile_name(st.a), kaff_profile_rules(st.a), kaff_profile_name(st.b), kaff_profile_rules(st.b));
 	if (st.ra.boot_ret || st.rb.boot_ret) {
 		/* One profile refuses to reach the boot_online set (EBUSY). */
 		kaff_sbuf_puts(&st.out, "boot:\n");
-		kaff_sbuf_printf(&st.out, "  %-16s %s %s  %s %s\n", "result", st.a->name,
-				 st.ra.boot_ret ? kaff_strerrorname(st.ra.boot_ret) : "ok", st.b->name,
+		kaff_sbuf_printf(&st.out, "  %-16s %s %s  %s %s\n", "result", kaff_profile_name(st.a),
+				 st.ra.boot_ret ? kaff_strerrorname(st.ra.boot_ret) : "ok", kaff_profile_name(st.b),
 				 st.rb.boot_ret ? kaff_strerrorname(st.rb.boot_ret) : "ok");
 		if (st.ra.boot_ret != st.rb.boot_ret)
 			ret = add_diff(&st, 0, NULL);

@@ -457,10 +457,10 @@ int kaff_cmd_host(int argc, char **argv)
 	read_cmdline(&st, cmdline, &boot, &notes);
 
 	if (!strcmp(source, "--kernel"))
-		kaff_sbuf_printf(&st.out, "# kaff host: kernel %s from --kernel\n", profile->name);
+		kaff_sbuf_printf(&st.out, "# kaff host: kernel %s from --kernel\n", kaff_profile_name(profile));
 	else
 		kaff_sbuf_printf(&st.out, "# kaff host: kernel release %s\n", release);
-	kaff_sbuf_printf(&st.out, "kernel %s\n", profile->name);
+	kaff_sbuf_printf(&st.out, "kernel %s\n", kaff_profile_name(profile));
 	ret = put_machine(&st);
 	if (ret == -EINVAL)
 		goto out;

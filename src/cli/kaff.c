@@ -192,13 +192,13 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (ret == -EOPNOTSUPP) {
 		fprintf(stderr, "kaff: %s: isolate is not modelled under kernel %s\n", st.file,
-			ops.profile->name);
+			kaff_profile_name(ops.profile));
 		return EXIT_USAGE;
 	}
 	if (ret && ret != -ENOMEM && ret != -EIO && !res.error_line) {
 		/* Only a profile other than the file's can refuse its header. */
 		fprintf(stderr, "kaff: %s: kernel %s refuses this boot_online set (%s taking a CPU down)\n",
-			st.file, ops.profile ? ops.profile->name : "?", kaff_strerrorname(ret));
+			st.file, ops.profile ? kaff_profile_name(ops.profile) : "?", kaff_strerrorname(ret));
 		return EXIT_USAGE;
 	}
 	if (ret) {

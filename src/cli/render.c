@@ -217,8 +217,8 @@ static void put_header(struct render *rd)
 	kaff_sbuf_printf(o, "<rect x=\"0\" y=\"0\" width=\"%u\" height=\"%u\" fill=\"#ffffff\"/>\n", w, h);
 	kaff_sbuf_puts(o, "<text x=\"10\" y=\"20\" font-size=\"14\">kaff render: ");
 	put_escaped(o, rd->file);
-	kaff_sbuf_printf(o, " (kernel %s, %s rules, %u CPU%s)</text>\n", rd->profile->name,
-			 rd->profile->rules, rd->cpus, rd->cpus == 1 ? "" : "s");
+	kaff_sbuf_printf(o, " (kernel %s, %s rules, %u CPU%s)</text>\n", kaff_profile_name(rd->profile),
+			 kaff_profile_rules(rd->profile), rd->cpus, rd->cpus == 1 ? "" : "s");
 }
 
 static void put_event_label(struct render *rd, unsigned int i, const char *result)
@@ -281,7 +281,7 @@ static void put_legend(struct render *rd)
 	kaff_sbuf_printf(o, "<text x=\"10\" y=\"%u\">isolated: ", y + 18);
 	kaff_sbuf_mask(o, rd->boot_iso);
 	kaff_sbuf_puts(o, " at boot");
-	if (rd->profile->runtime_domain_isolation)
+	if (kaff_profile_get(rd->profile, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION) == 1)
 		kaff_sbuf_puts(o, ", plus isolated cpuset partitions");
 	kaff_sbuf_puts(o, "</text>\n");
 	kaff_sbuf_printf(o, "<text x=\"10\" y=\"%u\">empty cell: the task does not exist; "

@@ -190,7 +190,7 @@ int kaff_replay_start(const char *cmd, const char *file, const struct kaff_scena
 		profile = kaff_scenario_profile(sc);
 	if (ret == -EOPNOTSUPP) {
 		fprintf(stderr, "kaff: %s: %s: isolate is not modelled under kernel %s\n", cmd,
-			kaff_display_name(file), profile->name);
+			kaff_display_name(file), kaff_profile_name(profile));
 		return KAFF_EXIT_USAGE;
 	}
 	if (ret == -ENOMEM) {
@@ -200,7 +200,7 @@ int kaff_replay_start(const char *cmd, const char *file, const struct kaff_scena
 	/* The parser booted the file under its own profile, so only another
 	 * profile can refuse the boot_online set. */
 	fprintf(stderr, "kaff: %s: %s: kernel %s refuses this boot_online set (%s taking a CPU down)\n",
-		cmd, kaff_display_name(file), profile->name, kaff_strerrorname(ret));
+		cmd, kaff_display_name(file), kaff_profile_name(profile), kaff_strerrorname(ret));
 	return KAFF_EXIT_USAGE;
 }
 

@@ -29,7 +29,10 @@ void expect_mask_(const struct kaff_cpumask *m, const char *list, const char *wh
 /* a 7.x profile (the 7.x rules) */
 static inline bool is7(const struct kaff_profile *p)
 {
-	return p->major == 7;
+	unsigned int major;
+
+	kaff_profile_version(p, &major, NULL);
+	return major == 7;
 }
 
 #define for_each_profile(p) \

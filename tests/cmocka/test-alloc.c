@@ -226,7 +226,7 @@ static void run_api_sweep(const char *version)
 		assert_int_equal(sweep(ctx, op_online, &cpu), 0);
 	cpu = 3;
 	assert_int_equal(sweep(ctx, op_create_per_cpu, &cpu), 0);
-	if (p->runtime_domain_isolation) {
+	if (kaff_profile_get(p, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION)) {
 		assert_int_equal(sweep(ctx, op_isolate, "4-5"), 0);
 		assert_int_equal(sweep(ctx, op_isolate, "0-7"), -EINVAL);
 		assert_int_equal(sweep(ctx, op_isolate, "6"), 0);

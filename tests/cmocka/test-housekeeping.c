@@ -58,7 +58,7 @@ static void expect_hk_(const struct kaff_ctx *ctx, enum kaff_hk_type t,
 	char what[96];
 	bool en = kaff_housekeeping_enabled(ctx, t);
 
-	snprintf(what, sizeof(what), "%s hk(%s)", kaff_ctx_profile(ctx)->name, type_name(t));
+	snprintf(what, sizeof(what), "%s hk(%s)", kaff_profile_name(kaff_ctx_profile(ctx)), type_name(t));
 	expect_mask_(kaff_housekeeping_cpumask(ctx, t), list, what, line);
 	if (en != enabled)
 		print_message("# line %d: %s: enabled %d, want %d\n", line, what, en, enabled);
@@ -336,7 +336,7 @@ static void test_housekeeping_isolcpus_setup_invalid_flag_ignored(void **state)
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			struct kaff_ctx *ctx = boot_ctx(p, 8, NULL, PARAMS(bad[i]));
 
-			print_message("# %s %s\n", p->name, bad[i]);
+			print_message("# %s %s\n", kaff_profile_name(p), bad[i]);
 			expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0-7", false);
 			assert_true(logged("isolcpus: Invalid flag"));
 			kaff_ctx_free(ctx);
@@ -369,7 +369,7 @@ static void test_housekeeping_isolcpus_setup_latin1_letters(void **state)
 		struct kaff_ctx *ctx;
 
 		for (i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++) {
-			print_message("# %s skipped[%zu]\n", p->name, i);
+			print_message("# %s skipped[%zu]\n", kaff_profile_name(p), i);
 			ctx = boot_ctx(p, 8, NULL, PARAMS(skipped[i]));
 			expect_all(ctx, db, is7(p), "0-1,4-7", true, "0-7", false, "0-7", false);
 			assert_true(logged("isolcpus: Skipped unknown flag"));
@@ -410,7 +410,7 @@ static void test_housekeeping_setup_bad_list_ignored(void **state)
 
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			ctx = boot_ctx(p, 8, NULL, PARAMS(bad[i]));
-			print_message("# %s %s\n", p->name, bad[i]);
+			print_message("# %s %s\n", kaff_profile_name(p), bad[i]);
 			expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0-7", false);
 			assert_true(logged("Housekeeping: nohz_full= or isolcpus= incorrect CPU range"));
 			kaff_ctx_free(ctx);
@@ -443,7 +443,7 @@ static void test_housekeeping_setup_out_of_range_list_ignored(void **state)
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			struct kaff_ctx *ctx = boot_ctx(p, 8, NULL, PARAMS(bad[i]));
 
-			print_message("# %s %s\n", p->name, bad[i]);
+			print_message("# %s %s\n", kaff_profile_name(p), bad[i]);
 			expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0-7", false);
 			assert_true(logged("Housekeeping: nohz_full= or isolcpus= incorrect CPU range"));
 			kaff_ctx_free(ctx);
@@ -471,7 +471,7 @@ static void test_housekeeping_setup_empty_list_no_effect(void **state)
 
 		for (i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
 			ctx = boot_ctx(p, 8, NULL, PARAMS(empty[i]));
-			print_message("# %s \"%s\"\n", p->name, empty[i]);
+			print_message("# %s \"%s\"\n", kaff_profile_name(p), empty[i]);
 			expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0-7", false);
 			kaff_ctx_free(ctx);
 		}

@@ -186,7 +186,7 @@ static void run_api_sequence(const char *version)
 	bool seven;
 
 	assert_int_equal(kaff_profile_lookup(version, &p), 0);
-	seven = p->runtime_domain_isolation;
+	seven = kaff_profile_get(p, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION) == 1;
 	s.ctx = kaff_ctx_new(p, 8, NULL);
 	assert_non_null(s.ctx);
 	assert_invariants(NULL, s.ctx);

@@ -50,44 +50,47 @@ static const struct want_profile versions[] = {
 static void check_fields(const struct kaff_profile *p, const struct want_profile *w)
 {
 	assert_non_null(p);
-	assert_int_equal(p->major, w->major);
-	assert_int_equal(p->minor, w->minor);
-	assert_non_null(p->name);
-	assert_string_equal(p->name, w->name);
-	assert_non_null(p->rules);
+	unsigned int major, minor;
+
+	kaff_profile_version(p, &major, &minor);
+	assert_int_equal(major, w->major);
+	assert_int_equal(minor, w->minor);
+	assert_non_null(kaff_profile_name(p));
+	assert_string_equal(kaff_profile_name(p), w->name);
+	assert_non_null(kaff_profile_rules(p));
 	/* profile.h: "6.14" (seed) or "7.x" */
-	assert_string_equal(p->rules, w->seven ? "7.x" : "6.14");
+	assert_string_equal(kaff_profile_rules(p), w->seven ? "7.x" : "6.14");
 
 	if (!w->seven) {
 		/* D1/D2: HK_TYPE_KTHREAD is an alias of KERNEL_NOISE in 6.14 */
-		assert_int_equal(p->kthread_hk, KAFF_HK_TYPE_KERNEL_NOISE);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_KTHREAD_HK), KAFF_HK_TYPE_KERNEL_NOISE);
 		/* D4/D5: unbound NUMA_NO_NODE kthreads and kthreadd not listed */
-		assert_false(p->list_unbound);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_LIST_UNBOUND), 0);
 		/* D7: 6.14's CPU-online filter visits every list entry */
-		assert_false(p->online_skips_unbound);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_ONLINE_SKIPS_UNBOUND), 0);
 		/* D8/D9: HK_TYPE_DOMAIN immutable after boot in 6.14 */
-		assert_false(p->runtime_domain_isolation);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION), 0);
 		/* D14: cpu_down_maps_locked() looks for another hk(DOMAIN) CPU */
-		assert_true(p->offline_check_excludes_target);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET), 1);
 		/* D15: 6.14 compares the stored mask, equal lists accepted */
-		assert_false(p->boot_shared_flag_always_ignored);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED), 0);
 		/* D9: no HK_TYPE_DOMAIN_BOOT before 7.0 */
-		assert_false(p->has_domain_boot);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_HAS_DOMAIN_BOOT), 0);
 	} else {
 		/* D1/D2: HK_TYPE_KTHREAD is an alias of DOMAIN in 7.3 */
-		assert_int_equal(p->kthread_hk, KAFF_HK_TYPE_DOMAIN);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_KTHREAD_HK), KAFF_HK_TYPE_DOMAIN);
 		/* D4/D5: kthreadd and unbound kthreads join the list (7.0) */
-		assert_true(p->list_unbound);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_LIST_UNBOUND), 1);
 		/* D7: online update only for entries with preference or node */
-		assert_true(p->online_skips_unbound);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_ONLINE_SKIPS_UNBOUND), 1);
 		/* D8/D9: housekeeping_update() changes HK_TYPE_DOMAIN (7.0) */
-		assert_true(p->runtime_domain_isolation);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION), 1);
 		/* D14: _cpu_down() counts the target CPU (revert in 7.0) */
-		assert_false(p->offline_check_excludes_target);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET), 0);
 		/* D15: housekeeping_cpumask() is cpu_possible during parsing */
-		assert_true(p->boot_shared_flag_always_ignored);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED), 1);
 		/* D9: isolcpus=domain sets DOMAIN and DOMAIN_BOOT (7.0) */
-		assert_true(p->has_domain_boot);
+		assert_int_equal(kaff_profile_get(p, KAFF_RULE_HAS_DOMAIN_BOOT), 1);
 	}
 }
 

@@ -191,7 +191,7 @@ static void test_replay_api(void **state)
 	(void)state;
 	assert_int_equal(parse(text, &sc, NULL), 0);
 	assert_string_equal(kaff_profile_lookup("6.14", &ops.profile) == 0 ?
-			    kaff_scenario_profile(sc)->name : "", "6.14");
+			    kaff_profile_name(kaff_scenario_profile(sc)) : "", "6.14");
 	ops.profile = NULL;
 	/* the trace sink and the expect callback share one data pointer */
 	ops.data = &b;
