@@ -2,7 +2,7 @@
 /*
  * libkaff housekeeping: the masks of kernel/sched/isolation.c, set from
  * the nohz_full= and isolcpus= boot parameters and, in 7.x, from isolated
- * cpuset partitions (KERNEL.md §4).
+ * cpuset partitions (docs/algorithm.md).
  */
 #ifndef LIBKAFF_HOUSEKEEPING_H
 #define LIBKAFF_HOUSEKEEPING_H

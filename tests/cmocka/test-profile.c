@@ -25,6 +25,8 @@
 #include <libkaff/common.h>
 #include <libkaff/machine.h>
 #include <libkaff/profile.h>
+#include <libkaff/cpulist.h>
+#include <libkaff/kthread.h>
 
 #include "test-common.h"
 
@@ -214,6 +216,163 @@ static void test_next_order(void **state)
 	}
 }
 
+/*
+ * The rule names are the ones users type (issue "Prototype a policy" and
+ * kaff diff's output), written out here rather than read from the library.
+ * The 7.3 values are the 7.x column checked by check_fields().
+ */
+static const struct {
+	const char *name;
+	enum kaff_rule rule;
+	const char *v614, *v73;
+} rule_table[] = {
+	{ "kthread_hk", KAFF_RULE_KTHREAD_HK, "HK_TYPE_KERNEL_NOISE", "HK_TYPE_DOMAIN" },
+	{ "list_unbound", KAFF_RULE_LIST_UNBOUND, "false", "true" },
+	{ "online_skips_unbound", KAFF_RULE_ONLINE_SKIPS_UNBOUND, "false", "true" },
+	{ "runtime_domain_isolation", KAFF_RULE_RUNTIME_DOMAIN_ISOLATION, "false", "true" },
+	{ "offline_check_excludes_target", KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET, "true",
+	  "false" },
+	{ "boot_shared_flag_always_ignored", KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED, "false",
+	  "true" },
+	{ "has_domain_boot", KAFF_RULE_HAS_DOMAIN_BOOT, "false", "true" },
+};
+
+#define NRULES (sizeof(rule_table) / sizeof(rule_table[0]))
+
+/* Names and values as text, both ways. */
+static void test_rule_names(void **state)
+{
+	const struct kaff_profile *p614, *p73;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(NRULES, KAFF_RULE_MAX);
+	assert_int_equal(kaff_profile_lookup("6.14", &p614), 0);
+	assert_int_equal(kaff_profile_lookup("7.3", &p73), 0);
+	for (i = 0; i < NRULES; i++) {
+		enum kaff_rule r = rule_table[i].rule;
+
+		assert_string_equal(kaff_profile_rule_name(r), rule_table[i].name);
+		assert_int_equal(kaff_profile_rule_lookup(rule_table[i].name), (int)r);
+		assert_string_equal(kaff_profile_value_name(r, kaff_profile_get(p614, r)),
+				    rule_table[i].v614);
+		assert_string_equal(kaff_profile_value_name(r, kaff_profile_get(p73, r)),
+				    rule_table[i].v73);
+	}
+	assert_int_equal(kaff_profile_rule_lookup("kthread_HK"), -ENOENT);
+	assert_int_equal(kaff_profile_rule_lookup(""), -ENOENT);
+	assert_int_equal(kaff_profile_rule_lookup(NULL), -ENOENT);
+	assert_null(kaff_profile_rule_name(KAFF_RULE_MAX));
+	/* bool rules take 0/1; kthread_hk only the two types a kernel uses */
+	assert_null(kaff_profile_value_name(KAFF_RULE_LIST_UNBOUND, 2));
+	assert_null(kaff_profile_value_name(KAFF_RULE_KTHREAD_HK, KAFF_HK_TYPE_MANAGED_IRQ));
+	assert_null(kaff_profile_value_name(KAFF_RULE_MAX, 0));
+	assert_int_equal(kaff_profile_get(NULL, KAFF_RULE_LIST_UNBOUND), -EINVAL);
+	assert_int_equal(kaff_profile_get(p614, KAFF_RULE_MAX), -EINVAL);
+}
+
+/* A derived profile: named after its base and what differs from it. */
+static void test_derive_and_set(void **state)
+{
+	const struct kaff_profile *p614, *p73;
+	struct kaff_profile *d;
+	unsigned int major, minor;
+	char want[512];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(kaff_profile_lookup("6.14", &p614), 0);
+	assert_int_equal(kaff_profile_lookup("7.3", &p73), 0);
+	assert_int_equal(kaff_profile_derive(p614, &d), 0);
+	assert_string_equal(kaff_profile_name(d), "6.14");
+	assert_string_equal(kaff_profile_rules(d), "6.14");
+	/* one rule: the name says it, the rule set is no kernel's */
+	assert_int_equal(kaff_profile_set(d, KAFF_RULE_KTHREAD_HK, KAFF_HK_TYPE_DOMAIN), 0);
+	assert_string_equal(kaff_profile_name(d), "6.14+kthread_hk=HK_TYPE_DOMAIN");
+	assert_string_equal(kaff_profile_rules(d), "custom");
+	assert_int_equal(kaff_profile_get(d, KAFF_RULE_KTHREAD_HK), KAFF_HK_TYPE_DOMAIN);
+	/* refused values leave it as it was */
+	assert_int_equal(kaff_profile_set(d, KAFF_RULE_LIST_UNBOUND, 2), -EINVAL);
+	assert_int_equal(kaff_profile_set(d, KAFF_RULE_KTHREAD_HK, KAFF_HK_TYPE_MANAGED_IRQ),
+			 -EINVAL);
+	assert_int_equal(kaff_profile_set(d, KAFF_RULE_MAX, 0), -EINVAL);
+	assert_int_equal(kaff_profile_set_by_name(d, "list_unbound", "yes"), -EINVAL);
+	assert_int_equal(kaff_profile_set_by_name(d, "list_unbound", "HK_TYPE_DOMAIN"), -EINVAL);
+	assert_int_equal(kaff_profile_set_by_name(d, "kthread_hk", "true"), -EINVAL);
+	assert_int_equal(kaff_profile_set_by_name(d, "no_such_rule", "true"), -ENOENT);
+	assert_string_equal(kaff_profile_name(d), "6.14+kthread_hk=HK_TYPE_DOMAIN");
+	/* setting it back: the name is the base's again */
+	assert_int_equal(kaff_profile_set_by_name(d, "kthread_hk", "HK_TYPE_KERNEL_NOISE"), 0);
+	assert_string_equal(kaff_profile_name(d), "6.14");
+	/* every rule at 7.3's value: 7.x rules on a 6.14 base, each named */
+	strcpy(want, "6.14");
+	for (i = 0; i < NRULES; i++) {
+		assert_int_equal(kaff_profile_set_by_name(d, rule_table[i].name,
+							  rule_table[i].v73), 0);
+		strcat(want, "+");
+		strcat(want, rule_table[i].name);
+		strcat(want, "=");
+		strcat(want, rule_table[i].v73);
+	}
+	assert_string_equal(kaff_profile_name(d), want);
+	assert_string_equal(kaff_profile_rules(d), "7.x");
+	/* the version stays the base's: a scenario's kernel line names it */
+	kaff_profile_version(d, &major, &minor);
+	assert_int_equal(major, 6);
+	assert_int_equal(minor, 14);
+	/* a derived profile is no built-in one */
+	assert_null(kaff_profile_next(d));
+	kaff_profile_free(d);
+
+	/* built-in profiles cannot be changed, nor freed */
+	assert_int_equal(kaff_profile_set((struct kaff_profile *)(uintptr_t)p73,
+					  KAFF_RULE_LIST_UNBOUND, 0), -EINVAL);
+	assert_int_equal(kaff_profile_get(p73, KAFF_RULE_LIST_UNBOUND), 1);
+	kaff_profile_free((struct kaff_profile *)(uintptr_t)p73);
+	assert_string_equal(kaff_profile_name(p73), "7.3");
+	kaff_profile_free(NULL);
+	assert_int_equal(kaff_profile_derive(p614, NULL), -EINVAL);
+	/* NULL base: the default */
+	assert_int_equal(kaff_profile_derive(NULL, &d), 0);
+	assert_string_equal(kaff_profile_name(d), "6.14");
+	kaff_profile_free(d);
+}
+
+/*
+ * A context follows the rule's value, not the version, and keeps its own
+ * copy of a derived profile. 4 CPUs, isolcpus=domain,2-3: under 6.14,
+ * kthreadd asks for hk(HK_TYPE_KTHREAD) = hk(KERNEL_NOISE), not configured,
+ * so all possible CPUs (0-3); with kthread_hk=HK_TYPE_DOMAIN it asks for
+ * hk(DOMAIN) = 0-1, which holds the boot CPU, so it gets 0-1.
+ */
+static void test_ctx_follows_derived_rule(void **state)
+{
+	const struct kaff_profile *p614;
+	struct kaff_profile *d;
+	struct kaff_ctx *ctx[2];
+	char buf[32];
+	int i;
+
+	(void)state;
+	assert_int_equal(kaff_profile_lookup("6.14", &p614), 0);
+	assert_int_equal(kaff_profile_derive(p614, &d), 0);
+	assert_int_equal(kaff_profile_set(d, KAFF_RULE_KTHREAD_HK, KAFF_HK_TYPE_DOMAIN), 0);
+	ctx[0] = kaff_ctx_new(p614, 4, NULL);
+	ctx[1] = kaff_ctx_new(d, 4, NULL);
+	kaff_profile_free(d);
+	for (i = 0; i < 2; i++) {
+		assert_non_null(ctx[i]);
+		assert_int_equal(kaff_machine_add_boot_param(ctx[i], "isolcpus=domain,2-3"), 0);
+		assert_int_equal(kaff_machine_boot(ctx[i]), 0);
+		kaff_cpulist_snprint(buf, sizeof(buf), kaff_kthread_cpus_mask(ctx[i], KAFF_KTHREADD));
+		assert_string_equal(buf, i ? "0-1" : "0-3");
+	}
+	assert_string_equal(kaff_profile_name(kaff_ctx_profile(ctx[1])),
+			    "6.14+kthread_hk=HK_TYPE_DOMAIN");
+	kaff_ctx_free(ctx[0]);
+	kaff_ctx_free(ctx[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +380,9 @@ int main(void)
 		cmocka_unit_test(test_lookup_default),
 		cmocka_unit_test(test_lookup_errors),
 		cmocka_unit_test(test_next_order),
+		cmocka_unit_test(test_rule_names),
+		cmocka_unit_test(test_derive_and_set),
+		cmocka_unit_test(test_ctx_follows_derived_rule),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL);
