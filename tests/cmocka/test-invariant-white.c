@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * White-box tests of the invariant checker: this file includes
- * src/invariant.c, takes snapshots of real contexts and then breaks one
+ * src/snapshot.c and src/invariant.c, takes snapshots of real contexts and then breaks one
  * fact of a snapshot at a time (a flag, a node, a list entry, a count),
  * the way a broken engine would show them, and checks that
  * check_state(), check_step() and compare() each name the broken fact.
@@ -154,6 +154,7 @@ static const struct kaff_cpumask *wb_isolated(const struct kaff_ctx *ctx)
 #define kaff_machine_online_mask wb_online
 #define kaff_housekeeping_cpumask wb_hk
 #define kaff_cpuset_isolated_cpus wb_isolated
+#include "../../src/snapshot.c"
 #include "../../src/invariant.c"
 #undef malloc
 #undef kaff_kthread_get_info
