@@ -4,7 +4,12 @@
  * with the incremental engine and with the reference walk (the kernel's
  * own loop over the managed list) must give the same kthread states after
  * every event and the same trace. The reference is the specification
- * here; the two share nothing but the rules' helpers.
+ * here. What the two walks share (src/update.c): the rules they ask
+ * (kaff__fetch_class(), kaff__cpus_allowed()), the storage of listed
+ * kthreads' masks in groups, and the undo log. What differs, and what this
+ * test judges, is which kthreads each walk looks at and in which order: the
+ * reference visits every managed kthread, the incremental walk only the
+ * groups whose result can have changed.
  *
  * KAFF_DIFF_SCENARIOS=N runs N scenarios (default 3000); KAFF_DIFF_SEED=S
  * starts at another seed. A failure prints the scenario.
