@@ -10,16 +10,12 @@
 
 static int hotplug_check(const struct kaff_ctx *ctx, unsigned int cpu)
 {
-	if (!ctx)
-		return -EINVAL;
-	if (!ctx->booted)
-		return -EPERM;
-	if (cpu >= ctx->nr_cpu_ids)
-		return -ERANGE;
+	int ret = kaff__machine_cpu(ctx, cpu);
+
 	/* x86: CPU 0 is not hotpluggable and has no online file. */
-	if (cpu == 0)
-		return -ENOENT;
-	return 0;
+	if (!ret && cpu == 0)
+		ret = -ENOENT;
+	return ret;
 }
 
 int kaff_cpu_offline(struct kaff_ctx *ctx, unsigned int cpu)

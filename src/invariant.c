@@ -525,7 +525,16 @@ int kaff_ctx_check_step(const struct kaff_snapshot *before, const struct kaff_ct
 static int compare_kt(const struct kaff_snapshot *a, const struct snap_kt *ka,
 		      const struct kaff_snapshot *b, const struct snap_kt *kb, struct why *w)
 {
+	const struct {
+		const char *what;
+		uint32_t ia, ib;
+	} masks[] = {
+		{ "cpus", ka->cpus, kb->cpus },
+		{ "preferred", ka->pref, kb->pref },
+		{ "user request", ka->user, kb->user },
+	};
 	struct kaff_cpumask ma, mb;
+	size_t i;
 
 	if (ka->id != kb->id)
 		return violation(w, "kthread %u where the other has %u", ka->id, kb->id);
@@ -533,26 +542,14 @@ static int compare_kt(const struct kaff_snapshot *a, const struct snap_kt *ka,
 		return violation(w, "kthread %u: node/cpu/flags %d/%d/%#x, the other %d/%d/%#x",
 				 ka->id, ka->node, ka->cpu, ka->flags, kb->node, kb->cpu,
 				 kb->flags);
-	if (!same_mask(a, ka->cpus, b, kb->cpus)) {
-		ma = smask(a, ka->cpus);
-		mb = smask(b, kb->cpus);
-		return violation(w, "kthread %u: cpus %s, the other %s", ka->id,
-				 mask_text(ka->cpus == NONE ? NULL : &ma).s,
-				 mask_text(kb->cpus == NONE ? NULL : &mb).s);
-	}
-	if (!same_mask(a, ka->pref, b, kb->pref)) {
-		ma = smask(a, ka->pref);
-		mb = smask(b, kb->pref);
-		return violation(w, "kthread %u: preferred %s, the other %s", ka->id,
-				 mask_text(ka->pref == NONE ? NULL : &ma).s,
-				 mask_text(kb->pref == NONE ? NULL : &mb).s);
-	}
-	if (!same_mask(a, ka->user, b, kb->user)) {
-		ma = smask(a, ka->user);
-		mb = smask(b, kb->user);
-		return violation(w, "kthread %u: user request %s, the other %s", ka->id,
-				 mask_text(ka->user == NONE ? NULL : &ma).s,
-				 mask_text(kb->user == NONE ? NULL : &mb).s);
+	for (i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		if (same_mask(a, masks[i].ia, b, masks[i].ib))
+			continue;
+		ma = smask(a, masks[i].ia);
+		mb = smask(b, masks[i].ib);
+		return violation(w, "kthread %u: %s %s, the other %s", ka->id, masks[i].what,
+				 mask_text(masks[i].ia == NONE ? NULL : &ma).s,
+				 mask_text(masks[i].ib == NONE ? NULL : &mb).s);
 	}
 	return 0;
 }

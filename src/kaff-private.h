@@ -333,6 +333,8 @@ static inline int kaff__rule(const struct kaff_ctx *ctx, enum kaff_rule r)
 
 /* ---- machine.c ---------------------------------------------------------- */
 
+/* @cpu of a booted context: 0, -EINVAL (no ctx), -EPERM, -ERANGE. */
+int kaff__machine_cpu(const struct kaff_ctx *ctx, unsigned int cpu);
 /* cpumask_of_node(): the node's online CPUs. */
 void kaff__node_mask(const struct kaff_ctx *ctx, unsigned int node, struct kaff_cpumask *out);
 
@@ -389,6 +391,9 @@ int kaff__task_new(struct kaff_ctx *ctx, int node, int cpu, uint32_t flags,
 void kaff__task_free(struct kaff_ctx *ctx, struct kaff_kthread *k);
 /* The live kthread @id of a booted context: -EINVAL, -EPERM, -ESRCH. */
 int kaff__lookup(struct kaff_ctx *ctx, unsigned int id, struct kaff_kthread **out);
+/* kaff__lookup() for calls that take a mask: -ERANGE for a bad width. */
+int kaff__lookup_mask(struct kaff_ctx *ctx, unsigned int id, const struct kaff_cpumask *m,
+		      struct kaff_kthread **out);
 void kaff__task_table_fini(struct kaff_ctx *ctx);
 /* Give @k the masks and flags (the caller keeps its references); a
  * listed kthread changes group (-ENOMEM: nothing changed). */

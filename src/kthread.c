@@ -115,16 +115,12 @@ int kaff_kthread_create_on_node(struct kaff_ctx *ctx, int node, unsigned int *id
 int kaff__create_on_cpu(struct kaff_ctx *ctx, unsigned int cpu, uint32_t flags,
 			struct kaff_imask *cpus, unsigned int *id)
 {
+	int ret = kaff__machine_cpu(ctx, cpu);
 	struct kaff_cpumask *m;
 	struct kaff_imask *im;
-	int ret;
 
-	if (!ctx)
-		return -EINVAL;
-	if (!ctx->booted)
-		return -EPERM;
-	if (cpu >= ctx->nr_cpu_ids)
-		return -ERANGE;
+	if (ret)
+		return ret;
 	if (!id)
 		return -EINVAL;
 	if (cpus) {
@@ -154,10 +150,8 @@ int kaff_kthread_bind_mask(struct kaff_ctx *ctx, unsigned int id,
 {
 	struct kaff_kthread *k;
 	struct kaff_imask *im;
-	int ret = kaff__lookup(ctx, id, &k);
+	int ret = kaff__lookup_mask(ctx, id, mask, &k);
 
-	if (!ret && (!mask || mask->nbits != ctx->nr_cpu_ids))
-		ret = -ERANGE;
 	if (ret)
 		return ret;
 	if (kaff_cpumask_empty(mask))
@@ -200,10 +194,8 @@ int kaff_kthread_affine_preferred(struct kaff_ctx *ctx, unsigned int id,
 {
 	struct kaff_imask *pref, *cpus;
 	struct kaff_kthread *k;
-	int ret = kaff__lookup(ctx, id, &k);
+	int ret = kaff__lookup_mask(ctx, id, mask, &k);
 
-	if (!ret && (!mask || mask->nbits != ctx->nr_cpu_ids))
-		ret = -ERANGE;
 	if (ret)
 		return ret;
 	if (k->flags & KAFF_KTHREAD_STARTED) {

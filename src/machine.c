@@ -63,6 +63,15 @@ int kaff_machine_set_boot_online(struct kaff_ctx *ctx, const struct kaff_cpumask
 	return 0;
 }
 
+int kaff__machine_cpu(const struct kaff_ctx *ctx, unsigned int cpu)
+{
+	if (!ctx)
+		return -EINVAL;
+	if (!ctx->booted)
+		return -EPERM;
+	return cpu < ctx->nr_cpu_ids ? 0 : -ERANGE;
+}
+
 unsigned int kaff_machine_nr_cpu_ids(const struct kaff_ctx *ctx)
 {
 	return ctx ? ctx->nr_cpu_ids : 0;

@@ -53,10 +53,8 @@ int kaff_sched_setaffinity(struct kaff_ctx *ctx, unsigned int id,
 	struct kaff_cpumask *want = ctx ? ctx->tmp.result : NULL;
 	struct kaff_imask *user, *cpus;
 	struct kaff_kthread *k;
-	int ret = kaff__lookup(ctx, id, &k);
+	int ret = kaff__lookup_mask(ctx, id, mask, &k);
 
-	if (!ret && (!mask || mask->nbits != ctx->nr_cpu_ids))
-		ret = -ERANGE;
 	if (ret)
 		return ret;
 	if (k->flags & KAFF_KTHREAD_NO_SETAFFINITY)

@@ -186,3 +186,13 @@ int kaff__lookup(struct kaff_ctx *ctx, unsigned int id, struct kaff_kthread **ou
 	*out = kaff__kt(ctx, id);
 	return *out ? 0 : -ESRCH;
 }
+
+int kaff__lookup_mask(struct kaff_ctx *ctx, unsigned int id, const struct kaff_cpumask *m,
+		      struct kaff_kthread **out)
+{
+	int ret = kaff__lookup(ctx, id, out);
+
+	if (!ret && (!m || m->nbits != ctx->nr_cpu_ids))
+		ret = -ERANGE;
+	return ret;
+}
