@@ -312,6 +312,16 @@ int kaff_ctx_check(const struct kaff_ctx *ctx, char *why, size_t len)
 	return kaff_ctx_check_step(NULL, ctx, why, len);
 }
 
+/* kaff_ctx_snapshot(), saying "out of memory" when it is. */
+static int snapshot(const struct kaff_ctx *ctx, struct kaff_snapshot **s, struct why *w)
+{
+	int ret = kaff_ctx_snapshot(ctx, s);
+
+	if (ret == -ENOMEM)
+		violation(w, "out of memory");
+	return ret;
+}
+
 /* ---- one step -------------------------------------------------------- */
 
 static bool same_mask(const struct kaff_snapshot *a, uint32_t ia,
@@ -510,9 +520,9 @@ int kaff_ctx_check_step(const struct kaff_snapshot *before, const struct kaff_ct
 		why[0] = '\0';
 	if (!ctx)
 		return violation(&w, "no context");
-	ret = kaff_ctx_snapshot(ctx, &s);
+	ret = snapshot(ctx, &s, &w);
 	if (ret)
-		return ret == -ENOMEM ? (violation(&w, "out of memory"), -ENOMEM) : ret;
+		return ret;
 	ret = check_state(s, &w);
 	if (!ret && before)
 		ret = check_step(before, s, ctx, &w);
@@ -630,9 +640,9 @@ int kaff_ctx_check_unchanged(const struct kaff_snapshot *before, const struct ka
 		why[0] = '\0';
 	if (!before || !ctx)
 		return violation(&w, "no snapshot or no context");
-	ret = kaff_ctx_snapshot(ctx, &s);
+	ret = snapshot(ctx, &s, &w);
 	if (ret)
-		return ret == -ENOMEM ? (violation(&w, "out of memory"), -ENOMEM) : ret;
+		return ret;
 	ret = compare(before, s, &w);
 	kaff_snapshot_free(s);
 	return ret;
@@ -649,9 +659,9 @@ int kaff_ctx_compare(const struct kaff_ctx *a, const struct kaff_ctx *b, char *w
 		why[0] = '\0';
 	if (!a || !b)
 		return violation(&w, "no context");
-	ret = kaff_ctx_snapshot(a, &sa);
+	ret = snapshot(a, &sa, &w);
 	if (ret)
-		return ret == -ENOMEM ? (violation(&w, "out of memory"), -ENOMEM) : ret;
+		return ret;
 	ret = kaff_ctx_check_unchanged(sa, b, why, len);
 	kaff_snapshot_free(sa);
 	return ret;

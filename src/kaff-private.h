@@ -390,7 +390,7 @@ int kaff__task_new(struct kaff_ctx *ctx, int node, int cpu, uint32_t flags,
 		   struct kaff_imask *cpus, struct kaff_imask *user, uint32_t *id);
 void kaff__task_free(struct kaff_ctx *ctx, struct kaff_kthread *k);
 /* The live kthread @id of a booted context: -EINVAL, -EPERM, -ESRCH. */
-int kaff__lookup(struct kaff_ctx *ctx, unsigned int id, struct kaff_kthread **out);
+int kaff__lookup(const struct kaff_ctx *ctx, unsigned int id, struct kaff_kthread **out);
 /* kaff__lookup() for calls that take a mask: -ERANGE for a bad width. */
 int kaff__lookup_mask(struct kaff_ctx *ctx, unsigned int id, const struct kaff_cpumask *m,
 		      struct kaff_kthread **out);

@@ -340,15 +340,11 @@ int kaff_kthread_stop(struct kaff_ctx *ctx, unsigned int id)
 int kaff_kthread_fetch_affinity(const struct kaff_ctx *ctx, unsigned int id,
 				struct kaff_cpumask *out)
 {
-	const struct kaff_kthread *k;
+	struct kaff_kthread *k;
+	int ret = out ? kaff__lookup(ctx, id, &k) : -EINVAL;
 
-	if (!ctx || !out)
-		return -EINVAL;
-	if (!ctx->booted)
-		return -EPERM;
-	k = kaff__kt(ctx, id);
-	if (!k)
-		return -ESRCH;
+	if (ret)
+		return ret;
 	if (out->nbits != ctx->nr_cpu_ids)
 		return -ERANGE;
 	kaff__fetch_class(ctx, kaff__kt_pref(k), k->node, out);
@@ -358,16 +354,12 @@ int kaff_kthread_fetch_affinity(const struct kaff_ctx *ctx, unsigned int id,
 int kaff_kthread_get_info(const struct kaff_ctx *ctx, unsigned int id,
 			  struct kaff_kthread_info *info)
 {
-	const struct kaff_kthread *k;
 	const struct kaff_imask *pref, *user;
+	struct kaff_kthread *k;
+	int ret = info ? kaff__lookup(ctx, id, &k) : -EINVAL;
 
-	if (!ctx || !info)
-		return -EINVAL;
-	if (!ctx->booted)
-		return -EPERM;
-	k = kaff__kt(ctx, id);
-	if (!k)
-		return -ESRCH;
+	if (ret)
+		return ret;
 	pref = kaff__kt_pref(k);
 	user = kaff__kt_user(k);
 	info->id = id;

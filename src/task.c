@@ -177,7 +177,7 @@ int kaff__task_list(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_im
 	return 0;
 }
 
-int kaff__lookup(struct kaff_ctx *ctx, unsigned int id, struct kaff_kthread **out)
+int kaff__lookup(const struct kaff_ctx *ctx, unsigned int id, struct kaff_kthread **out)
 {
 	if (!ctx)
 		return -EINVAL;
