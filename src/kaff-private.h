@@ -8,6 +8,7 @@
 #ifndef KAFF_PRIVATE_H
 #define KAFF_PRIVATE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,7 +81,9 @@ struct kaff_imask {
 	struct kaff_hnode node;
 	uint32_t refs;
 	struct kaff_cpumask mask;      /* .bits points at words[] */
-	unsigned long words[];
+	/* 16-byte aligned, as malloc() returns: 8 bytes off, one AVX2 load
+	 * in two crosses a cache line (measured: 12 % slower wakes) */
+	_Alignas(16) unsigned long words[];
 };
 
 /* Links of a kthread in one of the lists of kthread ids (task.c). */
@@ -379,10 +382,21 @@ static inline uint32_t kaff__kt_id(const struct kaff_ctx *ctx, const struct kaff
 }
 
 
-/* The masks of a kthread, listed or not. */
-struct kaff_imask *kaff__kt_cpus(const struct kaff_kthread *k);
-struct kaff_imask *kaff__kt_user(const struct kaff_kthread *k);
-struct kaff_imask *kaff__kt_pref(const struct kaff_kthread *k);
+/* The masks of a kthread, listed or not (inline: every event reads them). */
+static inline struct kaff_imask *kaff__kt_cpus(const struct kaff_kthread *k)
+{
+	return k->grp ? k->grp->cpus : k->cpus;
+}
+
+static inline struct kaff_imask *kaff__kt_user(const struct kaff_kthread *k)
+{
+	return k->grp ? k->grp->user : k->user;
+}
+
+static inline struct kaff_imask *kaff__kt_pref(const struct kaff_kthread *k)
+{
+	return k->grp ? k->grp->pref : NULL;
+}
 
 /* A new slot at the end of the table, in the live list, owning @cpus
  * and @user (references taken); -ENOMEM/-EOVERFLOW: nothing changed. */
@@ -390,7 +404,16 @@ int kaff__task_new(struct kaff_ctx *ctx, int node, int cpu, uint32_t flags,
 		   struct kaff_imask *cpus, struct kaff_imask *user, uint32_t *id);
 void kaff__task_free(struct kaff_ctx *ctx, struct kaff_kthread *k);
 /* The live kthread @id of a booted context: -EINVAL, -EPERM, -ESRCH. */
-int kaff__lookup(const struct kaff_ctx *ctx, unsigned int id, struct kaff_kthread **out);
+static inline int kaff__lookup(const struct kaff_ctx *ctx, unsigned int id,
+			       struct kaff_kthread **out)
+{
+	if (!ctx)
+		return -EINVAL;
+	if (!ctx->booted)
+		return -EPERM;
+	*out = kaff__kt(ctx, id);
+	return *out ? 0 : -ESRCH;
+}
 /* kaff__lookup() for calls that take a mask: -ERANGE for a bad width. */
 int kaff__lookup_mask(struct kaff_ctx *ctx, unsigned int id, const struct kaff_cpumask *m,
 		      struct kaff_kthread **out);
@@ -411,8 +434,17 @@ int kaff__task_list(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_im
 int kaff__cpus_allowed(const struct kaff_ctx *ctx, const struct kaff_cpumask *cur,
 		       const struct kaff_imask *user, const struct kaff_cpumask *target,
 		       struct kaff_cpumask *out);
-/* select_fallback_rq(): true when @cur has no online CPU. */
-bool kaff__select_fallback_rq(const struct kaff_ctx *ctx, const struct kaff_cpumask *cur);
+/*
+ * select_fallback_rq(): a task woken with no online CPU in its mask. For
+ * a kthread the cpuset v2 stage forces top_cpuset.cpus_allowed, every
+ * possible CPU, and drops the user request (bound kthreads included):
+ * true when that happens. Inline: every wake asks it.
+ */
+static inline bool kaff__select_fallback_rq(const struct kaff_ctx *ctx,
+					    const struct kaff_cpumask *cur)
+{
+	return !kaff_cpumask_intersects(cur, ctx->online);
+}
 
 /* ---- kthread.c ---------------------------------------------------------- */
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The scheduler's affinity rules, as kernel/sched/core.c and
- * kernel/sched/syscalls.c (v6.14, v7.3): __set_cpus_allowed_ptr(),
- * select_fallback_rq() and sched_setaffinity().
+ * kernel/sched/syscalls.c (v6.14, v7.3): __set_cpus_allowed_ptr() and
+ * sched_setaffinity(); select_fallback_rq(), which every wake asks, is
+ * inline in kaff-private.h.
  */
 #include <errno.h>
 
@@ -27,16 +28,6 @@ int kaff__cpus_allowed(const struct kaff_ctx *ctx, const struct kaff_cpumask *cu
 	if (!kaff_cpumask_intersects(out, ctx->online))
 		return SCA_NO_ONLINE;
 	return SCA_CHANGE;
-}
-
-/*
- * select_fallback_rq(): a task woken with no online CPU in its mask. For
- * a kthread the cpuset v2 stage forces top_cpuset.cpus_allowed, every
- * possible CPU, and drops the user request (bound kthreads included).
- */
-bool kaff__select_fallback_rq(const struct kaff_ctx *ctx, const struct kaff_cpumask *cur)
-{
-	return !kaff_cpumask_intersects(cur, ctx->online);
 }
 
 /*

@@ -14,21 +14,6 @@
 
 #define KT_BAD_FLAGS (KAFF_KTHREAD_NO_SETAFFINITY | KAFF_KTHREAD_PER_CPU)
 
-struct kaff_imask *kaff__kt_cpus(const struct kaff_kthread *k)
-{
-	return k->grp ? k->grp->cpus : k->cpus;
-}
-
-struct kaff_imask *kaff__kt_user(const struct kaff_kthread *k)
-{
-	return k->grp ? k->grp->user : k->user;
-}
-
-struct kaff_imask *kaff__kt_pref(const struct kaff_kthread *k)
-{
-	return k->grp ? k->grp->pref : NULL;
-}
-
 /* A free slot at the end of the table. */
 static int reserve(struct kaff_ctx *ctx)
 {
@@ -175,16 +160,6 @@ int kaff__task_list(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_im
 	kaff__group_add_member(ctx, g, id);
 	kaff__list_add_tail(ctx->kt, &ctx->managed, id, KL_MANAGED);
 	return 0;
-}
-
-int kaff__lookup(const struct kaff_ctx *ctx, unsigned int id, struct kaff_kthread **out)
-{
-	if (!ctx)
-		return -EINVAL;
-	if (!ctx->booted)
-		return -EPERM;
-	*out = kaff__kt(ctx, id);
-	return *out ? 0 : -ESRCH;
 }
 
 int kaff__lookup_mask(struct kaff_ctx *ctx, unsigned int id, const struct kaff_cpumask *m,
