@@ -35,10 +35,19 @@ struct sc_node {
 	unsigned int line, col;  /* of its ID, for errors */
 };
 
+/* Copies of the words the scenario keeps (names, boot parameters, the
+ * arguments error lines print), packed: the lines themselves are not kept. */
+#define SC_CHUNK_SIZE 4096u
+
+struct sc_chunk {
+	struct sc_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
 struct kaff_scenario {
 	struct kaff_allocator alloc;
-	char *text;             /* the file, tokens NUL-terminated in place */
-	size_t len;
+	struct sc_chunk *chunks;
 	const struct kaff_profile *profile;
 	unsigned int cpus;
 	struct sc_node *nodes;
@@ -65,6 +74,57 @@ static inline unsigned int sc_nr_nodes(const struct kaff_scenario *sc)
 {
 	return sc->nr_nodes ? sc->nr_nodes : 1;
 }
+
+/* ---- the parser (scenario.c reads lines, scenario-line.c reads words) ---- */
+
+#define MAX_TOKENS 8
+
+struct token {
+	char *s;
+	unsigned int col;
+};
+
+/* A header line read before the `cpus` line, waiting for it. */
+struct sc_deferred {
+	unsigned int line, ntok;
+	struct token tok[MAX_TOKENS];
+};
+
+struct parser {
+	struct kaff_scenario *sc;
+	struct kaff_scenario_error *err;
+	bool failed;
+	bool nomem;
+	/* header state */
+	bool seen_event, seen_kernel, seen_cpus;
+	bool cpus_known;        /* the first `cpus` line (or the first event) was read */
+	unsigned int first_event_line;
+	unsigned int last_node_line, last_node_col;
+	struct kaff_cpumask *scratch;
+	struct sc_deferred *deferred;
+	uint32_t nr_deferred, cap_deferred;
+	/* name -> newest task instance + 1 (0: free slot), open addressing;
+	 * each slot is {hash, instance + 1} */
+	uint32_t (*names)[2];
+	uint32_t names_cap, names_used;
+	/* words as error messages show them (see shown()) */
+	char shown[2][64];
+	unsigned int shown_next;
+};
+
+/* The first error wins; later calls do nothing. */
+void kaff__sc_fail(struct parser *p, unsigned int line, unsigned int col, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+/* One line, without its '\n' and comment, NUL-terminated; changed in place. */
+void kaff__sc_parse_line(struct parser *p, char *s, unsigned int line);
+/* Check the header lines still waiting for a `cpus` line (there is none). */
+void kaff__sc_flush(struct parser *p);
+/* The header is complete: nodes dense and covering every CPU. */
+void kaff__sc_header_done(struct parser *p, unsigned int line);
+const char *kaff__sc_cmd_word(enum sc_cmd cmd);
 
 /* A replay in progress (replay.c): tests and tools step through it. */
 struct kaff_replay {

@@ -29,7 +29,7 @@
 #include "cli.h"
 
 static const char audit_usage[] =
-	"usage: kaff audit [--json] [--kernel V] [--max-states N] [--no-wake] FILE.scn|-\n"
+	"usage: kaff audit [-J] [-k V] [--max-states N] [--no-wake] FILE.scn|-\n"
 	"\n"
 	"Replay FILE, then explore CPU hotplug from where it ends: every whole-node\n"
 	"offline, every single-CPU offline and every offline-then-online pair (CPU 0\n"
@@ -39,17 +39,25 @@ static const char audit_usage[] =
 	"preferred CPUs online, with the kernel rule that put it there: scheduler\n"
 	"fallback, last resort, user setaffinity, housekeeping type, hotplug.\n"
 	"\n"
-	"  --json          machine-readable output"
-#ifndef KAFF_HAVE_JANSSON
-	" (NOT AVAILABLE: this kaff was built without jansson)"
-#endif
-	"\n"
-	"  --kernel V      replay under profile V instead of the file's kernel line\n"
+	"  -J, --json      machine-readable output" KAFF_JSON_NOTE "\n"
+	"  -k, --kernel V  replay under profile V instead of the file's kernel line\n"
 	"  --max-states N  explore at most N states (default 4096)\n"
 	"  --no-wake       do not wake the kthreads after the hotplug operations\n"
+	"  -h, --help      print this help\n"
+	"  -V, --version   print kaff's version\n"
 	"\n"
 	"Exit status: 0 nothing to report, 1 findings, 2 usage or scenario error,\n"
 	"3 libkaff failed.\n";
+
+enum { OPT_JSON = 'J', OPT_KERNEL = 'k', OPT_MAX_STATES = 256, OPT_NO_WAKE };
+
+static const struct kaff_opt audit_opts[] = {
+	{ "json", OPT_JSON, false },
+	{ "kernel", OPT_KERNEL, true },
+	{ "max-states", OPT_MAX_STATES, true },
+	{ "no-wake", OPT_NO_WAKE, false },
+	{ NULL, 0, false },
+};
 
 enum au_kind { AU_PROTECTED, AU_LOST_PREFERRED };
 
@@ -895,59 +903,43 @@ int kaff_cmd_audit(int argc, char **argv)
 	struct kaff_scenario *sc = NULL;
 	struct kaff_sbuf out = { 0 };
 	struct audit au;
-	bool json = false, opts = true, nowake = false;
+	static const char *const operands[] = { "FILE" };
+	bool json = false, nowake = false;
 	unsigned long max = 4096;
+	struct kaff_args a;
 	char *end;
-	int i, ret, status;
+	int opt, ret, status;
 
 	memset(&au, 0, sizeof(au));
-	for (i = 1; i < argc; i++) {
-		if (opts && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
-			fputs(audit_usage, stdout);
-			return KAFF_EXIT_OK;
-		} else if (opts && !strcmp(argv[i], "--json")) {
+	kaff_args_init(&a, "audit", audit_usage, audit_opts, argc, argv);
+	while ((opt = kaff_args_next(&a)) > 0) {
+		if (opt == OPT_JSON) {
 			json = true;
-		} else if (opts && !strcmp(argv[i], "--no-wake")) {
+		} else if (opt == OPT_NO_WAKE) {
 			nowake = true;
-		} else if (opts && !strcmp(argv[i], "--kernel") && i + 1 < argc) {
-			kernel = argv[++i];
-		} else if (opts && !strcmp(argv[i], "--max-states") && i + 1 < argc) {
+		} else if (opt == OPT_KERNEL) {
+			kernel = a.arg;
+		} else if (opt == OPT_MAX_STATES) {
 			errno = 0;
-			max = strtoul(argv[++i], &end, 10);
-			if (*end || errno || !max || max > 1000000 || argv[i][0] < '0' || argv[i][0] > '9') {
+			max = strtoul(a.arg, &end, 10);
+			if (*end || errno || !max || max > 1000000 || a.arg[0] < '0' || a.arg[0] > '9') {
 				fprintf(stderr, "kaff: audit: --max-states must be 1 to 1000000\n");
 				return KAFF_EXIT_USAGE;
 			}
-		} else if (opts && !strcmp(argv[i], "--")) {
-			opts = false;
-		} else if (opts && argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "kaff: audit: unknown option or missing value '%s'\n", argv[i]);
-			fputs(audit_usage, stderr);
-			return KAFF_EXIT_USAGE;
-		} else if (!file) {
-			file = argv[i];
-		} else {
-			fputs(audit_usage, stderr);
-			return KAFF_EXIT_USAGE;
 		}
 	}
+	if (opt < 0 || !kaff_args_operands(&a, 1, 1, operands))
+		return a.status;
+	file = a.operands[0];
 	au.wake = !nowake;
 	au.max_states = (unsigned int)max;
-	if (!file) {
-		fputs(audit_usage, stderr);
-		return KAFF_EXIT_USAGE;
-	}
 #ifndef KAFF_HAVE_JANSSON
-	if (json) {
-		fprintf(stderr, "kaff: audit: --json is not available: this kaff was built without jansson\n");
-		return KAFF_EXIT_USAGE;
-	}
+	if (json)
+		return kaff_json_unavailable("audit");
 #endif
-	if (kernel && kaff_profile_lookup(kernel, &au.profile)) {
-		fprintf(stderr, "kaff: audit: kernel '%s' is not a profile (6.14 to 7.3)\n", kernel);
-		return KAFF_EXIT_USAGE;
-	}
-	status = kaff_load_scenario("audit", file, &sc);
+	if (kernel && !kaff_args_profile(&a, kernel, &au.profile))
+		return a.status;
+	status = kaff_load_scenario("audit", file, NULL, &sc);
 	if (status)
 		return status;
 	au.sc = sc;

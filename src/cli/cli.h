@@ -44,19 +44,35 @@ void kaff_sbuf_free(struct kaff_sbuf *b);
 /* @m as a malloc'd cpulist ("-" when empty); NULL when memory ran out. */
 char *kaff_mask_str(const struct kaff_cpumask *m);
 
-/* The whole file ("-": stdin) in memory, NUL-terminated; NULL with errno. */
+/*
+ * A small file ("-": stdin) in memory, NUL-terminated: NULL with errno
+ * (EFBIG past KAFF_READ_ALL_MAX bytes). For sysfs and /proc/cmdline;
+ * scenarios are read as they are parsed (kaff_load_scenario()).
+ */
+#define KAFF_READ_ALL_MAX (1u << 20)
 char *kaff_read_all(const char *path, size_t *len);
 
 /* "<stdin>" for "-", else @path: how messages name an input. */
 const char *kaff_display_name(const char *path);
 
 /*
- * kaff_load_scenario() - read and parse @path, reporting errors on stderr
- * as "kaff: FILE:LINE:COL: message" under command @cmd.
+ * kaff_load_scenario() - read and parse @path ("-": stdin) as it is read,
+ * reporting errors on stderr as "kaff: FILE:LINE:COL: message", or
+ * "kaff: CMD: FILE: reason" (@cmd NULL: "kaff: FILE: reason", as `run`
+ * says it). @alloc as for kaff_scenario_parse().
  *
  * Return: KAFF_EXIT_OK with *@out set, or the exit status to return.
  */
-int kaff_load_scenario(const char *cmd, const char *path, struct kaff_scenario **out);
+int kaff_load_scenario(const char *cmd, const char *path, const struct kaff_allocator *alloc,
+		       struct kaff_scenario **out);
+
+/* --json where kaff was built without jansson: what --help says, and the refusal. */
+#ifdef KAFF_HAVE_JANSSON
+#define KAFF_JSON_NOTE ""
+#else
+#define KAFF_JSON_NOTE " (NOT AVAILABLE: this kaff was built without jansson)"
+#endif
+int kaff_json_unavailable(const char *cmd);
 
 /*
  * kaff_kthreadd_label() - how output names the kernel's kthreadd:
@@ -78,7 +94,53 @@ int kaff_replay_start(const char *cmd, const char *file, const struct kaff_scena
 /* Write @b to stdout and flush: 0, or KAFF_EXIT_INTERNAL after a message. */
 int kaff_flush_out(const char *cmd, const struct kaff_sbuf *b);
 
+/*
+ * Options (opts.c): getopt_long()'s conventions, one parser for every
+ * command. A command lists its options in a table ending with a NULL
+ * name; -h/--help and -V/--version are every command's own.
+ */
+struct kaff_opt {
+	const char *name;  /* the long name, without "--" */
+	int key;           /* the short option's letter, or a value >= 256 for long only */
+	bool has_arg;
+};
+
+#define KAFF_ARGS_MAX_OPERANDS 4
+
+struct kaff_args {
+	const char *cmd, *usage;
+	const struct kaff_opt *opts;
+	int argc, i;
+	char **argv;
+	const char *cluster;    /* the rest of "-vk7.3" */
+	bool dashdash;
+	char *operands[KAFF_ARGS_MAX_OPERANDS];
+	int nr_operands;        /* all of them, even past the array */
+	const char *arg;        /* the current option's value */
+	char spelled[40];       /* how the current option reads in messages ("--kernel") */
+	int status;             /* the exit status after a -1 return */
+};
+
+void kaff_args_init(struct kaff_args *a, const char *cmd, const char *usage,
+		    const struct kaff_opt *opts, int argc, char **argv);
+/*
+ * kaff_args_next() - the next option's key (its value in @a->arg), 0 when
+ * none is left (the operands are in @a->operands), or -1 when the command
+ * must exit with @a->status: --help or --version was printed, or a usage
+ * error was reported.
+ */
+int kaff_args_next(struct kaff_args *a);
+/* Between @min and @max operands, named @names[i] in messages; else a
+ * usage error ("missing FILE operand", "extra operand 'x'"). */
+bool kaff_args_operands(struct kaff_args *a, int min, int max, const char *const *names);
+/* "kaff: CMD: MESSAGE (see 'kaff CMD --help')", status 2. */
+void kaff_args_error(struct kaff_args *a, const char *fmt, ...) KAFF_PRINTF(2, 3);
+/* --kernel's value: a profile, else the reason and status 2. */
+bool kaff_args_profile(struct kaff_args *a, const char *v, const struct kaff_profile **out);
+
 /* The subcommands; argv[0] is the command's name. */
+int kaff_cmd_run(int argc, char **argv);
+int kaff_cmd_cpulist(int argc, char **argv);
 int kaff_cmd_diff(int argc, char **argv);
 int kaff_cmd_host(int argc, char **argv);
 int kaff_cmd_audit(int argc, char **argv);

@@ -20,17 +20,29 @@
 #include "cli.h"
 
 static const char diff_usage[] =
-	"usage: kaff diff [--kernel A] [--kernel B] FILE.scn|-\n"
+	"usage: kaff diff [-J] [-k A] [-k B] FILE.scn|-\n"
 	"\n"
 	"Replay FILE under two profiles (default A = 6.14, B = 7.3) and print, event\n"
 	"by event, the kthread masks and event results that differ; then each\n"
 	"struct kaff_profile field (kernel rule) that differs between A and B, and\n"
 	"which differences flipping that field alone explains.\n"
 	"\n"
-	"  --kernel V   the first one sets A, the second one sets B (6.14 to 7.3)\n"
+	"  -k, --kernel V  the first one sets A, the second one sets B (6.14 to 7.3)\n"
+	"  -J, --json      print one JSON object (schema kaff-diff 1) instead of the\n"
+	"                  text" KAFF_JSON_NOTE "\n"
+	"  -h, --help      print this help\n"
+	"  -V, --version   print kaff's version\n"
 	"\n"
 	"Exit status: 0 identical, 1 they differ, 2 usage or scenario error (or a\n"
 	"profile that cannot replay the file: isolate under 6.x), 3 libkaff failed.\n";
+
+enum { OPT_JSON = 'J', OPT_KERNEL = 'k' };
+
+static const struct kaff_opt diff_opts[] = {
+	{ "json", OPT_JSON, false },
+	{ "kernel", OPT_KERNEL, true },
+	{ NULL, 0, false },
+};
 
 /* What one task looked like after one event. */
 struct obs_task {
@@ -707,42 +719,36 @@ int kaff_cmd_diff(int argc, char **argv)
 	const char *kernels[2] = { "6.14", "7.3" }, *file = NULL;
 	struct kaff_scenario *sc = NULL;
 	struct diff_state st;
+	static const char *const operands[] = { "FILE" };
 	unsigned int nk = 0;
-	bool opts = true;
-	int i, ret, status;
+	struct kaff_args args;
+	bool json = false;
+	int i, opt, ret, status;
 
 	memset(&st, 0, sizeof(st));
-	for (i = 1; i < argc; i++) {
-		if (opts && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
-			fputs(diff_usage, stdout);
-			return KAFF_EXIT_OK;
-		} else if (opts && !strcmp(argv[i], "--kernel") && i + 1 < argc && nk < 2) {
-			kernels[nk++] = argv[++i];
-		} else if (opts && !strcmp(argv[i], "--")) {
-			opts = false;
-		} else if (opts && argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "kaff: diff: unknown option or missing value '%s'\n", argv[i]);
-			fputs(diff_usage, stderr);
-			return KAFF_EXIT_USAGE;
-		} else if (!file) {
-			file = argv[i];
-		} else {
-			fputs(diff_usage, stderr);
-			return KAFF_EXIT_USAGE;
+	kaff_args_init(&args, "diff", diff_usage, diff_opts, argc, argv);
+	while ((opt = kaff_args_next(&args)) > 0) {
+		if (opt == OPT_JSON) {
+			json = true;
+		} else if (opt == OPT_KERNEL && nk == 2) {
+			kaff_args_error(&args, "--kernel given more than twice");
+			return args.status;
+		} else if (opt == OPT_KERNEL) {
+			kernels[nk++] = args.arg;
 		}
 	}
-	if (!file) {
-		fputs(diff_usage, stderr);
-		return KAFF_EXIT_USAGE;
-	}
-	for (i = 0; i < 2; i++) {
-		if (kaff_profile_lookup(kernels[i], i ? &st.b : &st.a)) {
-			fprintf(stderr, "kaff: diff: kernel '%s' is not a profile (6.14 to 7.3)\n",
-				kernels[i]);
-			return KAFF_EXIT_USAGE;
-		}
-	}
-	status = kaff_load_scenario("diff", file, &sc);
+	if (opt < 0 || !kaff_args_operands(&args, 1, 1, operands))
+		return args.status;
+	file = args.operands[0];
+	(void)json; /* TEMP */
+#ifndef KAFF_HAVE_JANSSON
+	if (json)
+		return kaff_json_unavailable("diff");
+#endif
+	for (i = 0; i < 2; i++)
+		if (!kaff_args_profile(&args, kernels[i], i ? &st.b : &st.a))
+			return args.status;
+	status = kaff_load_scenario("diff", file, NULL, &sc);
 	if (status)
 		return status;
 	st.file = kaff_display_name(file);

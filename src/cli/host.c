@@ -18,7 +18,7 @@
 #include "cli.h"
 
 static const char host_usage[] =
-	"usage: kaff host [--sysfs DIR] [--cmdline FILE] [--kernel V] [--release R]\n"
+	"usage: kaff host [--sysfs DIR] [--cmdline FILE] [-k V] [--release R]\n"
 	"\n"
 	"Print a scenario header (kernel, cpus, node, boot, boot_online lines) that\n"
 	"describes a machine: CPUs from DIR/devices/system/cpu/{possible,online},\n"
@@ -27,13 +27,25 @@ static const char host_usage[] =
 	"\n"
 	"  --sysfs DIR     sysfs root (default /sys)\n"
 	"  --cmdline FILE  kernel command line (default /proc/cmdline)\n"
-	"  --kernel V      profile for the kernel line (6.14 to 7.3); needed when the\n"
+	"  -k, --kernel V  profile for the kernel line (6.14 to 7.3); needed when the\n"
 	"                  running kernel is outside that range\n"
 	"  --release R     take R as the kernel release instead of uname -r\n"
+	"  -h, --help      print this help\n"
+	"  -V, --version   print kaff's version\n"
 	"\n"
 	"Append events to the header and replay it with kaff run.\n"
 	"Exit status: 0 printed, 2 usage error, unreadable sysfs or a kernel\n"
 	"outside 6.14 to 7.3 without --kernel, 3 out of memory.\n";
+
+enum { OPT_KERNEL = 'k', OPT_SYSFS = 256, OPT_CMDLINE, OPT_RELEASE };
+
+static const struct kaff_opt host_opts[] = {
+	{ "sysfs", OPT_SYSFS, true },
+	{ "cmdline", OPT_CMDLINE, true },
+	{ "kernel", OPT_KERNEL, true },
+	{ "release", OPT_RELEASE, true },
+	{ NULL, 0, false },
+};
 
 /* Node IDs as sysfs names them (a machine may skip IDs). */
 struct host_node {
@@ -352,36 +364,30 @@ int kaff_cmd_host(int argc, char **argv)
 	char version[32], *cmdline = NULL, *dir = NULL;
 	size_t len;
 	bool perr;
-	int i, ret, status = KAFF_EXIT_USAGE;
+	struct kaff_args a;
+	int opt, ret, status = KAFF_EXIT_USAGE;
 
 	memset(&st, 0, sizeof(st));
 	st.sysfs = "/sys";
 	st.cmdline = "/proc/cmdline";
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(host_usage, stdout);
-			return KAFF_EXIT_OK;
-		} else if (!strcmp(argv[i], "--sysfs") && i + 1 < argc) {
-			st.sysfs = argv[++i];
-		} else if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
-			st.cmdline = argv[++i];
-		} else if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
-			kernel = argv[++i];
-		} else if (!strcmp(argv[i], "--release") && i + 1 < argc) {
-			release = argv[++i];
-		} else {
-			fprintf(stderr, "kaff: host: unknown argument or missing value '%s'\n", argv[i]);
-			fputs(host_usage, stderr);
-			return KAFF_EXIT_USAGE;
-		}
+	kaff_args_init(&a, "host", host_usage, host_opts, argc, argv);
+	while ((opt = kaff_args_next(&a)) > 0) {
+		if (opt == OPT_SYSFS)
+			st.sysfs = a.arg;
+		else if (opt == OPT_CMDLINE)
+			st.cmdline = a.arg;
+		else if (opt == OPT_KERNEL)
+			kernel = a.arg;
+		else if (opt == OPT_RELEASE)
+			release = a.arg;
 	}
+	if (opt < 0 || !kaff_args_operands(&a, 0, 0, NULL))
+		return a.status;
 
 	/* The profile first: without one there is nothing to print. */
 	if (kernel) {
-		if (kaff_profile_lookup(kernel, &profile)) {
-			fprintf(stderr, "kaff: host: kernel '%s' is not a profile (6.14 to 7.3)\n", kernel);
-			return KAFF_EXIT_USAGE;
-		}
+		if (!kaff_args_profile(&a, kernel, &profile))
+			return a.status;
 		source = "--kernel";
 	} else {
 		if (!release) {

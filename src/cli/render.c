@@ -19,7 +19,7 @@
 #include "cli.h"
 
 static const char render_usage[] =
-	"usage: kaff render [--kernel V] FILE.scn|- -o OUT.svg\n"
+	"usage: kaff render [-k V] -o OUT.svg FILE.scn|-\n"
 	"\n"
 	"Draw FILE's replay as an SVG picture: one row per task, one column per\n"
 	"event, each cell a strip of the task's CPUs after that event (CPU 0 at the\n"
@@ -28,10 +28,20 @@ static const char render_usage[] =
 	"in the mask; not in the mask. Isolated: kept from kthreads by nohz_full= or\n"
 	"isolcpus= at boot, or in an isolated cpuset partition.\n"
 	"\n"
-	"  -o FILE     where to write the SVG ('-': standard output); required\n"
-	"  --kernel V  replay under profile V instead of the file's kernel line\n"
+	"  -o, --output FILE  where to write the SVG ('-': standard output); required\n"
+	"  -k, --kernel V     replay under profile V instead of the file's kernel line\n"
+	"  -h, --help         print this help\n"
+	"  -V, --version      print kaff's version\n"
 	"\n"
 	"Exit status: 0 written, 2 usage or scenario error, 3 libkaff or the write failed.\n";
+
+enum { OPT_KERNEL = 'k', OPT_OUTPUT = 'o' };
+
+static const struct kaff_opt render_opts[] = {
+	{ "kernel", OPT_KERNEL, true },
+	{ "output", OPT_OUTPUT, true },
+	{ NULL, 0, false },
+};
 
 enum cpu_class {
 	CLS_ON,          /* in the mask, online */
@@ -380,43 +390,29 @@ int kaff_cmd_render(int argc, char **argv)
 	struct kaff_scenario *sc = NULL;
 	struct kaff_replay *r = NULL;
 	struct render rd;
-	bool opts = true;
+	static const char *const operands[] = { "FILE" };
+	struct kaff_args args;
 	unsigned int i;
-	int a, ret, status;
+	int opt, ret, status;
 
 	memset(&rd, 0, sizeof(rd));
-	for (a = 1; a < argc; a++) {
-		if (opts && (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h"))) {
-			fputs(render_usage, stdout);
-			return KAFF_EXIT_OK;
-		} else if (opts && !strcmp(argv[a], "-o") && a + 1 < argc) {
-			outp = argv[++a];
-		} else if (opts && !strcmp(argv[a], "--kernel") && a + 1 < argc) {
-			kernel = argv[++a];
-		} else if (opts && !strcmp(argv[a], "--")) {
-			opts = false;
-		} else if (opts && argv[a][0] == '-' && argv[a][1]) {
-			fprintf(stderr, "kaff: render: unknown option or missing value '%s'\n", argv[a]);
-			fputs(render_usage, stderr);
-			return KAFF_EXIT_USAGE;
-		} else if (!file) {
-			file = argv[a];
-		} else {
-			fputs(render_usage, stderr);
-			return KAFF_EXIT_USAGE;
-		}
+	kaff_args_init(&args, "render", render_usage, render_opts, argc, argv);
+	while ((opt = kaff_args_next(&args)) > 0) {
+		if (opt == OPT_OUTPUT)
+			outp = args.arg;
+		else if (opt == OPT_KERNEL)
+			kernel = args.arg;
 	}
-	if (!file || !outp) {
-		if (file)
-			fprintf(stderr, "kaff: render: -o OUT.svg is required\n");
-		fputs(render_usage, stderr);
-		return KAFF_EXIT_USAGE;
+	if (opt < 0 || !kaff_args_operands(&args, 1, 1, operands))
+		return args.status;
+	file = args.operands[0];
+	if (!outp) {
+		kaff_args_error(&args, "missing -o OUT.svg");
+		return args.status;
 	}
-	if (kernel && kaff_profile_lookup(kernel, &rd.profile)) {
-		fprintf(stderr, "kaff: render: kernel '%s' is not a profile (6.14 to 7.3)\n", kernel);
-		return KAFF_EXIT_USAGE;
-	}
-	status = kaff_load_scenario("render", file, &sc);
+	if (kernel && !kaff_args_profile(&args, kernel, &rd.profile))
+		return args.status;
+	status = kaff_load_scenario("render", file, NULL, &sc);
 	if (status)
 		return status;
 	rd.sc = sc;

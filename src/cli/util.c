@@ -108,11 +108,12 @@ char *kaff_read_all(const char *path, size_t *len)
 		n += fread(buf + n, 1, cap - n - 1, f);
 		if (n < cap - 1)
 			break;
-		nb = cap > ((size_t)-1) / 4 ? NULL : realloc(buf, cap * 2);
+		/* sysfs files and a command line are small: /dev/zero is not one */
+		nb = cap >= KAFF_READ_ALL_MAX ? NULL : realloc(buf, cap * 2);
 		if (!nb) {
 			free(buf);
 			buf = NULL;
-			errno = ENOMEM;
+			errno = cap >= KAFF_READ_ALL_MAX ? EFBIG : ENOMEM;
 			break;
 		}
 		buf = nb;
@@ -139,39 +140,43 @@ const char *kaff_display_name(const char *path)
 	return strcmp(path, "-") ? path : "<stdin>";
 }
 
-int kaff_load_scenario(const char *cmd, const char *path, struct kaff_scenario **out)
+int kaff_load_scenario(const char *cmd, const char *path, const struct kaff_allocator *alloc,
+		       struct kaff_scenario **out)
 {
+	const char *name = kaff_display_name(path), *sep = cmd ? ": " : "";
 	struct kaff_scenario_error err;
-	size_t len;
-	char *text;
+	FILE *f;
 	int ret;
 
 	*out = NULL;
-	text = kaff_read_all(path, &len);
-	if (!text) {
-		int e = errno;
-
-		/* Out of memory is exit 3 like everywhere else (docs/errors.md,
-		 * as `kaff run` says it), not an unreadable input. */
-		if (e == ENOMEM) {
-			fprintf(stderr, "kaff: %s: %s: ENOMEM: out of memory reading the file\n", cmd,
-				kaff_display_name(path));
+	cmd = cmd ? cmd : "";
+	f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		if (errno == ENOMEM) {
+			fprintf(stderr, "kaff: %s%s%s: ENOMEM: out of memory opening the file\n", cmd,
+				sep, name);
 			return KAFF_EXIT_INTERNAL;
 		}
-		fprintf(stderr, "kaff: %s: %s: %s\n", cmd, kaff_display_name(path), strerror(e));
+		fprintf(stderr, "kaff: %s%s%s: %s\n", cmd, sep, name, strerror(errno));
 		return KAFF_EXIT_USAGE;
 	}
-	ret = kaff_scenario_parse(text, len, NULL, out, &err);
-	free(text);
+	/* read as it is parsed: memory does not grow with the file */
+	ret = kaff_scenario_parse_file(f, alloc, out, &err);
+	if (f != stdin)
+		fclose(f);
 	if (ret == -EINVAL) {
-		fprintf(stderr, "kaff: %s:%u:%u: %s\n", kaff_display_name(path), err.line, err.col,
-			err.msg);
+		fprintf(stderr, "kaff: %s:%u:%u: %s\n", name, err.line, err.col, err.msg);
 		return KAFF_EXIT_USAGE;
+	}
+	/* out of memory is exit 3 as everywhere (docs/errors.md); a read
+	 * error is unreadable input */
+	if (ret == -ENOMEM) {
+		fprintf(stderr, "kaff: %s%s%s: ENOMEM: out of memory while parsing\n", cmd, sep, name);
+		return KAFF_EXIT_INTERNAL;
 	}
 	if (ret) {
-		fprintf(stderr, "kaff: %s: %s: %s\n", cmd, kaff_display_name(path),
-			kaff_strerrorname(ret));
-		return KAFF_EXIT_INTERNAL;
+		fprintf(stderr, "kaff: %s%s%s: %s\n", cmd, sep, name, strerror(-ret));
+		return KAFF_EXIT_USAGE;
 	}
 	return KAFF_EXIT_OK;
 }
@@ -233,4 +238,10 @@ const char *kaff_kthreadd_label(const struct kaff_scenario *sc)
 			return "[kthreadd]";
 	}
 	return "kthreadd";
+}
+
+int kaff_json_unavailable(const char *cmd)
+{
+	fprintf(stderr, "kaff: %s: --json is not available: this kaff was built without jansson\n", cmd);
+	return KAFF_EXIT_USAGE;
 }

@@ -110,21 +110,38 @@ static void test_scenario_rows(void **state)
 	}
 }
 
-/* An overlong line of valid words parses; so does a long valid cpulist. */
+/*
+ * A line of KAFF_SCENARIO_LINE_MAX bytes of valid words parses (a long
+ * valid cpulist); one byte more is refused where that byte stands, a
+ * comment included (scenario.h: the limit counts the whole line).
+ */
 static void test_overlong_valid_line(void **state)
 {
+	static const char head[] = "cpus 8192\ncreate A\n";
+	struct kaff_scenario_error err;
 	struct kaff_scenario *sc;
-	size_t n;
+	size_t n, start = sizeof(head) - 1;
 
 	(void)state;
-	n = (size_t)snprintf(long_line, sizeof(long_line), "cpus 8192\ncreate A\nprefer A ");
-	while (n < sizeof(long_line) - 40) {
+	n = (size_t)snprintf(long_line, sizeof(long_line), "%sprefer A ", head);
+	while (n - start < KAFF_SCENARIO_LINE_MAX - 8)
 		n += (size_t)snprintf(long_line + n, sizeof(long_line) - n, "%zu,", (n * 7) % 8192);
-	}
-	strcpy(long_line + n, "0\n");
+	/* pad the list's last number with zeros up to the limit exactly */
+	while (n - start < KAFF_SCENARIO_LINE_MAX - 1)
+		long_line[n++] = '0';
+	long_line[n++] = '1';
+	assert_int_equal(n - start, KAFF_SCENARIO_LINE_MAX);
+	strcpy(long_line + n, "\n");
 	assert_int_equal(kaff_scenario_parse(long_line, strlen(long_line), NULL, &sc, NULL), 0);
 	assert_int_equal(kaff_scenario_nr_events(sc), 2);
 	kaff_scenario_free(sc);
+	/* one byte more, as a comment: refused at column LINE_MAX + 1 */
+	strcpy(long_line + n, "#\n");
+	assert_int_equal(kaff_scenario_parse(long_line, strlen(long_line), NULL, &sc, &err), -EINVAL);
+	assert_null(sc);
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.col, KAFF_SCENARIO_LINE_MAX + 1);
+	assert_string_equal(err.msg, "line longer than 65536 bytes");
 }
 
 /* Regression (fuzz-scenario): a 'cpus' number of more than 23 characters
