@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "diff.h"
 
 static const char diff_usage[] =
 	"usage: kaff diff [-J] [-k A] [-k B] FILE.scn|-\n"
@@ -44,168 +44,9 @@ static const struct kaff_opt diff_opts[] = {
 	{ NULL, 0, false },
 };
 
-/* What one task looked like after one event. */
-struct obs_task {
-	const char *name; /* the scenario's (lives as long as it), or kthreadd_name */
-	char *mask;
-};
-
-/*
- * kthreadd's entry, tasks[0] of every point. A scenario may name a task
- * "kthreadd" too, so kthreadd is told apart by this pointer, not by its
- * text.
- */
-static const char kthreadd_name[] = "kthreadd";
-
-/* The state after one point: boot (index 0) or event i (index i + 1). */
-struct obs_point {
-	char *result; /* the "! ..." lines the event printed, NULL if none */
-	unsigned int nr_tasks;
-	struct obs_task *tasks;
-};
-
-/* One whole replay under one profile. */
-struct obs_run {
-	int boot_ret;      /* kaff_replay_new(): 0, or the kernel's refusal */
-	unsigned int nr_points;
-	struct obs_point *points;
-	/* boot-time housekeeping isolation, for the rule texts */
-	char *noise_iso, *domain_iso;
-};
-
-static void obs_run_free(struct obs_run *run)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < run->nr_points; i++) {
-		for (j = 0; j < run->points[i].nr_tasks; j++)
-			free(run->points[i].tasks[j].mask);
-		free(run->points[i].tasks);
-		free(run->points[i].result);
-	}
-	free(run->points);
-	free(run->noise_iso);
-	free(run->domain_iso);
-	memset(run, 0, sizeof(*run));
-}
-
-/* Collects the trace an event printed; only its "!" lines are kept. */
-static int collect_trace(void *data, const char *buf, size_t len)
-{
-	struct kaff_sbuf *b = data;
-
-	if (len >= 2 && buf[0] == '!' && buf[1] == ' ')
-		kaff_sbuf_printf(b, "%.*s", (int)len, buf);
-	return b->oom ? -ENOMEM : 0;
-}
-
-static int snapshot(struct kaff_replay *r, struct kaff_sbuf *trace, struct obs_point *pt)
-{
-	const struct kaff_ctx *ctx = kaff_replay_ctx(r);
-	unsigned int id, n = 0;
-
-	pt->tasks = calloc(kaff_kthread_count(ctx) + 1, sizeof(*pt->tasks));
-	if (!pt->tasks)
-		return -ENOMEM;
-	pt->tasks[n].name = kthreadd_name;
-	pt->tasks[n].mask = kaff_mask_str(kaff_kthread_cpus_mask(ctx, KAFF_KTHREADD));
-	if (!pt->tasks[n++].mask)
-		return -ENOMEM;
-	for (id = kaff_kthread_first(ctx); id != KAFF_KTHREAD_NONE; id = kaff_kthread_next(ctx, id)) {
-		const char *name = kaff_replay_task_name(r, id);
-
-		pt->tasks[n].name = name ? name : "?";
-		pt->tasks[n].mask = kaff_mask_str(kaff_kthread_cpus_mask(ctx, id));
-		pt->nr_tasks = n + 1;
-		if (!pt->tasks[n++].mask)
-			return -ENOMEM;
-	}
-	pt->nr_tasks = n;
-	if (trace->len) {
-		pt->result = strdup(trace->s);
-		if (!pt->result)
-			return -ENOMEM;
-	}
-	kaff_sbuf_reset(trace);
-	return trace->oom ? -ENOMEM : 0;
-}
-
-/* possible minus hk(@type) at boot: the CPUs isolation took out of it. */
-static char *isolated_of(const struct kaff_ctx *ctx, enum kaff_hk_type type)
-{
-	const struct kaff_cpumask *hk = kaff_housekeeping_cpumask(ctx, type);
-	struct kaff_cpumask *m = kaff_cpumask_alloc(kaff_machine_nr_cpu_ids(ctx));
-	char *s = NULL;
-
-	if (m && hk) {
-		kaff_cpumask_complement(m, hk);
-		s = kaff_mask_str(m);
-	}
-	kaff_cpumask_free(m);
-	return s;
-}
-
-/*
- * Replay @sc under @profile and record every point. Return: 0 (a boot the
- * profile refuses is recorded in run->boot_ret, not an error); -ENOMEM;
- * -EOPNOTSUPP when the profile cannot replay the file at all.
- */
-static int record_run(const struct kaff_scenario *sc, const struct kaff_profile *profile,
-		      struct obs_run *run)
-{
-	struct kaff_sbuf trace = { 0 };
-	struct kaff_replay_ops ops = { 0 };
-	struct kaff_replay *r = NULL;
-	unsigned int n = kaff_scenario_nr_events(sc) + 1;
-	int ret;
-
-	memset(run, 0, sizeof(*run));
-	ops.profile = profile;
-	ops.write_trace = collect_trace;
-	ops.data = &trace;
-	ret = kaff_replay_new(sc, &ops, &r);
-	if (ret == -ENOMEM || ret == -EOPNOTSUPP)
-		return ret;
-	run->boot_ret = ret;
-	if (ret)
-		return 0;
-	run->points = calloc(n, sizeof(*run->points));
-	run->noise_iso = isolated_of(kaff_replay_ctx(r), KAFF_HK_TYPE_KERNEL_NOISE);
-	run->domain_iso = isolated_of(kaff_replay_ctx(r), KAFF_HK_TYPE_DOMAIN);
-	ret = run->points && run->noise_iso && run->domain_iso ? 0 : -ENOMEM;
-	if (!ret) {
-		run->nr_points = n;
-		ret = snapshot(r, &trace, &run->points[0]);
-	}
-	while (!ret) {
-		unsigned int i = kaff_replay_position(r) + 1;
-
-		ret = kaff_replay_step(r, NULL);
-		if (ret == 1)
-			ret = snapshot(r, &trace, &run->points[i]);
-		else if (ret == 0)
-			break;
-	}
-	kaff_replay_free(r);
-	kaff_sbuf_free(&trace);
-	if (ret)
-		obs_run_free(run);
-	return ret;
-}
-
 /* ------------------------------------------------------------------------
  * The profile fields, grouped as the engine uses them
  */
-
-enum field_group {
-	FG_KTHREAD_HK,
-	FG_LIST_UNBOUND,
-	FG_ONLINE_SKIPS,
-	FG_RUNTIME_ISO,
-	FG_OFFLINE_CHECK,
-	FG_BOOT_SHARED,
-	FG_NR
-};
 
 struct fgroup_desc {
 	const char *fields; /* struct kaff_profile field names */
@@ -387,56 +228,10 @@ static void fgroup_rule(struct kaff_sbuf *o, enum field_group g, const struct ka
  * Comparing
  */
 
-/* The value compared at one point: a task's mask, or the event's result. */
-static const char *point_value(const struct obs_run *run, unsigned int p, const char *task)
-{
-	const struct obs_point *pt;
-	unsigned int i;
-
-	if (run->boot_ret || p >= run->nr_points)
-		return NULL;
-	pt = &run->points[p];
-	if (!task)
-		return pt->result ? pt->result : "";
-	if (task == kthreadd_name)
-		return pt->tasks[0].mask;
-	for (i = 1; i < pt->nr_tasks; i++)
-		if (!strcmp(pt->tasks[i].name, task))
-			return pt->tasks[i].mask;
-	return NULL;
-}
-
-static bool same(const char *x, const char *y)
-{
-	return x && y && !strcmp(x, y);
-}
-
-/* One difference: point @p, @task (NULL: the event's result). */
-struct difference {
-	unsigned int point;
-	const char *task;
-	unsigned int explained_by; /* bit per enum field_group */
-};
-
-struct diff_state {
-	const char *file;
-	const struct kaff_scenario *sc;
-	const struct kaff_profile *a, *b;
-	struct obs_run ra, rb;
-	/* hybrids: [g][0] = A with g from B, [g][1] = B with g from A */
-	struct obs_run hy[FG_NR][2];
-	bool hy_done[FG_NR];
-	struct difference *diffs;  /* each one that appears or changes */
-	size_t nr_diffs, cap_diffs;
-	unsigned int nr_points_differ; /* points after which anything differs */
-	const char *kthreadd;          /* kthreadd_name as shown (kaff_kthreadd_label()) */
-	struct kaff_sbuf out;
-};
-
 /* A task's name as output shows it. */
 static const char *shown(const struct diff_state *st, const char *task)
 {
-	return task == kthreadd_name ? st->kthreadd : task;
+	return task == kaff_diff_kthreadd ? st->kthreadd : task;
 }
 
 static int add_diff(struct diff_state *st, unsigned int p, const char *task)
@@ -510,7 +305,7 @@ static int compare_runs(struct diff_state *st)
 		const struct obs_point *prev_b = p ? &rb->points[p - 1] : NULL;
 		bool header = false;
 
-		if (!same(point_value(ra, p, NULL), point_value(rb, p, NULL))) {
+		if (!kaff_diff_same(kaff_diff_value(ra, p, NULL), kaff_diff_value(rb, p, NULL))) {
 			put_point_header(st, p);
 			header = true;
 			kaff_sbuf_printf(&st->out, "  %-16s %s ", "result", kaff_profile_name(st->a));
@@ -524,14 +319,14 @@ static int compare_runs(struct diff_state *st)
 		}
 		for (i = 0; i < pa->nr_tasks; i++) {
 			const char *name = pa->tasks[i].name;
-			const char *ma = pa->tasks[i].mask, *mb = point_value(rb, p, name);
-			const char *was_a = prev_a ? point_value(ra, p - 1, name) : NULL;
-			const char *was_b = prev_b ? point_value(rb, p - 1, name) : NULL;
-			bool differs = !same(ma, mb);
-			bool was_diff = was_a && was_b && !same(was_a, was_b);
+			const char *ma = pa->tasks[i].mask, *mb = kaff_diff_value(rb, p, name);
+			const char *was_a = prev_a ? kaff_diff_value(ra, p - 1, name) : NULL;
+			const char *was_b = prev_b ? kaff_diff_value(rb, p - 1, name) : NULL;
+			bool differs = !kaff_diff_same(ma, mb);
+			bool was_diff = was_a && was_b && !kaff_diff_same(was_a, was_b);
 
 			any = any || differs;
-			if (differs && was_diff && same(ma, was_a) && same(mb, was_b))
+			if (differs && was_diff && kaff_diff_same(ma, was_a) && kaff_diff_same(mb, was_b))
 				continue; /* printed already */
 			if (!differs && !was_diff)
 				continue;
@@ -570,7 +365,7 @@ static int run_hybrids(struct diff_state *st)
 					    side ? st->a : st->b, &hp);
 			if (ret)
 				return ret;
-			ret = record_run(st->sc, hp, &st->hy[g][side]);
+			ret = kaff_diff_record(st->sc, hp, &st->hy[g][side]);
 			kaff_profile_free(hp);
 			/* A hybrid that cannot replay the file explains nothing. */
 			if (ret == -EOPNOTSUPP)
@@ -595,10 +390,10 @@ static bool explains(const struct diff_state *st, int g, const struct difference
 		return (st->hy[g][0].boot_ret == st->rb.boot_ret) ||
 		       (st->hy[g][1].boot_ret == st->ra.boot_ret);
 	}
-	va = point_value(&st->ra, d->point, d->task);
-	vb = point_value(&st->rb, d->point, d->task);
-	return same(point_value(&st->hy[g][0], d->point, d->task), vb) ||
-	       same(point_value(&st->hy[g][1], d->point, d->task), va);
+	va = kaff_diff_value(&st->ra, d->point, d->task);
+	vb = kaff_diff_value(&st->rb, d->point, d->task);
+	return kaff_diff_same(kaff_diff_value(&st->hy[g][0], d->point, d->task), vb) ||
+	       kaff_diff_same(kaff_diff_value(&st->hy[g][1], d->point, d->task), va);
 }
 
 static void put_diff_ref(const struct diff_state *st, struct kaff_sbuf *o,
@@ -700,15 +495,37 @@ static void summarize(struct diff_state *st)
 	}
 }
 
+const char *kaff_diff_shown(const struct diff_state *st, const char *task)
+{
+	return shown(st, task);
+}
+
+void kaff_diff_put_result(struct kaff_sbuf *o, const char *res)
+{
+	put_result(o, res);
+}
+
+bool kaff_diff_fgroup(const struct diff_state *st, enum field_group g, const char **fields,
+		      const char **topic, struct kaff_sbuf *values, struct kaff_sbuf *rule)
+{
+	if (!fgroup_differs(g, st->a, st->b))
+		return false;
+	*fields = fgroups[g].fields;
+	*topic = fgroups[g].topic;
+	fgroup_values(values, g, st->a, st->b);
+	fgroup_rule(rule, g, st->a, st->b, &st->ra, &st->rb);
+	return true;
+}
+
 static void diff_state_free(struct diff_state *st)
 {
 	int g;
 
-	obs_run_free(&st->ra);
-	obs_run_free(&st->rb);
+	kaff_diff_run_free(&st->ra);
+	kaff_diff_run_free(&st->rb);
 	for (g = 0; g < FG_NR; g++) {
-		obs_run_free(&st->hy[g][0]);
-		obs_run_free(&st->hy[g][1]);
+		kaff_diff_run_free(&st->hy[g][0]);
+		kaff_diff_run_free(&st->hy[g][1]);
 	}
 	free(st->diffs);
 	kaff_sbuf_free(&st->out);
@@ -740,7 +557,6 @@ int kaff_cmd_diff(int argc, char **argv)
 	if (opt < 0 || !kaff_args_operands(&args, 1, 1, operands))
 		return args.status;
 	file = args.operands[0];
-	(void)json; /* TEMP */
 #ifndef KAFF_HAVE_JANSSON
 	if (json)
 		return kaff_json_unavailable("diff");
@@ -754,9 +570,9 @@ int kaff_cmd_diff(int argc, char **argv)
 	st.file = kaff_display_name(file);
 	st.sc = sc;
 	st.kthreadd = kaff_kthreadd_label(sc);
-	ret = record_run(sc, st.a, &st.ra);
+	ret = kaff_diff_record(sc, st.a, &st.ra);
 	if (!ret)
-		ret = record_run(sc, st.b, &st.rb);
+		ret = kaff_diff_record(sc, st.b, &st.rb);
 	if (ret == -EOPNOTSUPP) {
 		fprintf(stderr, "kaff: diff: %s: isolate is not modelled under kernel %s: no comparison "
 			"(two 7.x profiles compare: --kernel 7.0 --kernel 7.3)\n",
@@ -792,6 +608,13 @@ int kaff_cmd_diff(int argc, char **argv)
 	if (!st.nr_diffs)
 		kaff_sbuf_puts(&st.out, "no difference: every event gives the same masks and results\n");
 	summarize(&st);
+#ifdef KAFF_HAVE_JANSSON
+	if (json) {
+		kaff_sbuf_reset(&st.out);
+		if (kaff_diff_json(&st, &st.out))
+			st.out.oom = true;
+	}
+#endif
 	status = kaff_flush_out("diff", &st.out);
 	if (!status && st.nr_diffs)
 		status = KAFF_EXIT_FOUND;
