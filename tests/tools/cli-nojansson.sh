@@ -2,7 +2,7 @@
 # kaff builds without jansson too (then `audit --json` is refused and
 # `audit --help` says so): compile every src/cli/*.c without
 # KAFF_HAVE_JANSSON, with the project's warnings as errors, and check the
-# --help text of that build.
+# --help text of run, diff and audit and their refusal of --json.
 #
 #   cli-nojansson.sh SRCDIR CC LIBKAFF-INTERNAL.A [LDFLAGS]
 #
@@ -28,12 +28,15 @@ done
 # shellcheck disable=SC2086 # a list of flags
 $cc "${objs[@]}" "$lib" $ldflags -o "$tmp/kaff" ||
 	{ echo "cli-nojansson.sh: cannot link kaff without jansson" >&2; exit 1; }
-"$tmp/kaff" audit --help | grep -q 'NOT AVAILABLE: this kaff was built without jansson' ||
-	{ echo "cli-nojansson.sh: audit --help does not say --json is missing" >&2; exit 1; }
-set +e
-"$tmp/kaff" audit --json "$src/examples/demo.scn" >/dev/null 2>"$tmp/err"
-status=$?
-set -e
-[ $status = 2 ] && grep -q 'built without jansson' "$tmp/err" ||
-	{ echo "cli-nojansson.sh: audit --json gave $status: $(cat "$tmp/err")" >&2; exit 1; }
+for cmd in run diff audit; do
+	"$tmp/kaff" $cmd --help | grep -q 'NOT AVAILABLE: this kaff was built without jansson' ||
+		{ echo "cli-nojansson.sh: $cmd --help does not say --json is missing" >&2; exit 1; }
+	set +e
+	"$tmp/kaff" $cmd --json "$src/examples/demo.scn" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	set -e
+	[ $status = 2 ] && [ ! -s "$tmp/out" ] &&
+		[ "$(cat "$tmp/err")" = "kaff: $cmd: --json is not available: this kaff was built without jansson" ] ||
+		{ echo "cli-nojansson.sh: $cmd --json gave $status: $(cat "$tmp/err")" >&2; exit 1; }
+done
 echo "cli-nojansson.sh: kaff builds without jansson and refuses --json"
