@@ -14,6 +14,10 @@
 
 #include <libkaff/kaff.h>
 
+#ifdef KAFF_HAVE_JANSSON
+#include <jansson.h>
+#endif
+
 /* Exit statuses shared by every command (see kaff.1). */
 #define KAFF_EXIT_OK 0
 #define KAFF_EXIT_FOUND 1     /* expect failed / profiles differ / audit findings */
@@ -137,6 +141,31 @@ bool kaff_args_operands(struct kaff_args *a, int min, int max, const char *const
 void kaff_args_error(struct kaff_args *a, const char *fmt, ...) KAFF_PRINTF(2, 3);
 /* --kernel's value: a profile, else the reason and status 2. */
 bool kaff_args_profile(struct kaff_args *a, const char *v, const struct kaff_profile **out);
+
+/*
+ * Boot warnings (bootwarn.c): what the kernel ignored at boot, copied out
+ * of a booted context (kaff_machine_boot_warning()).
+ */
+struct kaff_boot_notes {
+	unsigned int nr;
+	struct {
+		enum kaff_boot_warning_reason reason;
+		char *param, *console, *meaning;  /* console: NULL when the kernel prints none */
+	} *w;
+};
+
+int kaff_boot_notes_get(struct kaff_boot_notes *n, const struct kaff_ctx *ctx);
+void kaff_boot_notes_free(struct kaff_boot_notes *n);
+bool kaff_boot_notes_equal(const struct kaff_boot_notes *a, const struct kaff_boot_notes *b);
+/* Two lines each on stderr: the console line, then what it means.
+ * @kernel: a profile name to tell which kernel says it, or NULL. */
+void kaff_boot_notes_print(const struct kaff_boot_notes *n, const char *file, const char *kernel);
+/* "bad-cpulist", "no-housekeeping", "mismatch", "invalid-flag", "unknown-flag", "empty" */
+const char *kaff_boot_reason_name(enum kaff_boot_warning_reason r);
+#ifdef KAFF_HAVE_JANSSON
+/* A JSON array of {reason, param, console, meaning}; NULL when memory ran out. */
+json_t *kaff_boot_notes_json(const struct kaff_boot_notes *n);
+#endif
 
 /* The subcommands; argv[0] is the command's name. */
 int kaff_cmd_run(int argc, char **argv);

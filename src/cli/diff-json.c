@@ -45,8 +45,10 @@ static json_t *side_value(const struct diff_state *st, const struct obs_run *run
 
 static json_t *side(const struct kaff_profile *p, const struct obs_run *run)
 {
-	return json_pack("{s:s, s:s, s:s}", "kernel", kaff_profile_name(p), "rules", kaff_profile_rules(p), "boot",
-			 run->boot_ret ? kaff_strerrorname(run->boot_ret) : "ok");
+	return json_pack("{s:s, s:s, s:s, s:o}", "kernel", kaff_profile_name(p), "rules",
+			 kaff_profile_rules(p), "boot",
+			 run->boot_ret ? kaff_strerrorname(run->boot_ret) : "ok", "boot_warnings",
+			 kaff_boot_notes_json(&run->boot));
 }
 
 static json_t *difference(const struct diff_state *st, const struct difference *d)

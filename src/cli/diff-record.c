@@ -26,6 +26,7 @@ void kaff_diff_run_free(struct obs_run *run)
 	free(run->points);
 	free(run->noise_iso);
 	free(run->domain_iso);
+	kaff_boot_notes_free(&run->boot);
 	memset(run, 0, sizeof(*run));
 }
 
@@ -113,6 +114,8 @@ int kaff_diff_record(const struct kaff_scenario *sc, const struct kaff_profile *
 	run->noise_iso = isolated_of(kaff_replay_ctx(r), KAFF_HK_TYPE_KERNEL_NOISE);
 	run->domain_iso = isolated_of(kaff_replay_ctx(r), KAFF_HK_TYPE_DOMAIN);
 	ret = run->points && run->noise_iso && run->domain_iso ? 0 : -ENOMEM;
+	if (!ret)
+		ret = kaff_boot_notes_get(&run->boot, kaff_replay_ctx(r));
 	if (!ret) {
 		run->nr_points = n;
 		ret = snapshot(r, &trace, &run->points[0]);

@@ -580,8 +580,16 @@ int kaff_cmd_diff(int argc, char **argv)
 		status = KAFF_EXIT_USAGE;
 		goto out;
 	}
-	if (!ret)
+	if (!ret) {
+		/* what each kernel ignored at boot: once when they agree */
+		if (kaff_boot_notes_equal(&st.ra.boot, &st.rb.boot)) {
+			kaff_boot_notes_print(&st.ra.boot, st.file, NULL);
+		} else {
+			kaff_boot_notes_print(&st.ra.boot, st.file, kaff_profile_name(st.a));
+			kaff_boot_notes_print(&st.rb.boot, st.file, kaff_profile_name(st.b));
+		}
 		ret = run_hybrids(&st);
+	}
 	if (ret) {
 		fprintf(stderr, "kaff: diff: %s: replay stopped: %s\n", st.file, kaff_strerrorname(ret));
 		status = KAFF_EXIT_INTERNAL;

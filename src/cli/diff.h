@@ -35,6 +35,7 @@ struct obs_run {
 	struct obs_point *points;
 	/* boot-time housekeeping isolation, for the rule texts */
 	char *noise_iso, *domain_iso;
+	struct kaff_boot_notes boot;  /* what the kernel ignored at boot */
 };
 
 /* The profile fields, grouped as the engine uses them. */

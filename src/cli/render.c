@@ -424,6 +424,19 @@ int kaff_cmd_render(int argc, char **argv)
 	status = kaff_replay_start("render", file, sc, rd.profile, &r);
 	if (status)
 		goto out;
+	/* what the kernel ignored at boot, before the picture */
+	{
+		struct kaff_boot_notes notes;
+
+		if (kaff_boot_notes_get(&notes, kaff_replay_ctx(r))) {
+			fprintf(stderr, "kaff: render: %s: ENOMEM\n", rd.file);
+			kaff_replay_free(r);
+			status = KAFF_EXIT_INTERNAL;
+			goto out;
+		}
+		kaff_boot_notes_print(&notes, rd.file, NULL);
+		kaff_boot_notes_free(&notes);
+	}
 	rd.cpus = kaff_machine_nr_cpu_ids(kaff_replay_ctx(r));
 	kaff_replay_free(r);
 	rd.nr_events = kaff_scenario_nr_events(sc);

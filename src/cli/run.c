@@ -21,15 +21,18 @@ static const char run_usage[] =
 	"\n"
 	"Replay FILE ('-': standard input) and print its trace on standard output:\n"
 	"for each 'show', \"show N\" and one \"NAME CPULIST\" line per live kthread; for\n"
-	"each event the kernel refuses, \"! COMMAND ARG ERRNO\". Boot parameters the\n"
-	"kernel ignores are reported on standard error.\n"
+	"each event the kernel refuses, \"! COMMAND ARG ERRNO\". A boot parameter the\n"
+	"kernel ignores (bad list, every CPU, conflicting second parameter, bad or\n"
+	"unknown isolcpus flag) is reported on standard error, with the kernel's\n"
+	"console line and what it means.\n"
 	"\n"
 	"  -k, --kernel V  replay under profile V (6.14 to 7.3) instead of the file's\n"
 	"                  kernel line\n"
 	"  -J, --json      print one JSON object (schema kaff-run 1) instead of the\n"
 	"                  trace" KAFF_JSON_NOTE "\n"
-	"  -v, --verbose   also print the kernel's messages on standard error, each\n"
-	"                  after \"kernel: \"\n"
+	"  -v, --verbose   also print the kernel's messages during the replay (WARNs,\n"
+	"                  hotplug and cpuset notes) on standard error, each after\n"
+	"                  \"kernel: \"\n"
 	"  -h, --help      print this help\n"
 	"  -V, --version   print kaff's version\n"
 	"\n"
@@ -49,6 +52,7 @@ struct run_state {
 	const char *file;
 	unsigned long failures;
 	struct kaff_sbuf trace;  /* --json: what the current event printed */
+	struct kaff_boot_notes boot;
 #ifdef KAFF_HAVE_JANSSON
 	json_t *expect;          /* --json: the current event's failed expect */
 #endif
@@ -151,14 +155,40 @@ static int replay_failed(const struct run_state *st, const struct kaff_replay_op
 	return KAFF_EXIT_INTERNAL;
 }
 
+/*
+ * Boot the machine for @sc (kaff_replay_new()) and tell what the kernel
+ * ignored at boot, before anything else is printed.
+ */
+static int start(struct run_state *st, const struct kaff_scenario *sc,
+		 const struct kaff_replay_ops *ops, struct kaff_replay **r)
+{
+	int ret = kaff_replay_new(sc, ops, r);
+
+	if (!ret)
+		ret = kaff_boot_notes_get(&st->boot, kaff_replay_ctx(*r));
+	if (ret) {
+		kaff_replay_free(*r);
+		*r = NULL;
+		return replay_failed(st, ops, sc, ret, 0);
+	}
+	kaff_boot_notes_print(&st->boot, st->file, NULL);
+	return KAFF_EXIT_OK;
+}
+
 static int run_text(struct run_state *st, const struct kaff_scenario *sc,
 		    struct kaff_replay_ops *ops)
 {
-	struct kaff_replay_result res;
+	struct kaff_replay_result res = { 0 };
+	struct kaff_replay *r = NULL;
 	int ret;
 
 	ops->write_trace = write_stdout;
-	ret = kaff_scenario_replay(sc, ops, &res);
+	ret = start(st, sc, ops, &r);
+	if (ret)
+		return ret;
+	while ((ret = kaff_replay_step(r, &res)) > 0)
+		;
+	kaff_replay_free(r);
 	if (fflush(stdout) && !ret) {
 		fprintf(stderr, "kaff: %s: EIO: cannot write the trace (%s)\n", st->file,
 			strerror(errno));
@@ -222,14 +252,15 @@ static int run_json(struct run_state *st, const struct kaff_scenario *sc,
 	int ret, status;
 
 	ops->write_trace = collect;
-	ret = kaff_replay_new(sc, ops, &r);
+	ret = start(st, sc, ops, &r);
 	if (ret)
-		return replay_failed(st, ops, sc, ret, 0);
+		return ret;
 	events = json_array();
-	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:o}", "schema", "kaff-run",
-			 "schema_version", 1, "file", st->file, "kernel", kaff_profile_name(profile), "rules",
-			 kaff_profile_rules(profile), "cpus", (int)kaff_machine_nr_cpu_ids(kaff_replay_ctx(r)),
-			 "events", events);
+	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:o, s:o}", "schema", "kaff-run",
+			 "schema_version", 1, "file", st->file, "kernel", kaff_profile_name(profile),
+			 "rules", kaff_profile_rules(profile), "cpus",
+			 (int)kaff_machine_nr_cpu_ids(kaff_replay_ctx(r)), "boot_warnings",
+			 kaff_boot_notes_json(&st->boot), "events", events);
 	ret = root ? 0 : -ENOMEM;
 	while (!ret) {
 		unsigned int i = kaff_replay_position(r);
@@ -320,6 +351,7 @@ int kaff_cmd_run(int argc, char **argv)
 #endif
 		status = run_text(&st, sc, &ops);
 	kaff_sbuf_free(&st.trace);
+	kaff_boot_notes_free(&st.boot);
 #ifdef KAFF_HAVE_JANSSON
 	json_decref(st.expect);
 #endif

@@ -195,3 +195,18 @@ void kaff_test_buf_free(struct kaff_test_buf *b)
 	b->len = 0;
 	b->cap = 0;
 }
+
+bool kaff_test_only_boot_warnings(const char *err)
+{
+	while (*err) {
+		const char *eol = strchr(err, '\n'), *w = strstr(err, ": warning");
+
+		if (!eol || strncmp(err, "kaff: ", 6) || !w || w > eol)
+			return false;
+		w = strstr(w, ": boot ");
+		if (!w || w > eol)
+			return false;
+		err = eol + 1;
+	}
+	return true;
+}

@@ -21,6 +21,13 @@
  */
 char *kaff_test_read_file(const char *path, size_t *len);
 
+/**
+ * kaff_test_only_boot_warnings() - is @err (kaff's stderr) nothing but
+ * boot-parameter warnings ("kaff: FILE: warning...: boot PARAM: ..."
+ * lines, what kaff prints for a parameter the kernel ignored)? "" is.
+ */
+bool kaff_test_only_boot_warnings(const char *err);
+
 /** kaff_test_env_dir() - getenv(@var), or NULL when unset or empty */
 const char *kaff_test_env_dir(const char *var);
 
