@@ -1,5 +1,5 @@
 /* A node kthread and a preferred-mask kthread on a two-node machine with
- * nohz_full=6-7, under the 6.14 rules and the 7.3 rules (KERNEL.md §19 E2).
+ * nohz_full=6-7, under the 6.14 rules and the 7.3 rules (docs/algorithm.md#rule-examples (E2)).
  * Build: cc preferred-affinity.c $(pkg-config --cflags --libs libkaff) */
 #include <stdio.h>
 

@@ -3,7 +3,7 @@
  * libkaff cpulist: the kernel's cpu-list text form.
  *
  * kaff_cpulist_parse() follows the behaviour of bitmap_parselist()
- * (lib/bitmap-str.c, v6.14 to v7.3):
+ * (lib/bitmap-str.c, v6.14 to v7.3) as described in docs/algorithm.md#rule-cpulist:
  *
  *   - the string ends at NUL or '\n'; separators are ',' and what the
  *     kernel's isspace() (lib/ctype.c) accepts: the six ASCII spaces and

@@ -100,7 +100,7 @@ static bool on_list(const struct kaff_snapshot *s, unsigned int id)
 	return false;
 }
 
-/* KERNEL.md §3.3: who is on the managed list. */
+/* docs/algorithm.md#rule-managed-list: who is on the managed list. */
 static bool should_be_listed(const struct kaff_snapshot *s, const struct snap_kt *k)
 {
 	if (k->pref != NONE)
@@ -257,7 +257,7 @@ static int check_state(const struct kaff_snapshot *s, struct why *w)
 		struct kaff_cpumask dom = smask(s, s->hk[KAFF_HK_TYPE_DOMAIN]);
 		struct kaff_cpumask boot = smask(s, s->hk[KAFF_HK_TYPE_DOMAIN_BOOT]);
 
-		/* hk(DOMAIN) = hk(DOMAIN_BOOT) minus the partition (§4.4) */
+		/* hk(DOMAIN) = hk(DOMAIN_BOOT) minus the partition (#rule-isolated-partitions) */
 		kaff_cpumask_andnot(&all, &boot, &m);
 		if (!kaff_cpumask_equal(&all, &dom))
 			return violation(w, "HK_TYPE_DOMAIN %s is not HK_TYPE_DOMAIN_BOOT %s minus the partition %s",
@@ -352,16 +352,16 @@ static int check_bound_change(const struct kaff_snapshot *b, const struct snap_k
 	struct kaff_cpumask possible = smask(s, s->possible);
 
 	/* select_fallback_rq(): no online CPU left, all possible CPUs, user
-	 * request dropped (§13.3) */
+	 * request dropped (#rule-fallback) */
 	if (!kaff_cpumask_intersects(&before, &online_before) &&
 	    kaff_cpumask_equal(&now, &possible) && k->user == NONE)
 		return 0;
-	/* kthread_unpark() of a per-CPU kthread: {cpu} again (§8.1) */
+	/* kthread_unpark() of a per-CPU kthread: {cpu} again (#rule-patterns) */
 	if ((kb->flags & KAFF_KTHREAD_PER_CPU) && (kb->flags & KAFF_KTHREAD_PARKED) &&
 	    kaff_cpumask_weight(&now) == 1 && kaff_cpumask_test_cpu((unsigned int)k->cpu, &now))
 		return 0;
 	if (!(kb->flags & KAFF_KTHREAD_STARTED)) {
-		/* kthread_affine_preferred(): the fetched mask, forced (§9.1) */
+		/* kthread_affine_preferred(): the fetched mask, forced (#rule-prefer) */
 		if (kb->pref == NONE && k->pref != NONE) {
 			unsigned long words[KAFF_BITS_TO_LONGS(KAFF_NR_CPUS_MAX)];
 			struct kaff_cpumask f = KAFF_CPUMASK_INIT(s->nbits, words);

@@ -2,7 +2,7 @@
 /*
  * libkaff housekeeping: the masks of kernel/sched/isolation.c, set from
  * the nohz_full= and isolcpus= boot parameters and, in 7.x, from isolated
- * cpuset partitions (docs/algorithm.md).
+ * cpuset partitions (docs/algorithm.md#rule-housekeeping).
  */
 #ifndef LIBKAFF_HOUSEKEEPING_H
 #define LIBKAFF_HOUSEKEEPING_H

@@ -2,7 +2,7 @@
 /*
  * libkaff kthreads: the kthread table and the kernel entry points that
  * decide a kthread's cpus_mask (kernel/kthread.c, kernel/sched/core.c,
- * kernel/sched/syscalls.c; the rules in docs/algorithm.md).
+ * kernel/sched/syscalls.c; docs/algorithm.md).
  *
  * A kthread is named by an id: kthreadd is KAFF_KTHREADD (0); the others
  * get 1, 2, 3, ... in creation order and their ids are never reused.
@@ -91,8 +91,7 @@ KAFF_EXPORT int kaff_kthread_bind_mask(struct kaff_ctx *ctx, unsigned int id,
  * Before the first wake-up: stores @mask, puts the kthread on the managed
  * list and forces its mask to kthread_fetch_affinity(). It does not check
  * PF_NO_SETAFFINITY: a bound kthread gets on the list too (and every later
- * CPU online then fails in kthreads_online_cpu(), as recorded on a real
- * kernel).
+ * CPU online then fails, docs/algorithm.md#rule-bind-prefer, recorded case 31).
  *
  * Return: 0; -EINVAL (kernel) once the kthread has started. libkaff
  *         refusals: -EEXIST if it already has a preference and has not
@@ -106,8 +105,8 @@ KAFF_EXPORT int kaff_kthread_affine_preferred(struct kaff_ctx *ctx, unsigned int
  * kaff_wake_up_process() - wake_up_process(): run the kthread once
  *
  * If no CPU of its mask is online, the scheduler fallback first sets the
- * mask to all possible CPUs (cpuset v2 stage of select_fallback_rq()) and
- * drops the user request. The first wake-up then
+ * mask to all possible CPUs (cpuset v2 stage of select_fallback_rq(),
+ * docs/algorithm.md#rule-fallback) and drops the user request. The first wake-up then
  * runs kthread(): an unbound kthread without preference gets its node or
  * default affinity (kthread_affine_node()). A parked per-CPU kthread is
  * not woken.
@@ -136,7 +135,7 @@ KAFF_EXPORT int kaff_kthread_stop(struct kaff_ctx *ctx, unsigned int id);
 
 /**
  * kaff_kthread_fetch_affinity() - kthread_fetch_affinity() for @id now:
- * the mask the kthread code would give it
+ * the mask the kthread code would give it (docs/algorithm.md#rule-fetch)
  *
  * Return: 0; -ESRCH; -ERANGE if @out has the wrong width.
  */

@@ -197,7 +197,7 @@ KAFF_EXPORT const struct kaff_cpumask *kaff_machine_node_cpus(const struct kaff_
 							     unsigned int node);
 /**
  * kaff_machine_cpumask_of_node() - cpumask_of_node(@node) as x86 keeps it:
- * the node's CPUs that are online now (numa_add_cpu()/numa_remove_cpu())
+ * the node's CPUs that are online now (docs/algorithm.md#rule-cpu-sets)
  *
  * Return: 0; -ERANGE for a node that does not exist or a bad width of @out.
  */

@@ -241,17 +241,17 @@ static enum au_rule why_protected(struct audit *au, const struct kaff_ctx *ctx,
 
 	if (cause == CAUSE_SETAFFINITY) {
 		kaff_sbuf_puts(t, "user setaffinity: sched_setaffinity() from user space has no housekeeping "
-				  "filter (KERNEL.md §14)");
+				  "filter (docs/algorithm.md#rule-setaffinity)");
 		return RULE_SETAFFINITY;
 	}
 	if (cause == CAUSE_FALLBACK) {
 		kaff_sbuf_puts(t, "scheduler fallback: it woke with no online CPU in its mask, and "
-				  "select_fallback_rq() gave it every possible CPU (KERNEL.md §13.3)");
+				  "select_fallback_rq() gave it every possible CPU (docs/algorithm.md#rule-fallback)");
 		return RULE_FALLBACK;
 	}
 	/* A stored sched_setaffinity() request (user_cpus_ptr) is not a cause
 	 * here: it only narrows the kthread code's later updates (target ∩
-	 * request, KERNEL.md §12.2), so it never adds a protected CPU; the
+	 * request, docs/algorithm.md#rule-user-filter), so it never adds a protected CPU; the
 	 * rules below name where the CPU came from. */
 	if (hk && kaff_cpumask_and(au->tmp, hk, au->protected_cpus) &&
 	    kaff_cpumask_intersects(au->tmp, info->cpus)) {
@@ -261,7 +261,7 @@ static enum au_rule why_protected(struct audit *au, const struct kaff_ctx *ctx,
 				 kaff_profile_name(au->profile), hk_name((enum kaff_hk_type)kaff_profile_get(au->profile, KAFF_RULE_KTHREAD_HK)));
 		kaff_sbuf_mask(t, au->tmp);
 		kaff_sbuf_printf(t, " are isolated only by %s (%s), which kthreads do not heed here "
-				    "(KERNEL.md §20 D1)%s",
+				    "(docs/algorithm.md#rule-d1)%s",
 				 domain ? "nohz_full" : "isolcpus domain",
 				 domain ? "HK_TYPE_KERNEL_NOISE" : "HK_TYPE_DOMAIN",
 				 cause == CAUSE_CREATE ? "; it still has the mask it was created with, "
@@ -277,7 +277,7 @@ static enum au_rule why_protected(struct audit *au, const struct kaff_ctx *ctx,
 		/* kthreadd outside housekeeping: only when the boot CPU is isolated */
 		kaff_sbuf_puts(t, "creation mask: kthreadd keeps the boot CPU it was forked with; at boot its "
 				  "set_cpus_allowed_ptr() to the housekeeping mask found no online CPU and "
-				  "failed (KERNEL.md §5.1)");
+				  "failed (docs/algorithm.md#rule-kthreadd)");
 		return RULE_CREATION;
 	}
 	kaff_sbuf_puts(t, "kthread update: the kthread code wrote this mask (kthread_fetch_affinity())");
@@ -297,31 +297,31 @@ static enum au_rule why_lost(struct audit *au, const struct kaff_ctx *ctx,
 		kaff_sbuf_puts(t, "hotplug: none of its preferred CPUs is online");
 		if (cause == CAUSE_FALLBACK)
 			kaff_sbuf_puts(t, "; it woke with no online CPU and the scheduler fallback gave it every "
-					  "possible CPU (KERNEL.md §13.3)");
+					  "possible CPU (docs/algorithm.md#rule-fallback)");
 		else if (!kaff_cpumask_intersects(info->cpus, online))
 			kaff_sbuf_puts(t, "; there is no offline callback, so it keeps a mask with no online CPU "
-					  "until its next wake (KERNEL.md §13.1)");
+					  "until its next wake (docs/algorithm.md#rule-offline)");
 		else if (hk && !kaff_cpumask_intersects(info->preferred ? info->preferred : pref, hk))
 			kaff_sbuf_puts(t, "; last resort: kthread_fetch_affinity() found no housekeeping CPU "
-					  "among them and gave it the whole housekeeping mask (KERNEL.md §7)");
+					  "among them and gave it the whole housekeeping mask (docs/algorithm.md#rule-fetch)");
 		return RULE_HOTPLUG;
 	}
 	if (!kaff_cpumask_intersects(info->cpus, online)) {
 		/* asleep since its CPUs went: its mask is stale, not chosen */
 		kaff_sbuf_puts(t, "hotplug: its mask has no online CPU left; there is no offline callback, "
-				  "so it keeps that mask until its next wake (KERNEL.md §13.1)");
+				  "so it keeps that mask until its next wake (docs/algorithm.md#rule-offline)");
 		return RULE_HOTPLUG;
 	}
 	/* only a request that wrote the mask: a stored one (user_cpus_ptr) that
 	 * misses the preferred CPUs does not filter an update inside them,
-	 * and only narrows a last-resort one (KERNEL.md §12.2) */
+	 * and only narrows a last-resort one (docs/algorithm.md#rule-user-filter) */
 	if (cause == CAUSE_SETAFFINITY) {
 		kaff_sbuf_puts(t, "user setaffinity: a sched_setaffinity() request outside its preferred CPUs "
-				  "(KERNEL.md §14)");
+				  "(docs/algorithm.md#rule-setaffinity)");
 		return RULE_SETAFFINITY;
 	}
 	if (cause == CAUSE_FALLBACK) {
-		kaff_sbuf_puts(t, "scheduler fallback: it woke with no online CPU in its mask (KERNEL.md §13.3)");
+		kaff_sbuf_puts(t, "scheduler fallback: it woke with no online CPU in its mask (docs/algorithm.md#rule-fallback)");
 		return RULE_FALLBACK;
 	}
 	/* node kthreads fetch the online CPUs of their node */
@@ -330,7 +330,7 @@ static enum au_rule why_lost(struct audit *au, const struct kaff_ctx *ctx,
 		kaff_sbuf_puts(t, "last resort: none of its preferred CPUs is a housekeeping CPU (");
 		kaff_sbuf_puts(t, hk_name((enum kaff_hk_type)kaff_profile_get(au->profile, KAFF_RULE_KTHREAD_HK)));
 		kaff_sbuf_puts(t, "), so kthread_fetch_affinity() gives it the whole housekeeping mask "
-				  "(KERNEL.md §7)");
+				  "(docs/algorithm.md#rule-fetch)");
 		return RULE_LAST_RESORT;
 	}
 	if (cause == CAUSE_CREATE) {
@@ -338,7 +338,7 @@ static enum au_rule why_lost(struct audit *au, const struct kaff_ctx *ctx,
 		return RULE_CREATION;
 	}
 	kaff_sbuf_puts(t, "kthread update: the kthread code has not re-affined it since its preferred "
-			  "CPUs came back (only CPU online does, KERNEL.md §11)");
+			  "CPUs came back (only CPU online does, docs/algorithm.md#rule-online)");
 	return RULE_OTHER;
 }
 

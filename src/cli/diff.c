@@ -50,7 +50,7 @@ static const struct kaff_opt diff_opts[] = {
 
 struct fgroup_desc {
 	const char *fields; /* struct kaff_profile field names */
-	const char *kernel; /* KERNEL.md §20 rows */
+	const char *kernel; /* docs/algorithm.md#rule-differences rows */
 	const char *topic;
 };
 

@@ -6,8 +6,8 @@
  * (a) Every row of $KAFF_VECTORS_DIR/cpulist.tsv: the kernel's own
  *     parselist_tests[] (lib/test_bitmap.c). A missing file or a file
  *     without rows fails.
- * (b) Our cases. Each expected value comes from the grammar of KERNEL.md
- *     §18 or from reading bitmap_parselist(); the comment on each case says
+ * (b) Our cases. Each expected value comes from the grammar
+ *     (docs/algorithm.md#rule-cpulist) or from reading bitmap_parselist(); the comment on each case says
  *     how. Long expected lists are built by the test from the grammar's
  *     set rule ("bits s.. with (i - START) % GROUP < USED, START..END")
  *     and printed by a formatter local to this file, never by libkaff.
@@ -574,7 +574,7 @@ static void test_wide(void **state)
 	assert_true(run_case("wide", "8191", 8192, "8191", NULL));
 	assert_true(run_case("wide", "0,8191", 8192, "0,8191", NULL));
 	assert_true(run_case("wide", "8192", 8192, "ERANGE", NULL));
-	/* 0-1023:2/256 is KERNEL.md §18.1's example */
+	/* 0-1023:2/256 is docs/algorithm.md#rule-cpulist's example */
 	assert_true(run_case("wide", "0-1023:2/256", 8192,
 			     "0-1,256-257,512-513,768-769", NULL));
 	assert_int_equal(bad, 0);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Engine rules, one test per rule of KERNEL.md, each named after the rule
- * and the kernel function it models. Expected masks come from KERNEL.md
- * (section in the comment), its worked examples (§19) or a recorded case.
+ * Engine rules, one test per rule of docs/algorithm.md, each named after
+ * the rule and the kernel function it models. Expected masks come from
+ * docs/algorithm.md (the rule's anchor in the comment), its worked
+ * examples (#rule-examples) or a recorded case.
  * Unless said otherwise the machine is `cpus 8`, node 0 = 0-3, node 1 =
  * 4-7, all online.
  */
@@ -107,7 +108,7 @@ static char *dump(struct kaff_ctx *ctx)
 	return b.data;
 }
 
-/* §5.2 rule C1, kthread_create_on_node(): before the first wake the mask
+/* #rule-creation rule C1, kthread_create_on_node(): before the first wake the mask
  * is kthreadd's, whatever the node. */
 static void test_create_on_node_inherits_kthreadd(void **state)
 {
@@ -126,7 +127,7 @@ static void test_create_on_node_inherits_kthreadd(void **state)
 	}
 }
 
-/* §5.1 kthreadd(): 6.x sets hk(KTHREAD) = hk(KERNEL_NOISE), so nohz_full
+/* #rule-kthreadd kthreadd(): 6.x sets hk(KTHREAD) = hk(KERNEL_NOISE), so nohz_full
  * narrows kthreadd and every creation mask (k619-02: B 0-1,6-7); 7.x uses
  * hk(DOMAIN), which nohz_full does not touch (case 15). */
 static void test_kthreadd_housekeeping_per_profile(void **state)
@@ -148,7 +149,7 @@ static void test_kthreadd_housekeeping_per_profile(void **state)
 	kaff_ctx_free(c7);
 }
 
-/* §5.1 + §22 (case 57, k619-14): with CPU 0 outside the kthread
+/* #rule-kthreadd + #rule-recorded (case 57, k619-14): with CPU 0 outside the kthread
  * housekeeping mask, kthreadd's boot-time set_cpus_allowed_ptr() finds no
  * online CPU (only CPU 0 runs) and kthreadd stays on {0}. */
 static void test_kthreadd_boot_cpu_isolated_stays_on_cpu0(void **state)
@@ -171,7 +172,7 @@ static void test_kthreadd_boot_cpu_isolated_stays_on_cpu0(void **state)
 	kaff_ctx_free(c6);
 }
 
-/* §6.2 kthread_affine_node() + §7 kthread_fetch_affinity(): a node kthread
+/* #rule-first-wake kthread_affine_node() + #rule-fetch kthread_fetch_affinity(): a node kthread
  * gets its node's CPUs ∩ housekeeping at first wake (case 02, k619-02). */
 static void test_first_wake_node_affinity(void **state)
 {
@@ -186,7 +187,7 @@ static void test_first_wake_node_affinity(void **state)
 	kaff_ctx_free(c7);
 }
 
-/* §8.5 / D4: a NUMA_NO_NODE kthread. 6.x: housekeeping_affine(), not
+/* #rule-patterns / D4: a NUMA_NO_NODE kthread. 6.x: housekeeping_affine(), not
  * listed; 7.x: listed, fetch = hk(DOMAIN). The managed list order is
  * insertion order, kthreadd first in 7.x (D5). */
 static void test_managed_list_membership_per_profile(void **state)
@@ -213,7 +214,7 @@ static void test_managed_list_membership_per_profile(void **state)
 	kaff_ctx_free(c7);
 }
 
-/* §7 last resort: a preference outside housekeeping gives the WHOLE
+/* #rule-fetch last resort: a preference outside housekeeping gives the WHOLE
  * housekeeping mask, offline CPUs included (no online filter). */
 static void test_fetch_last_resort_is_whole_housekeeping(void **state)
 {
@@ -250,7 +251,7 @@ static void test_fetch_no_node_no_pref_per_profile(void **state)
 	kaff_ctx_free(c7);
 }
 
-/* §9.1/§9.2 kthread_affine_preferred() before the first wake: applied at
+/* #rule-prefer/#rule-prefer kthread_affine_preferred() before the first wake: applied at
  * once by a forced write (no online check, case 42), empty → hk (case 41),
  * user request dropped; the node is ignored once a preference exists. */
 static void test_affine_preferred_before_wake(void **state)
@@ -276,7 +277,7 @@ static void test_affine_preferred_before_wake(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* §9.1 step 1: after the first wake, kthread_affine_preferred() is -EINVAL
+/* #rule-prefer step 1: after the first wake, kthread_affine_preferred() is -EINVAL
  * and changes nothing (case 29). A second call before the wake is refused
  * by libkaff with -EEXIST (the kernel corrupts its list, FORMAT.md). */
 static void test_affine_preferred_errors(void **state)
@@ -300,9 +301,9 @@ static void test_affine_preferred_errors(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* §8.2 kthread_bind(): before the first wake a forced write (even to an
+/* #rule-patterns kthread_bind(): before the first wake a forced write (even to an
  * offline CPU) plus PF_NO_SETAFFINITY; after it a WARN and no change, the
- * test threads sleeping interruptibly (FORMAT.md, §22). */
+ * test threads sleeping interruptibly (FORMAT.md, #rule-recorded). */
 static void test_bind_before_and_after_wake(void **state)
 {
 	struct kaff_ctx *ctx = mk("7.3", 4, false, NULL);
@@ -327,7 +328,7 @@ static void test_bind_before_and_after_wake(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* §8.2 kthread_create_on_cpu(): created on cpu_to_node(cpu), bound to
+/* #rule-patterns kthread_create_on_cpu(): created on cpu_to_node(cpu), bound to
  * {cpu}, kthread->cpu set, not per-CPU; setaffinity refused (case 28). */
 static void test_create_on_cpu(void **state)
 {
@@ -350,7 +351,7 @@ static void test_create_on_cpu(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* §13.3 select_fallback_rq(), rule F: a woken kthread with no online CPU
+/* #rule-fallback select_fallback_rq(), rule F: a woken kthread with no online CPU
  * in its mask gets all possible CPUs (cpuset v2 stage, cases 19, 32, 35,
  * 46, k619-*), housekeeping notwithstanding, bound or not; the user
  * request is dropped. With an online CPU the mask is unchanged. */
@@ -382,10 +383,10 @@ static void test_wake_fallback_all_possible(void **state)
 	kaff_ctx_free(c6);
 }
 
-/* §11.2/§11.3 kthreads_online_cpu(): every listed node/preferred kthread is
+/* #rule-online/#rule-online kthreads_online_cpu(): every listed node/preferred kthread is
  * recomputed at ANY online; a node kthread gets its node's online CPUs
  * (offline ones dropped); a target with no online CPU fails and the old
- * mask stays (§19 E1, E4, case 21). Offline changes nothing (§13.1). */
+ * mask stays (#rule-examples (E1), E4, case 21). Offline changes nothing (#rule-offline). */
 static void test_online_reaffines_listed_kthreads(void **state)
 {
 	const char *v[] = { "6.14", "7.3" };
@@ -422,7 +423,7 @@ static void test_online_reaffines_listed_kthreads(void **state)
 	}
 }
 
-/* §12.2 + §14: the stored user request filters the online update: target
+/* #rule-user-filter + #rule-setaffinity: the stored user request filters the online update: target
  * ∩ request when they meet, else the plain target (E6). */
 static void test_online_user_request_filter(void **state)
 {
@@ -461,7 +462,7 @@ static void test_online_skips_unbound(void **state)
 	}
 }
 
-/* §11.4 + case 31: bind then prefer puts a PF_NO_SETAFFINITY kthread on
+/* #rule-bind-prefer + case 31: bind then prefer puts a PF_NO_SETAFFINITY kthread on
  * the list; every online then fails with -EINVAL after updating the
  * others, and the CPU stays offline, until that kthread is stopped. */
 static void test_online_fails_with_bound_kthread_listed(void **state)
@@ -492,9 +493,9 @@ static void test_online_fails_with_bound_kthread_listed(void **state)
 	}
 }
 
-/* §14 sched_setaffinity(): -EINVAL for PF_NO_SETAFFINITY and for a request
+/* #rule-setaffinity sched_setaffinity(): -EINVAL for PF_NO_SETAFFINITY and for a request
  * with no online CPU (case 28); the same mask only replaces the request
- * (§12.1); no housekeeping filter; in 7.x partition CPUs are removed. */
+ * (#rule-write); no housekeeping filter; in 7.x partition CPUs are removed. */
 static void test_sched_setaffinity_rules(void **state)
 {
 	struct kaff_ctx *ctx = mk("7.3", 8, true, "isolcpus=6-7");
@@ -522,7 +523,7 @@ static void test_sched_setaffinity_rules(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* §8.1 smpboot: per-CPU kthreads stay on {cpu}, park at offline, are
+/* #rule-patterns smpboot: per-CPU kthreads stay on {cpu}, park at offline, are
  * rebound by kthread_unpark() at online (dropping a user request is moot:
  * PF_NO_SETAFFINITY); one created for an offline CPU meets the fallback
  * when it parks and is rebound when the CPU comes up. */
@@ -555,7 +556,7 @@ static void test_per_cpu_kthreads(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* §17 kthread_stop(): the kthread leaves the table and the list, its id
+/* #rule-exit kthread_stop(): the kthread leaves the table and the list, its id
  * is never reused; kthreadd cannot be stopped; creation order iteration. */
 static void test_stop_and_iteration(void **state)
 {
@@ -581,9 +582,9 @@ static void test_stop_and_iteration(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* §17 kthread_stop() of per-CPU kthreads: whichever one stops (the last
+/* #rule-exit kthread_stop() of per-CPU kthreads: whichever one stops (the last
  * created, the first, one in between), the others are still unparked and
- * rebound to their CPU when it comes back online (§8.2, kthread_unpark()),
+ * rebound to their CPU when it comes back online (#rule-patterns, kthread_unpark()),
  * and the stopped one is gone. Each per-CPU kthread starts on {its CPU}. */
 static void test_stop_per_cpu(void **state)
 {
@@ -620,7 +621,7 @@ static void test_stop_per_cpu(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* §4.4 housekeeping_update() -> kthreads_update_housekeeping() (7.x):
+/* #rule-isolated-partitions housekeeping_update() -> kthreads_update_housekeeping() (7.x):
  * every listed kthread, kthreadd and NUMA_NO_NODE ones included, follows
  * hk(DOMAIN); a not-yet-woken one keeps its creation mask (iso-01, iso-04).
  * cpuset only calls it when the set of isolated CPUs changes
@@ -666,7 +667,7 @@ static void test_cpuset_isolation_refused(void **state)
 	kaff_ctx_free(c6);
 }
 
-/* setaffinity before the first wake (case 27, §22): the first run's
+/* setaffinity before the first wake (case 27, #rule-recorded): the first run's
  * kthread_affine_node() goes through the request filter. */
 static void test_setaffinity_before_first_wake(void **state)
 {

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmocka tests of src/housekeeping.c: the rules of KERNEL.md §4.2 (reading
- * a mask), §4.3 (the nohz_full= and isolcpus= boot parameters,
+ * cmocka tests of src/housekeeping.c: the rules of docs/algorithm.md#rule-housekeeping (reading
+ * a mask), #rule-boot-parameters (the nohz_full= and isolcpus= boot parameters,
  * kernel/sched/isolation.c: housekeeping_setup() and
- * housekeeping_isolcpus_setup()) and §4.4 (7.x run-time HK_TYPE_DOMAIN
+ * housekeeping_isolcpus_setup()) and #rule-isolated-partitions (7.x run-time HK_TYPE_DOMAIN
  * updates, housekeeping_update()), one test per rule, each named after the
  * rule and the kernel function.
  *
- * Expected values come from KERNEL.md and the 7.3 source of isolation.c;
+ * Expected values come from docs/algorithm.md and the 7.3 source of isolation.c;
  * never from running libkaff. "6.x" is every profile 6.14..6.19 (the
  * seed's rules), "7.x" every profile 7.0..7.3. Rules tagged [both] are
  * checked under all ten profiles.
@@ -78,7 +78,7 @@ static void expect_all_(const struct kaff_ctx *ctx,
 	expect_hk_(ctx, KAFF_HK_TYPE_DOMAIN, domain, en_domain, line);
 	expect_hk_(ctx, KAFF_HK_TYPE_MANAGED_IRQ, managed_irq, en_managed_irq, line);
 	expect_hk_(ctx, KAFF_HK_TYPE_KERNEL_NOISE, noise, en_noise, line);
-	/* §4.1: TICK/TIMER/RCU/MISC/WQ are aliases of KERNEL_NOISE [both] */
+	/* #rule-housekeeping: TICK/TIMER/RCU/MISC/WQ are aliases of KERNEL_NOISE [both] */
 	expect_hk_(ctx, KAFF_HK_TYPE_TICK, noise, en_noise, line);
 	expect_hk_(ctx, KAFF_HK_TYPE_TIMER, noise, en_noise, line);
 	expect_hk_(ctx, KAFF_HK_TYPE_RCU, noise, en_noise, line);
@@ -150,9 +150,9 @@ static struct kaff_ctx *boot_ctx(const struct kaff_profile *p, unsigned int nr,
 
 #define PARAMS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/* ---- §4.2 reading a mask */
+/* ---- #rule-housekeeping reading a mask */
 
-/* §4.2 housekeeping_cpumask(): no isolation configured (static key off)
+/* #rule-housekeeping housekeeping_cpumask(): no isolation configured (static key off)
  * → every type is cpu_possible_mask; housekeeping_enabled() false. [both] */
 static void test_housekeeping_cpumask_no_param_is_possible(void **state)
 {
@@ -165,7 +165,7 @@ static void test_housekeeping_cpumask_no_param_is_possible(void **state)
 		expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0-7", false);
 		/* the alias KTHREAD resolves to a real type: also possible */
 		expect_hk(ctx, KAFF_HK_TYPE_KTHREAD, "0-7", false);
-		/* §4.4: no cpuset partition yet */
+		/* #rule-isolated-partitions: no cpuset partition yet */
 		expect_mask(kaff_cpuset_isolated_cpus(ctx), "-", "isolated_cpus");
 		kaff_ctx_free(ctx);
 	}
@@ -186,7 +186,7 @@ static void test_housekeeping_cpumask_before_boot_null(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* §4.2: housekeeping masks are possible-based and hold offline CPUs;
+/* #rule-housekeeping: housekeeping masks are possible-based and hold offline CPUs;
  * the boot parameters are parsed with every CPU present, before any CPU
  * goes down. [both] */
 static void test_housekeeping_cpumask_holds_offline_cpus(void **state)
@@ -199,14 +199,14 @@ static void test_housekeeping_cpumask_holds_offline_cpus(void **state)
 		struct kaff_ctx *ctx = boot_ctx(p, 8, "0-3", PARAMS("nohz_full=2-5"));
 
 		expect_mask(kaff_machine_online_mask(ctx), "0-3", "online");
-		/* §4.3 step 2: possible \ 2-5, offline 6-7 included */
+		/* #rule-boot-parameters step 2: possible \ 2-5, offline 6-7 included */
 		expect_hk(ctx, KAFF_HK_TYPE_KERNEL_NOISE, "0-1,6-7", true);
-		/* §4.2: unconfigured type = possible, offline CPUs included */
+		/* #rule-housekeeping: unconfigured type = possible, offline CPUs included */
 		expect_hk(ctx, KAFF_HK_TYPE_DOMAIN, "0-7", false);
 		kaff_ctx_free(ctx);
 
 		/* isolcpus with domain housekeeping CPUs partly offline: 6.x
-		 * needs another online hk(DOMAIN) CPU for each offline (§16),
+		 * needs another online hk(DOMAIN) CPU for each offline (#rule-hotplug-refusals),
 		 * here 0-1 remain */
 		ctx = boot_ctx(p, 8, "0-1,4", PARAMS("isolcpus=domain,2-3"));
 		expect_mask(kaff_machine_online_mask(ctx), "0-1,4", "online");
@@ -215,10 +215,10 @@ static void test_housekeeping_cpumask_holds_offline_cpus(void **state)
 	}
 }
 
-/* ---- §4.3 boot parameters */
+/* ---- #rule-boot-parameters boot parameters */
 
-/* §4.3 housekeeping_nohz_full_setup(): nohz_full=LIST sets flags =
- * {KERNEL_NOISE} only; TICK/TIMER/RCU/MISC/WQ alias it (§4.1). [both] */
+/* #rule-boot-parameters housekeeping_nohz_full_setup(): nohz_full=LIST sets flags =
+ * {KERNEL_NOISE} only; TICK/TIMER/RCU/MISC/WQ alias it (#rule-housekeeping). [both] */
 static void test_housekeeping_nohz_full_setup_kernel_noise_only(void **state)
 {
 	const struct kaff_profile *p;
@@ -230,14 +230,14 @@ static void test_housekeeping_nohz_full_setup_kernel_noise_only(void **state)
 		expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0-1,4-7", true);
 		kaff_ctx_free(ctx);
 
-		/* the full list grammar (§18): a region with a pattern */
+		/* the full list grammar (#rule-cpulist): a region with a pattern */
 		ctx = boot_ctx(p, 8, NULL, PARAMS("nohz_full=1-7:1/2"));
 		expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0,2,4,6", true);
 		kaff_ctx_free(ctx);
 	}
 }
 
-/* §4.3 housekeeping_isolcpus_setup(): no flag → DOMAIN [6.14] / DOMAIN +
+/* #rule-boot-parameters housekeeping_isolcpus_setup(): no flag → DOMAIN [6.14] / DOMAIN +
  * DOMAIN_BOOT [7.3] ("Default behaviour for isolcpus without flags"). */
 static void test_housekeeping_isolcpus_setup_no_flag_is_domain(void **state)
 {
@@ -254,7 +254,7 @@ static void test_housekeeping_isolcpus_setup_no_flag_is_domain(void **state)
 	}
 }
 
-/* §4.3 housekeeping_isolcpus_setup(): "nohz," → KERNEL_NOISE, "domain," →
+/* #rule-boot-parameters housekeeping_isolcpus_setup(): "nohz," → KERNEL_NOISE, "domain," →
  * DOMAIN (+DOMAIN_BOOT in 7.x), "managed_irq," → MANAGED_IRQ; each flag
  * alone and all together. */
 static void test_housekeeping_isolcpus_setup_flags(void **state)
@@ -289,7 +289,7 @@ static void test_housekeeping_isolcpus_setup_flags(void **state)
 	}
 }
 
-/* §4.3 housekeeping_isolcpus_setup(): an unknown word of letters and '_'
+/* #rule-boot-parameters housekeeping_isolcpus_setup(): an unknown word of letters and '_'
  * is skipped ("isolcpus: Skipped unknown flag"); with no flag left the
  * default DOMAIN applies. [both] */
 static void test_housekeeping_isolcpus_setup_unknown_flag_skipped(void **state)
@@ -317,7 +317,7 @@ static void test_housekeeping_isolcpus_setup_unknown_flag_skipped(void **state)
 	}
 }
 
-/* §4.3 housekeeping_isolcpus_setup(): an unknown word with any other
+/* #rule-boot-parameters housekeeping_isolcpus_setup(): an unknown word with any other
  * character → "isolcpus: Invalid flag", the whole parameter is ignored
  * (flags already read included). [both] */
 static void test_housekeeping_isolcpus_setup_invalid_flag_ignored(void **state)
@@ -344,7 +344,7 @@ static void test_housekeeping_isolcpus_setup_invalid_flag_ignored(void **state)
 	}
 }
 
-/* §4.3 housekeeping_isolcpus_setup() reads flags with the kernel's
+/* #rule-boot-parameters housekeeping_isolcpus_setup() reads flags with the kernel's
  * isalpha(), whose table (lib/ctype.c; chars are unsigned since 6.2) marks
  * the Latin-1 bytes 0xC0-0xD6, 0xD8-0xF6 and 0xF8-0xFF as letters and
  * 0xA0-0xBF, 0xD7, 0xF7 and 0x80-0x9F as not. So, whatever the C library's
@@ -388,7 +388,7 @@ static void test_housekeeping_isolcpus_setup_latin1_letters(void **state)
 	}
 }
 
-/* §4.3 step 1, housekeeping_setup(): cpulist_parse() fails on bad syntax
+/* #rule-boot-parameters step 1, housekeeping_setup(): cpulist_parse() fails on bad syntax
  * → "incorrect CPU range", the parameter is ignored entirely. [both] */
 static void test_housekeeping_setup_bad_list_ignored(void **state)
 {
@@ -416,7 +416,7 @@ static void test_housekeeping_setup_bad_list_ignored(void **state)
 			kaff_ctx_free(ctx);
 		}
 		/* an ignored parameter sets no flag, so the next one is still
-		 * the first (§4.3 step 5: "no flag set") and applies, even one
+		 * the first (#rule-boot-parameters step 5: "no flag set") and applies, even one
 		 * sharing a flag in 7.x */
 		ctx = boot_ctx(p, 8, NULL, PARAMS("nohz_full=2-x", "isolcpus=nohz,2-3"));
 		expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0-1,4-7", true);
@@ -424,7 +424,7 @@ static void test_housekeeping_setup_bad_list_ignored(void **state)
 	}
 }
 
-/* §4.3 step 1, housekeeping_setup(): a CPU >= nr_cpu_ids makes
+/* #rule-boot-parameters step 1, housekeeping_setup(): a CPU >= nr_cpu_ids makes
  * cpulist_parse() return -ERANGE → the whole parameter is ignored (not
  * the in-range part). [both] */
 static void test_housekeeping_setup_out_of_range_list_ignored(void **state)
@@ -451,7 +451,7 @@ static void test_housekeeping_setup_out_of_range_list_ignored(void **state)
 	}
 }
 
-/* §4.3 step 4, housekeeping_setup(): an empty list parses to ∅; the
+/* #rule-boot-parameters step 4, housekeeping_setup(): an empty list parses to ∅; the
  * isolated list is empty → no effect, no flag set. [both] */
 static void test_housekeeping_setup_empty_list_no_effect(void **state)
 {
@@ -482,7 +482,7 @@ static void test_housekeeping_setup_empty_list_no_effect(void **state)
 	}
 }
 
-/* §4.3 step 3, housekeeping_setup(): no present housekeeping CPU left →
+/* #rule-boot-parameters step 3, housekeeping_setup(): no present housekeeping CPU left →
  * the boot CPU (0) is forced back: housekeeping {0}; a warning only for
  * the first parameter. CPU 0 is not removed when other CPUs remain. [both] */
 static void test_housekeeping_setup_all_isolated_boot_cpu_forced(void **state)
@@ -499,7 +499,7 @@ static void test_housekeeping_setup_all_isolated_boot_cpu_forced(void **state)
 		assert_true(logged("Housekeeping: must include one present CPU, using boot CPU:0"));
 		kaff_ctx_free(ctx);
 
-		/* "all" (§18) is every CPU too */
+		/* "all" (#rule-cpulist) is every CPU too */
 		ctx = boot_ctx(p, 8, NULL, PARAMS("nohz_full=all"));
 		expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0", true);
 		kaff_ctx_free(ctx);
@@ -531,7 +531,7 @@ static void test_housekeeping_setup_all_isolated_boot_cpu_forced(void **state)
 	}
 }
 
-/* §4.3 step 6, housekeeping_setup(), second parameter sharing a flag with
+/* #rule-boot-parameters step 6, housekeeping_setup(), second parameter sharing a flag with
  * the first: 7.x compares with housekeeping_cpumask(), still
  * cpu_possible_mask while parsing → always ignored, identical lists too
  * (D15, case 16); 6.x compares the stored mask → accepted if equal,
@@ -590,7 +590,7 @@ static void test_housekeeping_setup_second_param_shared_flag(void **state)
 	}
 }
 
-/* §4.3 step 6, housekeeping_setup(), second parameter sharing no flag:
+/* #rule-boot-parameters step 6, housekeeping_setup(), second parameter sharing no flag:
  * both apply, each flag with its own list (case 17 for equal lists). In
  * 7.x the nohz_full/isolcpus=domain combination check reads
  * housekeeping_cpumask(type) too, cpu_possible_mask while parsing (the
@@ -630,7 +630,7 @@ static void test_housekeeping_setup_second_param_no_shared_flag(void **state)
 	}
 }
 
-/* §4.1 / D2: the alias HK_TYPE_KTHREAD is KERNEL_NOISE in 6.x and DOMAIN
+/* #rule-housekeeping / D2: the alias HK_TYPE_KTHREAD is KERNEL_NOISE in 6.x and DOMAIN
  * in 7.x (isolation.h). */
 static void test_housekeeping_cpumask_kthread_alias(void **state)
 {
@@ -701,7 +701,7 @@ static void test_machine_add_boot_param_errors(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* ---- §4.4 run-time HK_TYPE_DOMAIN (7.x cpuset isolated partitions) */
+/* ---- #rule-isolated-partitions run-time HK_TYPE_DOMAIN (7.x cpuset isolated partitions) */
 
 static int set_iso(struct kaff_ctx *ctx, const char *list)
 {
@@ -712,7 +712,7 @@ static int set_iso(struct kaff_ctx *ctx, const char *list)
 	return ret;
 }
 
-/* §4.4 [7.3] housekeeping_update(): hk(DOMAIN) = hk(DOMAIN_BOOT) \ the
+/* #rule-isolated-partitions [7.3] housekeeping_update(): hk(DOMAIN) = hk(DOMAIN_BOOT) \ the
  * partition; DOMAIN_BOOT never changes; a new partition replaces the old
  * one; an empty one restores the boot value (case iso-04). */
 static void test_housekeeping_update_domain_is_boot_minus_partition(void **state)
@@ -763,7 +763,7 @@ static void test_housekeeping_update_domain_is_boot_minus_partition(void **state
 	}
 }
 
-/* §4.4 [7.3] housekeeping_update() step 1: trial ∩ online = ∅ → -EINVAL;
+/* #rule-isolated-partitions [7.3] housekeeping_update() step 1: trial ∩ online = ∅ → -EINVAL;
  * the partition is then reset to none (housekeeping.h, as the oracle
  * does; cases iso-10 and iso-04): isolated_cpus() empty, hk(DOMAIN) back
  * to the boot value. */
@@ -807,7 +807,7 @@ static void test_housekeeping_update_no_online_housekeeping_refused(void **state
 	}
 }
 
-/* §4.4 [7.3] housekeeping_update(): only trial ∩ online matters, so a
+/* #rule-isolated-partitions [7.3] housekeeping_update(): only trial ∩ online matters, so a
  * partition of offline CPUs is accepted (case iso-08), and so is one
  * holding CPU 0 while another online housekeeping CPU remains (iso-10). */
 static void test_housekeeping_update_offline_and_cpu0_accepted(void **state)
@@ -837,7 +837,7 @@ static void test_housekeeping_update_offline_and_cpu0_accepted(void **state)
 }
 
 /* housekeeping.h: kaff_cpuset_set_isolated() refusals that change
- * nothing: -EOPNOTSUPP under 6.x (§4.4 [6.14]: partitions do not touch
+ * nothing: -EOPNOTSUPP under 6.x (#rule-isolated-partitions [6.14]: partitions do not touch
  * HK_TYPE_DOMAIN), -ERANGE for a mask of the wrong width, -EPERM before
  * boot. */
 static void test_cpuset_set_isolated_refusals(void **state)

@@ -5,7 +5,7 @@
  * and CPU hotplug through /sys/devices/system/cpu/cpuN/online.
  *
  * Expected values come from machine.h (libkaff's own refusals), from
- * KERNEL.md §2 (x86 node masks), §16 and §22 (hotplug results) and D14,
+ * docs/algorithm.md#rule-cpu-sets (x86 node masks), #rule-hotplug-refusals and #rule-recorded (hotplug results) and D14,
  * from the 7.3 kernel/cpu.c (_cpu_down(), cpu_down_maps_locked()) and from
  * the recorded cases named in the comments; never from running libkaff.
  * "6.x" is every profile 6.14..6.19, "7.x" every profile 7.0..7.3.
@@ -263,7 +263,7 @@ static void test_machine_boot_default_node0(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* KERNEL.md §2 (x86 numa_add_cpu()/numa_remove_cpu()): cpumask_of_node()
+/* docs/algorithm.md#rule-cpu-sets (x86 numa_add_cpu()/numa_remove_cpu()): cpumask_of_node()
  * holds the node's CPUs that are online now; node_cpus stays static. */
 static void test_cpumask_of_node_follows_online(void **state)
 {
@@ -334,7 +334,7 @@ static void test_cpu_to_node(void **state)
 
 /* ---- hotplug */
 
-/* KERNEL.md §16/§22, case 45: CPU 0 on x86 has no online file → ENOENT
+/* docs/algorithm.md#rule-hotplug-refusals, #rule-recorded, case 45: CPU 0 on x86 has no online file → ENOENT
  * both ways; nothing changes. [both] */
 static void test_cpu_hotplug_cpu0_enoent(void **state)
 {
@@ -358,7 +358,7 @@ static void test_cpu_hotplug_cpu0_enoent(void **state)
 	}
 }
 
-/* KERNEL.md §16 (device_online()/device_offline()) and §22 (case 45):
+/* docs/algorithm.md#rule-hotplug-refusals (device_online()/device_offline()) and #rule-recorded (case 45):
  * offlining an offline CPU or onlining an online one succeeds, no-op. */
 static void test_cpu_hotplug_noop_succeeds(void **state)
 {
@@ -403,7 +403,7 @@ static void test_cpu_hotplug_erange_eperm(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* KERNEL.md §16, D14 [6.14] cpu_down_maps_locked(): the unplug runs from
+/* docs/algorithm.md#rule-hotplug-refusals, #rule-d14 [6.14] cpu_down_maps_locked(): the unplug runs from
  * another online hk(DOMAIN) CPU; none other than the target → -EBUSY.
  * isolcpus=domain,0-3 on 8 CPUs: offline 4,5,6 ok, 7 → -EBUSY (recorded
  * o619-13 on 6.19). */
@@ -443,7 +443,7 @@ static void test_cpu_down_maps_locked_6x_last_domain_hk_ebusy(void **state)
 	}
 }
 
-/* KERNEL.md §16, D14, §22 [7.3] _cpu_down(): the check counts the target,
+/* docs/algorithm.md#rule-hotplug-refusals, #rule-d14, #rule-recorded [7.3] _cpu_down(): the check counts the target,
  * so the last online hk(DOMAIN) CPU may go (cases 58, k73b-12); once
  * online ∩ hk(DOMAIN) is empty any further offline → -EBUSY. */
 static void test_cpu_down_7x_last_domain_hk_allowed(void **state)
@@ -544,7 +544,7 @@ static void test_machine_set_boot_online(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* machine.h kaff_machine_boot() + KERNEL.md §16 [6.14]: the boot-online
+/* machine.h kaff_machine_boot() + docs/algorithm.md#rule-hotplug-refusals [6.14]: the boot-online
  * CPUs are reached through the normal offline path; isolcpus=domain,0-3
  * with boot_online 0-3 needs CPU 7, the last online hk(DOMAIN) CPU, to go
  * down: cpu_down_maps_locked() refuses → the boot fails with -EBUSY and the

@@ -3,8 +3,8 @@
  * cmocka tests of src/profile.c: kaff_profile_lookup(), the default and
  * kaff_profile_next().
  *
- * Expected field values come from KERNEL.md §20 (the D-rows named in each
- * comment) and §1: 6.14-6.19 follow the seed's rules (4d13f4304fa4 and its
+ * Expected field values come from docs/algorithm.md#rule-differences (the D-rows named in each
+ * comment) and #rule-differences: 6.14-6.19 follow the seed's rules (4d13f4304fa4 and its
  * series; none of the 7.0 series "cpuset/isolation: Honour kthreads
  * preferred affinity" is in them), 7.0-7.3 follow the 7.x rules (that
  * series, merged for 7.0, plus the HK_TYPE_KTHREAD alias change present in
@@ -30,14 +30,14 @@
 
 #include "test-common.h"
 
-/* What KERNEL.md says each version must look like. */
+/* What each version must look like (docs/algorithm.md#rule-differences). */
 struct want_profile {
 	const char *name;
 	unsigned int major, minor;
 	bool seven; /* true: 7.x rules; false: the 6.14 seed's rules */
 };
 
-/* §1: every MAJOR.MINOR from 6.14 to 7.3, in version order (profile.h). */
+/* #rule-differences: every MAJOR.MINOR from 6.14 to 7.3, in version order (profile.h). */
 static const struct want_profile versions[] = {
 	{ "6.14", 6, 14, false }, { "6.15", 6, 15, false },
 	{ "6.16", 6, 16, false }, { "6.17", 6, 17, false },
@@ -48,7 +48,7 @@ static const struct want_profile versions[] = {
 
 #define NVERSIONS (sizeof(versions) / sizeof(versions[0]))
 
-/* Check every field of @p against the KERNEL.md §20 rows for @w. */
+/* Check every field of @p against the docs/algorithm.md#rule-differences rows for @w. */
 static void check_fields(const struct kaff_profile *p, const struct want_profile *w)
 {
 	assert_non_null(p);

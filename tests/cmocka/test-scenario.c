@@ -120,12 +120,12 @@ static void test_header_rules(void **state)
 				   "create A\nwake A\nshow\n", NULL);
 
 		/* 6.14: nohz_full=1 then isolcpus=nohz,1 (same list, accepted):
-		 * kthreads off CPU 1 (KERNEL.md §4.3 rule 6, §8.5). */
+		 * kthreads off CPU 1 (docs/algorithm.md#rule-boot-parameters, #rule-patterns). */
 		assert_string_equal(t, "show 1\nA 0,2-3\n");
 		free(t);
 	}
 	/* A boot_online set the kernel refuses to reach: 6.x keeps one other
-	 * online domain-housekeeping CPU (KERNEL.md §16, o619-13). */
+	 * online domain-housekeeping CPU (docs/algorithm.md#rule-hotplug-refusals, o619-13). */
 	refused("kernel 6.14\ncpus 8\nboot isolcpus=domain,0-3\nboot_online 0-3\n", 4, 13,
 		"refuses");
 }
@@ -197,7 +197,7 @@ static void test_replay_api(void **state)
 	ops.data = &b;
 	ops.expect_failed = NULL;
 	assert_int_equal(kaff_scenario_replay(sc, &ops, &res), 0);
-	/* 6.14: prefer 2-3 with nohz_full=3 → 2 (KERNEL.md §9.2) */
+	/* 6.14: prefer 2-3 with nohz_full=3 → 2 (docs/algorithm.md#rule-prefer) */
 	assert_string_equal(b.data, "! prefer A EINVAL\n! offline 0 ENOENT\nshow 1\nA 3\n");
 	assert_int_equal(res.expect_failures, 1);
 	assert_int_equal(res.events, 9);

@@ -13,7 +13,7 @@
  * - the boot succeeds, whatever the values (the kernel ignores bad ones
  *   with a message), and the invariants hold (kaff_ctx_check());
  * - a lone nohz_full= parameter gives hk(KERNEL_NOISE) = possible minus
- *   its list, or CPU 0 when that is empty (KERNEL.md §4.3);
+ *   its list, or CPU 0 when that is empty (docs/algorithm.md#rule-boot-parameters);
  * - two boots of the same parameters give the same state;
  * - a few events (create, wake, prefer) keep the invariants, and CPU
  *   hotplug keeps them step by step.
@@ -89,7 +89,7 @@ static struct kaff_ctx *boot(const struct kaff_profile *p, unsigned int cpus, bo
 	return ctx;
 }
 
-/* KERNEL.md §4.3 for a lone nohz_full= parameter. */
+/* docs/algorithm.md#rule-boot-parameters for a lone nohz_full= parameter. */
 static void check_first_nohz(struct kaff_ctx *ctx, const char *param)
 {
 	unsigned int cpus = kaff_machine_nr_cpu_ids(ctx);

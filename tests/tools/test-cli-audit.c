@@ -6,9 +6,9 @@
  *   - every option and usage error of both commands;
  *   - the rule audit names for each finding, in small scenarios
  *     (tests/tools/data/auditcov-*.scn) whose every state is worked out by
- *     hand from KERNEL.md in the comments next to the expected findings:
+ *     hand from docs/algorithm.md in the comments next to the expected findings:
  *     the expectations are that reasoning, not kaff's output (three of
- *     them disagreed with kaff at first; KERNEL.md settled each for the
+ *     them disagreed with kaff at first; the kernel rules settled each for the
  *     reasoning and src/cli/audit.c was fixed);
  *   - render's picture on standard output, with a file name that XML must
  *     escape, and on a device that refuses it;
@@ -256,7 +256,7 @@ END_TEST
  * A scenario task may be named "kthreadd" (FORMAT.md: any NAME); the real
  * kthreadd then shows as "[kthreadd]", and the two are two kthreads in the
  * findings, not one group. Under 7.3 with nohz_full=2-3 both hold the
- * protected CPUs 2-3: kthreads follow HK_TYPE_DOMAIN there (KERNEL.md §20
+ * protected CPUs 2-3: kthreads follow HK_TYPE_DOMAIN there (docs/algorithm.md#rule-differences
  * D1), which nohz_full= leaves at 0-3, so the real kthreadd keeps 0-3 and
  * the task (no node, managed in 7.x) gets hk(DOMAIN) = 0-3 at its first
  * wake-up. The managed list is in the kernel's order: kthreadd first.
@@ -353,7 +353,7 @@ static void check_findings(json_t *root, const struct want_finding *want, size_t
 /*
  * auditcov-setaffinity.scn, 7.3, nodes 0-1 and 2-3, isolcpus=domain,3:
  * HK_TYPE_DOMAIN is 0-2, so the protected CPUs are {3}. N and M (node 1)
- * wake onto node 1 ∩ housekeeping = {2}. Then sched_setaffinity() (§14,
+ * wake onto node 1 ∩ housekeeping = {2}. Then sched_setaffinity() (#rule-setaffinity,
  * no housekeeping filter, the request is stored): N = {3}, M = {0,1}.
  * kthreadd (0-2, no preference) has no finding. Per state:
  *  - end, offline 1, offline 2, node 0 offline (CPU 1): N still has an
@@ -361,13 +361,13 @@ static void check_findings(json_t *root, const struct want_finding *want, size_t
  *    3 by user setaffinity; M holds none of its node's CPUs although 2-3
  *    are online, also by user setaffinity.
  *  - node 1 offline (CPUs 2-3): N wakes with no online CPU: the scheduler
- *    fallback gives it every CPU, 0-3 (§13.3), protected 3 included; its
+ *    fallback gives it every CPU, 0-3 (#rule-fallback), protected 3 included; its
  *    preferred CPUs are all offline (hotplug). M keeps 0-1: hotplug.
  *  - offline 3: N's fallback again (2 is online, so nothing is lost); M:
  *    user setaffinity.
  *  - offline X then online X: the online update re-affines both to
  *    node 1 ∩ housekeeping = {2}; the stored requests {3} and {0,1} do not
- *    meet it, so it applies unfiltered (§12.2): no finding.
+ *    meet it, so it applies unfiltered (#rule-user-filter): no finding.
  */
 static const char *const setaff_states[] = {
 	"end of scenario", "node 0 offline (CPUs 1)", "node 1 offline (CPUs 2-3)", "offline 1",
@@ -408,7 +408,7 @@ END_TEST
 
 /*
  * auditcov-user-filter.scn, 7.3, nohz_full=3: HK_TYPE_DOMAIN is every CPU
- * (7.x kthreads do not heed nohz_full, §20 D1) and the protected CPUs are
+ * (7.x kthreads do not heed nohz_full, #rule-d1) and the protected CPUs are
  * {3}. N (node 1) wakes onto 2-3, then the user sets 1-3 (stored).
  * kthreadd (0-3) holds 3 in every state: housekeeping type. N:
  *  - end and every offline: N keeps 1-3 (an online CPU is left, so no
@@ -416,7 +416,7 @@ END_TEST
  *    are all offline as well (hotplug).
  *  - offline X then online X: the online update computes node 1 ∩
  *    housekeeping = 2-3 and the stored request only narrows it (2-3 ∩ 1-3
- *    = 2-3, §12.2). The request adds no CPU: N holds 3 because 7.3
+ *    = 2-3, #rule-user-filter). The request adds no CPU: N holds 3 because 7.3
  *    kthreads follow HK_TYPE_DOMAIN, which nohz_full= leaves whole:
  *    housekeeping type, not user setaffinity.
  */
@@ -459,8 +459,8 @@ END_TEST
  * complement of their intersection {3} = 0-2.
  *  - kthreadd is forked with {boot CPU} = {0}; at boot only CPU 0 is
  *    online and its set_cpus_allowed_ptr() to 2-3 fails, so it keeps {0}
- *    (§5.1 edge case) and no CPU online event re-affines it (7.3 skips
- *    kthreads with no node or preference, §11.2). CPU 0 is protected and
+ *    (#rule-kthreadd edge case) and no CPU online event re-affines it (7.3 skips
+ *    kthreads with no node or preference, #rule-online). CPU 0 is protected and
  *    not housekeeping: the mask is the one it was created with (creation
  *    mask), not something the kthread code wrote.
  *  - A (node 1) starts with {0} (rule C1) and its first wake fetches node
@@ -469,7 +469,7 @@ END_TEST
  *    There it wakes with no online CPU: fallback to 0-3 (scheduler
  *    fallback), its node all offline (hotplug). Online updates give 2-3
  *    again.
- *  - B is created and never woken: not on the managed list (§3.3).
+ *  - B is created and never woken: not on the managed list (#rule-managed-list).
  */
 static const struct want_finding boot_findings[] = {
 	{ 0, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
@@ -511,10 +511,10 @@ END_TEST
 /*
  * auditcov-isolate-stale.scn, 7.3, one node 0-3, nohz_full=1-2:
  * HK_TYPE_DOMAIN is 0-3 at boot, protected = 1-2. P prefers 2-3, which
- * the kthread code writes at once (2-3 ∩ 0-3, §9.2). CPU 3 goes offline;
+ * the kthread code writes at once (2-3 ∩ 0-3, #rule-prefer). CPU 3 goes offline;
  * isolate 2 makes HK_TYPE_DOMAIN 0-1,3 and re-affines the managed list
- * (§4.4): kthreadd to 0-1,3; P's target 2-3 ∩ 0-1,3 = {3} is offline, so
- * its set_cpus_allowed_ptr() fails and P keeps 2-3 (§12.1). P was never
+ * (#rule-isolated-partitions): kthreadd to 0-1,3; P's target 2-3 ∩ 0-1,3 = {3} is offline, so
+ * its set_cpus_allowed_ptr() fails and P keeps 2-3 (#rule-write). P was never
  * woken: the audit does not wake it, only online updates move it.
  * States: the end; node 0 offline (CPUs 1-2); offline 1; offline 2; then
  * offline 1 or 2 followed by online of itself or of the offline CPU 3.
@@ -566,8 +566,8 @@ END_TEST
 /*
  * auditcov-same-mask.scn, 7.3, isolcpus=domain,2-3: HK_TYPE_DOMAIN = 0-1,
  * protected 2-3. N (node 1) first wakes onto node 1 ∩ 0-1 = ∅, so the
- * whole housekeeping set 0-1 (last resort, §7). The user then asks for
- * 0-1, the mask N has: only the stored request changes (§12.1, §14).
+ * whole housekeeping set 0-1 (last resort, #rule-fetch). The user then asks for
+ * 0-1, the mask N has: only the stored request changes (#rule-write, #rule-setaffinity).
  * N holds none of 2-3 for the last-resort reason in every state where one
  * of them is online; the online updates give 0-1 ∩ the request = 0-1
  * again. With node 1 offline its preferred CPUs are all offline
@@ -600,23 +600,23 @@ END_TEST
 
 /*
  * auditcov-creation.scn, 7.3, isolcpus=domain,0-1: HK_TYPE_DOMAIN = 2-3,
- * protected 0-1; kthreadd keeps {0} (§5.1 edge case, as above). CPUs 2
+ * protected 0-1; kthreadd keeps {0} (#rule-kthreadd edge case, as above). CPUs 2
  * and 3 go offline: under 7.3 the offline check counts the CPU going down,
- * so the last domain housekeeping CPU may go (§16, D14); from then on no
+ * so the last domain housekeeping CPU may go (#rule-hotplug-refusals, D14); from then on no
  * online CPU is domain housekeeping and every offline is refused, EBUSY.
  * A (node 1, created with kthreadd's {0}, rule C1) wakes: {0} is online,
  * so no fallback; its fetch is node 1's online CPUs (none) ∩ 2-3 = ∅, so
  * 2-3, which has no online CPU: set_cpus_allowed_ptr() fails and A keeps
- * {0} (§6.2, §12.1).
+ * {0} (#rule-first-wake, #rule-write).
  * States: the end online set is 0-1, so node 0 offline is CPU 1 alone and
  * node 1 has nothing to take offline; offline 1; offline 1 then online 1,
  * 2 or 3 (2 and 3 are offline at the end). Every "offline 1" is refused,
  * and a refused operation is labelled with its errno name after it, as in
  * the trace's "! offline 1 EBUSY".
- *  - kthreadd: {0} everywhere (online skips it, §11.2): creation mask.
+ *  - kthreadd: {0} everywhere (online skips it, #rule-online): creation mask.
  *  - A, while it keeps {0}: protected CPU 0, its creation mask; its
  *    preferred CPUs 2-3 are all offline: hotplug. "online 1" is a no-op
- *    (1 is online, §16). "online 2" / "online 3": the online update gives
+ *    (1 is online, #rule-hotplug-refusals). "online 2" / "online 3": the online update gives
  *    node 1's online CPU, {2} / {3}, online now: no finding.
  */
 static const char *const creation_states[] = {
@@ -661,7 +661,7 @@ END_TEST
 
 /*
  * --no-wake on auditcov-setaffinity.scn: nothing wakes after the hotplug,
- * and a sleeping kthread keeps its mask across offline (§13.1), so N
+ * and a sleeping kthread keeps its mask across offline (#rule-offline), so N
  * keeps {3} and M 0-1 in every offline state (no fallback):
  *  - end, node 0 offline, offline 1, offline 2: as with the wake;
  *  - node 1 offline: N holds the protected 3 by user setaffinity, and its

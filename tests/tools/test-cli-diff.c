@@ -8,7 +8,7 @@
  * with posix_spawn().
  *
  * Expected values come from kaff.1 (diff's output), docs/errors.md (exit
- * statuses and messages) and KERNEL.md (the masks: each scenario in
+ * statuses and messages) and docs/algorithm.md (the masks: each scenario in
  * tests/tools/data/diffcov-*.scn works them out in its comments, and the
  * tests below say which rule gives each line).
  */
@@ -212,7 +212,7 @@ END_TEST
 /*
  * B before A: --kernel 7.3 --kernel 6.14 on diff-nohz.scn (nohz_full=3,
  * create A, prefer A 2-3, ...). Every line reads A's value first, and
- * each rule goes from 7.3 to 6.14 (KERNEL.md §20).
+ * each rule goes from 7.3 to 6.14 (docs/algorithm.md#rule-differences).
  */
 START_TEST(test_reversed)
 {
@@ -220,9 +220,9 @@ START_TEST(test_reversed)
 
 	run_diff_data("7.3", "6.14", "diff-nohz.scn", &r);
 	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
-	/* §5.1: 7.3 hk(DOMAIN) = 0-3, 6.14 hk(KERNEL_NOISE) = 0-2 */
+	/* #rule-kthreadd: 7.3 hk(DOMAIN) = 0-3, 6.14 hk(KERNEL_NOISE) = 0-2 */
 	assert_has(r.out, "boot:\n  kthreadd         7.3 0-3  6.14 0-2\n");
-	/* §9.1: the preference meets each side's housekeeping */
+	/* #rule-prefer: the preference meets each side's housekeeping */
 	assert_has(r.out, "event 2 (line 5) prefer A 2-3:\n  A                7.3 2-3  6.14 2\n");
 	/* D1: nohz_full= restricts kthreads under 6.14 only */
 	assert_has(r.out, "  kthread_hk (D1/D2, housekeeping type; 7.3 HK_TYPE_DOMAIN, 6.14 HK_TYPE_KERNEL_NOISE)\n"
@@ -296,14 +296,14 @@ END_TEST
  * - 7.3 with any one 6.14 field still takes CPU 1 down (its offline check
  *   with hk(DOMAIN) = 0-1 passes; with 6.14's check, CPU 0 is another
  *   domain-housekeeping CPU; with 6.14's D15, CPU 1 itself is), so a woken
- *   task there has an online CPU, CPU 0 (§6.1 fallback, §12.1), and is
+ *   task there has an online CPU, CPU 0 (#rule-first-wake fallback, #rule-write), and is
  *   never {1};
  * - 6.14 with one 7.3 field gets {1} (D1: hk(DOMAIN) is {1} as 6.14 reads
  *   the parameters; D4-D6: the fetch gives hk(KERNEL_NOISE) = {1}; D7,
  *   D8/D9: no online, no isolate) or, when CPU 1 does go down (D14, D15),
- *   keeps kthreadd's {0}: asking for {1} then fails (§12.1). Never 0-1.
+ *   keeps kthreadd's {0}: asking for {1} then fails (#rule-write). Never 0-1.
  * The boot, the offline and the creates are explained: kthread_hk and
- * D15 give kthreadd (and so each created task) {0} under 7.3 (§5.1), and
+ * D15 give kthreadd (and so each created task) {0} under 7.3 (#rule-kthreadd), and
  * D14 or D15 alone let 6.14 take CPU 1 down.
  * 20 differences: kthreadd, the offline's result, 9 creates, 9 wakes;
  * at most 8 references per list, then "and N more".

@@ -7,7 +7,7 @@
  * the rules (docs/algorithm.md) before the commands were run on them;
  * each scenario in tests/tools/data/ says what it exercises. Where the
  * first run disagreed, the rule was re-read and the disagreement settled
- * by KERNEL.md, not by copying the output (diff-ebusy: kthreadd stays on
+ * by the kernel rule (docs/algorithm.md), not by copying the output (diff-ebusy: kthreadd stays on
  * CPU 0 when CPU 0 is not domain housekeeping).
  */
 #include <check.h>
@@ -325,7 +325,7 @@ START_TEST(test_audit_bound_and_no_wake)
 	ck_assert(strstr(r.out, "    node 1 offline (CPUs 2-3): mask 2\n"));
 	/* CPU 2 alone offline: 3 is online but A's mask is stale, not chosen */
 	ck_assert(strstr(r.out, "  rule: hotplug: its mask has no online CPU left; there is no offline "
-				"callback, so it keeps that mask until its next wake (KERNEL.md §13.1)\n"
+				"callback, so it keeps that mask until its next wake (docs/algorithm.md#rule-offline)\n"
 				"  in 1 state:\n    offline 2: mask 2\n"));
 	result_free(&r);
 }
