@@ -63,7 +63,15 @@ static const struct kaff_opt *find_long(struct kaff_args *a, const char *name, s
 		}
 	}
 	if (matches > 1) {
-		kaff_args_error(a, "option '--%.*s' is ambiguous", (int)len, name);
+		char list[160] = "";
+		size_t n = 0;
+
+		/* the possibilities, as getopt_long() lists them */
+		for (t = 0; t < 2; t++)
+			for (o = tables[t]; o && o->name; o++)
+				if (!strncmp(o->name, name, len) && n < sizeof(list))
+					n += (size_t)snprintf(list + n, sizeof(list) - n, " '--%s'", o->name);
+		kaff_args_error(a, "option '--%.*s' is ambiguous; possibilities:%s", (int)len, name, list);
 		return NULL;
 	}
 	if (!found)

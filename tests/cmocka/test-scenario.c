@@ -241,6 +241,91 @@ static void test_limits(void **state)
 	free(t);
 }
 
+/* @text through a stream: kaff_scenario_parse_file() on a tmpfile(). */
+static int parse_stream(const char *text, size_t len, struct kaff_scenario **sc,
+			struct kaff_scenario_error *err)
+{
+	FILE *f = tmpfile();
+	int ret;
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	rewind(f);
+	ret = kaff_scenario_parse_file(f, NULL, sc, err);
+	fclose(f);
+	return ret;
+}
+
+/*
+ * kaff_scenario_parse_file() (scenario.h): the same scenario as
+ * kaff_scenario_parse() from the same bytes, lines longer than one read
+ * (4 KiB) included; a bad byte at its place; a directory is -EISDIR; a
+ * header line above `cpus` still checked against it (scenario-format.md).
+ */
+static void test_parse_file(void **state)
+{
+	static const char text[] = "node 0 0-1 # above cpus: waits for it\nnode 1 2-3\ncpus 4\n"
+				   "create A node=1\nprefer A 2-3\nwake A\nshow\n";
+	struct kaff_scenario_error err;
+	struct kaff_scenario *a, *b;
+	char da[64], db[64], *big;
+	unsigned int i, la, lb;
+	size_t n;
+	FILE *dir;
+
+	(void)state;
+	assert_int_equal(parse(text, &a, NULL), 0);
+	assert_int_equal(parse_stream(text, sizeof(text) - 1, &b, NULL), 0);
+	assert_int_equal(kaff_scenario_nr_events(a), 4);
+	assert_int_equal(kaff_scenario_nr_events(b), 4);
+	for (i = 0; i < 4; i++) {
+		kaff_scenario_event_describe(a, i, da, sizeof(da), &la);
+		kaff_scenario_event_describe(b, i, db, sizeof(db), &lb);
+		assert_string_equal(da, db);
+		assert_int_equal(la, lb);
+	}
+	kaff_scenario_free(a);
+	kaff_scenario_free(b);
+
+	/* a 10,000-byte comment line and a 9,000-byte list span reads */
+	big = malloc(32768);
+	assert_non_null(big);
+	n = (size_t)sprintf(big, "cpus 4096\n#");
+	memset(big + n, 'x', 10000);
+	n += 10000;
+	n += (size_t)sprintf(big + n, "\ncreate A\nprefer A ");
+	for (i = 0; i < 2000; i += 2)
+		n += (size_t)sprintf(big + n, "%u,", 2000 + i);
+	n += (size_t)sprintf(big + n, "1\nexpect A 1,2000-3998:1/2\n");
+	assert_int_equal(parse_stream(big, n, &a, &err), 0);
+	assert_int_equal(kaff_scenario_nr_events(a), 3);
+	kaff_scenario_free(a);
+	/* a NUL deep in the comment: line 2 starts at byte 10 with '#' in
+	 * column 1, so byte 5010 is column 5001 */
+	big[5010] = '\0';
+	assert_int_equal(parse_stream(big, n, &a, &err), -EINVAL);
+	assert_null(a);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.col, 5001);
+	assert_string_equal(err.msg, "NUL byte in the file");
+	free(big);
+
+	/* a control character in a word, after a first error-free line */
+	assert_int_equal(parse_stream("cpus 4\ncreate A\001B\n", 18, &a, &err), -EINVAL);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.col, 9);
+	assert_string_equal(err.msg, "control character 0x01");
+
+	/* fread() on a directory fails with EISDIR */
+	dir = fopen("/", "rb");
+	if (dir) {
+		assert_int_equal(kaff_scenario_parse_file(dir, NULL, &a, &err), -EISDIR);
+		assert_null(a);
+		fclose(dir);
+	}
+	assert_int_equal(kaff_scenario_parse_file(NULL, NULL, &a, &err), -EINVAL);
+}
+
 /* Step-by-step replay and event descriptions (for tools). Case 21's
  * first events: after `wake A` (node 1) A is on 4-7 (its trace). */
 static void test_replay_steps(void **state)
@@ -289,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_replay_api),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_replay_steps),
+		cmocka_unit_test(test_parse_file),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);

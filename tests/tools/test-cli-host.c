@@ -630,6 +630,104 @@ START_TEST(test_cpulist_write_error)
 }
 END_TEST
 
+/*
+ * getopt_long()'s conventions (kaff.1, OPTIONS): every spelling of
+ * --kernel 7.3 replays the same. The scenario has no kernel line (6.14)
+ * and nohz_full=3: under 6.14 kthreads follow HK_TYPE_KERNEL_NOISE, so A
+ * is 0-2; under 7.3 they follow HK_TYPE_DOMAIN, which nohz_full= leaves
+ * whole, so A is 0-3 (docs/algorithm.md#rule-d1). Each spelling must give
+ * 7.3's trace; -v adds nothing on stderr here (no kernel message).
+ */
+START_TEST(test_option_forms)
+{
+	static const char text[] = "cpus 4\nboot nohz_full=3\ncreate A\nwake A\nshow\n";
+	static const char *const forms[][6] = {
+		{ "run", "--kernel", "7.3", "@", NULL },
+		{ "run", "--kernel=7.3", "@", NULL },
+		{ "run", "--ker=7.3", "@", NULL },        /* an unambiguous prefix */
+		{ "run", "--k", "7.3", "@", NULL },
+		{ "run", "-k", "7.3", "@", NULL },
+		{ "run", "-k7.3", "@", NULL },
+		{ "run", "-vk", "7.3", "@", NULL },       /* a cluster ending in -k */
+		{ "run", "-vk7.3", "@", NULL },
+		{ "run", "@", "--kernel", "7.3", NULL },  /* options after the operand */
+		{ "run", "--verbose", "--kernel=7.3", "--", "@", NULL },
+	};
+	char scn[512];
+	const char *args[7];
+	struct run_result r;
+	size_t i, k;
+
+	tmp_file(scn, sizeof(scn), "forms.scn");
+	write_text(scn, text);
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		for (k = 0; forms[i][k]; k++)
+			args[k] = strcmp(forms[i][k], "@") ? forms[i][k] : scn;
+		args[k] = NULL;
+		run_kaff(args, NULL, &r);
+		ck_assert_msg(r.status == 0 && !strcmp(r.out, "show 1\nA 0-3\n") && r.errlen == 0,
+			      "form %zu (%s %s): exit %d, out '%s', err '%s'", i, forms[i][1],
+			      forms[i][2], r.status, r.out, r.err);
+		result_free(&r);
+	}
+	/* a prefix of two options is refused, naming both */
+	args[0] = "run";
+	args[1] = "--ver";
+	args[2] = scn;
+	args[3] = NULL;
+	run_kaff(args, NULL, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_str_eq(r.err, "kaff: run: option '--ver' is ambiguous; possibilities: '--verbose' "
+				"'--version' (see 'kaff run --help')\n");
+	result_free(&r);
+	/* and without it, the file's own 6.14 */
+	args[0] = "run";
+	args[1] = scn;
+	args[2] = NULL;
+	run_kaff(args, NULL, &r);
+	ck_assert_str_eq(r.out, "show 1\nA 0-2\n");
+	result_free(&r);
+}
+END_TEST
+
+/* Every command has its own --help and -h (its usage first, on stdout,
+ * exit 0) and -V/--version (kaff's version); kaff itself too. */
+START_TEST(test_help_version_everywhere)
+{
+	static const char *const cmds[] = { "run", "cpulist", "diff", "host", "audit", "render" };
+	static const char *const hv[] = { "--help", "-h", "--version", "-V", "--he", "--vers" };
+	char want[64], version[64];
+	struct run_result r;
+	size_t i, j;
+
+	snprintf(version, sizeof(version), "kaff %s\n", kaff_version_string());
+	for (i = 0; i <= sizeof(cmds) / sizeof(cmds[0]); i++) {
+		for (j = 0; j < sizeof(hv) / sizeof(hv[0]); j++) {
+			const char *args[3] = { NULL, NULL, NULL };
+			bool help = hv[j][1] == 'h' || hv[j][2] == 'h';
+
+			if (i < sizeof(cmds) / sizeof(cmds[0])) {
+				args[0] = cmds[i];
+				args[1] = hv[j];
+				snprintf(want, sizeof(want), "usage: kaff %s ", cmds[i]);
+			} else {
+				args[0] = hv[j];
+				snprintf(want, sizeof(want), "usage: kaff run ");
+			}
+			run_kaff(args, NULL, &r);
+			ck_assert_msg(r.status == 0 && r.errlen == 0, "%s %s: exit %d: %s", args[0],
+				      args[1] ? args[1] : "", r.status, r.err);
+			if (help)
+				ck_assert_msg(starts_with(r.out, want), "%s %s: %s", args[0],
+					      args[1] ? args[1] : "", r.out);
+			else
+				ck_assert_str_eq(r.out, version);
+			result_free(&r);
+		}
+	}
+}
+END_TEST
+
 static Suite *cli_host_suite(void)
 {
 	Suite *s = suite_create("cli-host");
@@ -644,6 +742,8 @@ static Suite *cli_host_suite(void)
 	tcase_add_test(tc, test_host_bad_sysfs);
 	tcase_add_test(tc, test_host_usage);
 	tcase_add_test(tc, test_main_help);
+	tcase_add_test(tc, test_option_forms);
+	tcase_add_test(tc, test_help_version_everywhere);
 	tcase_add_test(tc, test_run_kernel_without_value);
 	tcase_add_test(tc, test_run_fail_alloc_empty);
 	tcase_add_test(tc, test_cpulist_args);
