@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What one scenario line means (docs/scenario-format.md): words, names,
- * lists, the header and event commands, and the task-name rules, which
- * are followed statically through the event list. scenario.c feeds the
- * lines in, as they are read.
+ * What one scenario line means (docs/scenario-format.md): its words, the
+ * header and event commands, and the header lines that wait for `cpus`.
+ * scenario.c feeds the lines in as they are read; scenario-word.c reads
+ * the words.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,318 +12,6 @@
 
 #include "kaff-private.h"
 #include "scenario-private.h"
-
-/* A word as an error message shows it: bytes outside printable ASCII as
- * \xNN (binary garbage stays readable), cut after 40 characters with
- * "..." (an overlong word does not push the explanation out of the
- * message). Two buffers: one message may show two words. */
-static const char *shown(struct parser *p, const char *s)
-{
-	char *out = p->shown[p->shown_next++ & 1];
-	size_t n = 0;
-
-	for (; *s && n < 40; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 0x20 && c < 0x7f)
-			out[n++] = (char)c;
-		else
-			n += (size_t)snprintf(out + n, 5, "\\x%02x", c);
-	}
-	strcpy(out + n, *s ? "..." : "");
-	return out;
-}
-
-void kaff__sc_fail(struct parser *p, unsigned int line, unsigned int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->failed)
-		return;
-	p->failed = true;
-	if (!p->err)
-		return;
-	p->err->line = line;
-	p->err->col = col;
-	va_start(ap, fmt);
-	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
-	va_end(ap);
-}
-
-static bool grow(struct parser *p, void **arr, uint32_t *cap, uint32_t need, size_t elem)
-{
-	struct kaff_scenario *sc = p->sc;
-	uint32_t ncap;
-	void *n;
-
-	if (need <= *cap)
-		return true;
-	ncap = *cap ? *cap : 16;
-	while (ncap < need) {
-		if (ncap > UINT32_MAX / 2) {
-			p->nomem = true;
-			return false;
-		}
-		ncap *= 2;
-	}
-	n = kaff__realloc(&sc->alloc, *arr, (size_t)*cap * elem, (size_t)ncap * elem);
-	if (!n) {
-		p->nomem = true;
-		return false;
-	}
-	*arr = n;
-	*cap = ncap;
-	return true;
-}
-
-/*
- * A copy of @s that lives as long as the scenario: the line it was read
- * from is reused for the next one. Copies are packed into chunks.
- */
-static char *keep(struct parser *p, const char *s)
-{
-	struct kaff_scenario *sc = p->sc;
-	size_t n = strlen(s) + 1;
-	struct sc_chunk *c = sc->chunks;
-	char *d;
-
-	if (!c || c->cap - c->used < n) {
-		size_t cap = n > SC_CHUNK_SIZE ? n : SC_CHUNK_SIZE;
-
-		c = kaff__malloc(&sc->alloc, sizeof(*c) + cap);
-		if (!c) {
-			p->nomem = true;
-			return NULL;
-		}
-		c->next = sc->chunks;
-		c->used = 0;
-		c->cap = cap;
-		sc->chunks = c;
-	}
-	d = c->data + c->used;
-	memcpy(d, s, n);
-	c->used += n;
-	return d;
-}
-
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
-/* A decimal number without sign: digits only, at most @max. */
-static bool parse_num(const char *s, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		if (v > (max - (unsigned long)(*s - '0')) / 10)
-			return false;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	*out = v;
-	return true;
-}
-
-static bool valid_name(const char *s)
-{
-	size_t n;
-
-	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-		return false;
-	for (n = 1; s[n]; n++) {
-		char c = s[n];
-
-		if (n > 15)
-			return false;
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
-/* Store a parsed mask in the pool; returns its index or SC_NONE. */
-static uint32_t pool_add(struct parser *p, const struct kaff_cpumask *m)
-{
-	struct kaff_scenario *sc = p->sc;
-	size_t words = kaff__mask_words(sc->cpus);
-	uint32_t idx = sc->nr_masks;
-
-	if (!grow(p, (void **)&sc->pool, &sc->cap_masks, idx + 1, words * sizeof(unsigned long)))
-		return SC_NONE;
-	memcpy(sc->pool + (size_t)idx * words, m->bits, words * sizeof(unsigned long));
-	sc->nr_masks++;
-	return idx;
-}
-
-/* A LIST argument: kernel cpulist grammar with nbits = cpus, or "-" when
- * @dash_ok. Every parse error is a scenario error here. */
-static uint32_t parse_list(struct parser *p, unsigned int line, const struct token *t,
-			   bool dash_ok)
-{
-	struct kaff_cpumask *m = p->scratch;
-	int ret;
-
-	if (dash_ok && !strcmp(t->s, "-")) {
-		kaff_cpumask_clear(m);
-	} else {
-		ret = kaff_cpulist_parse(t->s, m);
-		if (ret == -ERANGE) {
-			kaff__sc_fail(p, line, t->col, "list '%s' holds a CPU >= cpus %u", shown(p, t->s), p->sc->cpus);
-			return SC_NONE;
-		}
-		if (ret) {
-			kaff__sc_fail(p, line, t->col, "bad CPU list '%s' (%s)", shown(p, t->s), kaff_strerrorname(ret));
-			return SC_NONE;
-		}
-	}
-	return pool_add(p, m);
-}
-
-static bool parse_cpu(struct parser *p, unsigned int line, const struct token *t,
-		      unsigned int *cpu)
-{
-	unsigned long v;
-
-	if (!parse_num(t->s, UINT32_MAX, &v)) {
-		if (all_digits(t->s))
-			kaff__sc_fail(p, line, t->col, "CPU %s does not exist (cpus %u)", shown(p, t->s),
-			     p->sc->cpus);
-		else
-			kaff__sc_fail(p, line, t->col, "'%s' is not a CPU number", shown(p, t->s));
-		return false;
-	}
-	if (v >= p->sc->cpus) {
-		kaff__sc_fail(p, line, t->col, "CPU %lu does not exist (cpus %u)", v, p->sc->cpus);
-		return false;
-	}
-	*cpu = (unsigned int)v;
-	return true;
-}
-
-/* ---- tasks, followed statically ---------------------------------------- */
-
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-/* The slot for @name: its entry, or the free slot where it would go. */
-static uint32_t *name_slot(const struct parser *p, const char *name, uint32_t h)
-{
-	uint32_t mask = p->names_cap - 1, i = h & mask;
-
-	while (p->names[i][1] && (p->names[i][0] != h ||
-				  strcmp(p->sc->tasks[p->names[i][1] - 1].name, name)))
-		i = (i + 1) & mask;
-	p->names[i][0] = h;
-	return &p->names[i][1];
-}
-
-/* The newest instance with that name decides: -1 none, -2 stopped. */
-static int find_live(const struct parser *p, const char *name)
-{
-	uint32_t *slot;
-
-	if (!p->names_cap)
-		return -1;
-	slot = name_slot(p, name, name_hash(name));
-	if (!*slot)
-		return -1;
-	return p->sc->tasks[*slot - 1].stopped ? -2 : (int)(*slot - 1);
-}
-
-/* Make room for one more name (half full at most). */
-static bool names_reserve(struct parser *p)
-{
-	uint32_t (*old)[2] = p->names, old_cap = p->names_cap, i;
-
-	if ((p->names_used + 1) * 2 <= p->names_cap)
-		return true;
-	if (p->names_cap > UINT32_MAX / 4) {
-		p->nomem = true;
-		return false;
-	}
-	p->names_cap = old_cap ? old_cap * 2 : 64;
-	p->names = kaff__zalloc(&p->sc->alloc, p->names_cap * sizeof(*p->names));
-	if (!p->names) {
-		p->names = old;
-		p->names_cap = old_cap;
-		p->nomem = true;
-		return false;
-	}
-	for (i = 0; i < old_cap; i++)
-		if (old[i][1])
-			*name_slot(p, p->sc->tasks[old[i][1] - 1].name, old[i][0]) = old[i][1];
-	kaff__free(&p->sc->alloc, old);
-	return true;
-}
-
-static bool task_ref(struct parser *p, unsigned int line, const struct token *t, uint32_t *inst)
-{
-	int i;
-
-	if (!valid_name(t->s)) {
-		kaff__sc_fail(p, line, t->col, "'%s' is not a task name", shown(p, t->s));
-		return false;
-	}
-	i = find_live(p, t->s);
-	if (i == -1) {
-		kaff__sc_fail(p, line, t->col, "task '%s' does not exist", shown(p, t->s));
-		return false;
-	}
-	if (i == -2) {
-		kaff__sc_fail(p, line, t->col, "task '%s' was stopped", shown(p, t->s));
-		return false;
-	}
-	*inst = (uint32_t)i;
-	return true;
-}
-
-static bool task_new(struct parser *p, unsigned int line, const struct token *t, uint32_t *inst)
-{
-	struct kaff_scenario *sc = p->sc;
-	struct sc_task *task;
-	uint32_t *slot;
-
-	if (!valid_name(t->s)) {
-		kaff__sc_fail(p, line, t->col, "'%s' is not a task name ([A-Za-z_][A-Za-z0-9_.-]{0,15})",
-		     shown(p, t->s));
-		return false;
-	}
-	if (find_live(p, t->s) >= 0) {
-		kaff__sc_fail(p, line, t->col, "task '%s' exists already", shown(p, t->s));
-		return false;
-	}
-	if (!grow(p, (void **)&sc->tasks, &sc->cap_tasks, sc->nr_tasks + 1, sizeof(*sc->tasks)) ||
-	    !names_reserve(p))
-		return false;
-	task = &sc->tasks[sc->nr_tasks];
-	memset(task, 0, sizeof(*task));
-	task->name = keep(p, t->s);
-	if (!task->name)
-		return false;
-	*inst = sc->nr_tasks++;
-	slot = name_slot(p, t->s, name_hash(t->s));
-	if (!*slot)
-		p->names_used++;
-	*slot = *inst + 1;
-	return true;
-}
 
 /* ---- commands ----------------------------------------------------------- */
 
@@ -359,7 +47,7 @@ static struct sc_event *event_new(struct parser *p, enum sc_cmd cmd, unsigned in
 	struct kaff_scenario *sc = p->sc;
 	struct sc_event *e;
 
-	if (!grow(p, (void **)&sc->events, &sc->cap_events, sc->nr_events + 1, sizeof(*e)))
+	if (!kaff__sc_grow(p, (void **)&sc->events, &sc->cap_events, sc->nr_events + 1, sizeof(*e)))
 		return NULL;
 	e = &sc->events[sc->nr_events++];
 	memset(e, 0, sizeof(*e));
@@ -386,7 +74,7 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 		p->seen_kernel = true;
 		ret = kaff_profile_lookup(tok[1].s, &sc->profile);
 		if (ret)
-			kaff__sc_fail(p, line, tok[1].col, "kernel '%s' %s (profiles 6.14 to 7.3)", shown(p, tok[1].s),
+			kaff__sc_fail(p, line, tok[1].col, "kernel '%s' %s (profiles 6.14 to 7.3)", kaff__sc_shown(p, tok[1].s),
 			     ret == -ERANGE ? "is not supported" : "is not MAJOR.MINOR");
 		return;
 	case SC_CPUS:
@@ -395,8 +83,8 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 	case SC_NODE: {
 		uint32_t idx;
 
-		if (!parse_num(tok[1].s, KAFF_MAX_NUMNODES - 1, &v)) {
-			kaff__sc_fail(p, line, tok[1].col, "'%s' is not a node ID (0 to %u)", shown(p, tok[1].s),
+		if (!kaff__sc_parse_num(tok[1].s, KAFF_MAX_NUMNODES - 1, &v)) {
+			kaff__sc_fail(p, line, tok[1].col, "'%s' is not a node ID (0 to %u)", kaff__sc_shown(p, tok[1].s),
 			     KAFF_MAX_NUMNODES - 1);
 			return;
 		}
@@ -406,18 +94,18 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 				return;
 			}
 		}
-		idx = parse_list(p, line, &tok[2], true);
+		idx = kaff__sc_parse_list(p, line, &tok[2], true);
 		if (idx == SC_NONE)
 			return;
 		for (i = 0; i < sc->nr_nodes; i++) {
 			if (kaff_cpumask_intersects(p->scratch, &(struct kaff_cpumask)
 				KAFF_CPUMASK_INIT(sc->cpus, sc_mask_words(sc, sc->nodes[i].mask)))) {
 				kaff__sc_fail(p, line, tok[2].col, "a CPU of '%s' is in node %u already",
-				     shown(p, tok[2].s), sc->nodes[i].id);
+				     kaff__sc_shown(p, tok[2].s), sc->nodes[i].id);
 				return;
 			}
 		}
-		if (!grow(p, (void **)&sc->nodes, &sc->cap_nodes, sc->nr_nodes + 1,
+		if (!kaff__sc_grow(p, (void **)&sc->nodes, &sc->cap_nodes, sc->nr_nodes + 1,
 			  sizeof(*sc->nodes)))
 			return;
 		sc->nodes[sc->nr_nodes].id = (unsigned int)v;
@@ -433,13 +121,13 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 		for (i = 1; i < ntok; i++) {
 			if (!kaff__boot_param_valid_name(tok[i].s)) {
 				kaff__sc_fail(p, line, tok[i].col,
-				     "boot parameter '%s' is not nohz_full= or isolcpus=", shown(p, tok[i].s));
+				     "boot parameter '%s' is not nohz_full= or isolcpus=", kaff__sc_shown(p, tok[i].s));
 				return;
 			}
-			if (!grow(p, (void **)&sc->boot, &sc->cap_boot, sc->nr_boot + 1,
+			if (!kaff__sc_grow(p, (void **)&sc->boot, &sc->cap_boot, sc->nr_boot + 1,
 				  sizeof(*sc->boot)))
 				return;
-			sc->boot[sc->nr_boot] = keep(p, tok[i].s);
+			sc->boot[sc->nr_boot] = kaff__sc_keep(p, tok[i].s);
 			if (!sc->boot[sc->nr_boot++]) {
 				sc->nr_boot--;
 				return;
@@ -451,7 +139,7 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 			kaff__sc_fail(p, line, tok[0].col, "'boot_online' given twice");
 			return;
 		}
-		sc->boot_online = parse_list(p, line, &tok[1], true);
+		sc->boot_online = kaff__sc_parse_list(p, line, &tok[1], true);
 		if (sc->boot_online == SC_NONE)
 			return;
 		if (!kaff_cpumask_test_cpu(0, p->scratch)) {
@@ -520,16 +208,16 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 	switch (d->cmd) {
 	case SC_CREATE:
 		if (ntok == 3) {
-			if (!strncmp(tok[2].s, "node=", 5) && all_digits(tok[2].s + 5) &&
-			    !parse_num(tok[2].s + 5, UINT32_MAX, &v)) {
+			if (!strncmp(tok[2].s, "node=", 5) && kaff__sc_all_digits(tok[2].s + 5) &&
+			    !kaff__sc_parse_num(tok[2].s + 5, UINT32_MAX, &v)) {
 				kaff__sc_fail(p, line, tok[2].col, "node %s does not exist (%u node%s)",
-				     shown(p, tok[2].s + 5), sc_nr_nodes(sc),
+				     kaff__sc_shown(p, tok[2].s + 5), sc_nr_nodes(sc),
 				     sc_nr_nodes(sc) == 1 ? "" : "s");
 				return;
 			}
 			if (strncmp(tok[2].s, "node=", 5) ||
-			    !parse_num(tok[2].s + 5, UINT32_MAX, &v)) {
-				kaff__sc_fail(p, line, tok[2].col, "expected node=ID, not '%s'", shown(p, tok[2].s));
+			    !kaff__sc_parse_num(tok[2].s + 5, UINT32_MAX, &v)) {
+				kaff__sc_fail(p, line, tok[2].col, "expected node=ID, not '%s'", kaff__sc_shown(p, tok[2].s));
 				return;
 			}
 			if (v >= sc_nr_nodes(sc)) {
@@ -538,20 +226,20 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 				return;
 			}
 		}
-		if (!task_new(p, line, &tok[1], &inst) || !(e = event_new(p, d->cmd, line)))
+		if (!kaff__sc_task_new(p, line, &tok[1], &inst) || !(e = event_new(p, d->cmd, line)))
 			return;
 		e->inst = inst;
 		e->num = ntok == 3 ? (int32_t)v : KAFF_NUMA_NO_NODE;
 		return;
 	case SC_CREATE_ON_CPU:
-		if (!parse_cpu(p, line, &tok[2], &cpu) || !task_new(p, line, &tok[1], &inst) ||
+		if (!kaff__sc_parse_cpu(p, line, &tok[2], &cpu) || !kaff__sc_task_new(p, line, &tok[1], &inst) ||
 		    !(e = event_new(p, d->cmd, line)))
 			return;
 		e->inst = inst;
 		e->num = (int32_t)cpu;
 		return;
 	case SC_BIND:
-		if (!task_ref(p, line, &tok[1], &inst) || !parse_cpu(p, line, &tok[2], &cpu) ||
+		if (!kaff__sc_task_ref(p, line, &tok[1], &inst) || !kaff__sc_parse_cpu(p, line, &tok[2], &cpu) ||
 		    !(e = event_new(p, d->cmd, line)))
 			return;
 		e->inst = inst;
@@ -560,22 +248,22 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 	case SC_PREFER:
 	case SC_SETAFFINITY:
 	case SC_EXPECT:
-		if (!task_ref(p, line, &tok[1], &inst))
+		if (!kaff__sc_task_ref(p, line, &tok[1], &inst))
 			return;
 		if (d->cmd == SC_PREFER && sc->tasks[inst].preferred && !sc->tasks[inst].woken) {
 			kaff__sc_fail(p, line, tok[0].col,
 			     "task '%s' has a preferred mask already and has not been woken (the kernel corrupts its list)",
-			     shown(p, tok[1].s));
+			     kaff__sc_shown(p, tok[1].s));
 			return;
 		}
 		{
-			uint32_t idx = parse_list(p, line, &tok[2], true);
+			uint32_t idx = kaff__sc_parse_list(p, line, &tok[2], true);
 
 			if (idx == SC_NONE || !(e = event_new(p, d->cmd, line)))
 				return;
 			e->inst = inst;
 			e->mask = idx;
-			e->text = keep(p, tok[2].s);
+			e->text = kaff__sc_keep(p, tok[2].s);
 			if (!e->text)
 				return;
 		}
@@ -584,7 +272,7 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 		return;
 	case SC_WAKE:
 	case SC_STOP:
-		if (!task_ref(p, line, &tok[1], &inst) || !(e = event_new(p, d->cmd, line)))
+		if (!kaff__sc_task_ref(p, line, &tok[1], &inst) || !(e = event_new(p, d->cmd, line)))
 			return;
 		e->inst = inst;
 		if (d->cmd == SC_WAKE)
@@ -594,10 +282,10 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 		return;
 	case SC_OFFLINE:
 	case SC_ONLINE:
-		if (!parse_cpu(p, line, &tok[1], &cpu) || !(e = event_new(p, d->cmd, line)))
+		if (!kaff__sc_parse_cpu(p, line, &tok[1], &cpu) || !(e = event_new(p, d->cmd, line)))
 			return;
 		e->num = (int32_t)cpu;
-		e->text = keep(p, tok[1].s);
+		e->text = kaff__sc_keep(p, tok[1].s);
 		return;
 	case SC_ISOLATE: {
 		uint32_t idx;
@@ -607,11 +295,11 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 			     "isolate is modelled from 7.0 on (kernel %s)", kaff_profile_name(sc->profile));
 			return;
 		}
-		idx = parse_list(p, line, &tok[1], true);
+		idx = kaff__sc_parse_list(p, line, &tok[1], true);
 		if (idx == SC_NONE || !(e = event_new(p, d->cmd, line)))
 			return;
 		e->mask = idx;
-		e->text = keep(p, tok[1].s);
+		e->text = kaff__sc_keep(p, tok[1].s);
 		return;
 	}
 	case SC_SHOW:
@@ -661,7 +349,7 @@ static void defer(struct parser *p, unsigned int line, const struct token *tok, 
 	struct sc_deferred *dl;
 	unsigned int i;
 
-	if (!grow(p, (void **)&p->deferred, &p->cap_deferred, p->nr_deferred + 1,
+	if (!kaff__sc_grow(p, (void **)&p->deferred, &p->cap_deferred, p->nr_deferred + 1,
 		  sizeof(*p->deferred)))
 		return;
 	dl = &p->deferred[p->nr_deferred];
@@ -669,7 +357,7 @@ static void defer(struct parser *p, unsigned int line, const struct token *tok, 
 	dl->ntok = ntok;
 	for (i = 0; i < ntok; i++) {
 		dl->tok[i].col = tok[i].col;
-		dl->tok[i].s = keep(p, tok[i].s);
+		dl->tok[i].s = kaff__sc_keep(p, tok[i].s);
 		if (!dl->tok[i].s)
 			return;
 	}
@@ -730,7 +418,7 @@ void kaff__sc_parse_line(struct parser *p, char *s, unsigned int line)
 		return;
 	d = find_cmd(tok[0].s);
 	if (!d) {
-		kaff__sc_fail(p, line, tok[0].col, "unknown command '%s'", shown(p, tok[0].s));
+		kaff__sc_fail(p, line, tok[0].col, "unknown command '%s'", kaff__sc_shown(p, tok[0].s));
 		return;
 	}
 	if (ntok - 1 < d->min_args || ntok - 1 > d->max_args) {
@@ -770,7 +458,7 @@ static void dispatch(struct parser *p, const struct cmd_desc *d, unsigned int li
 				kaff__sc_fail(p, line, tok[0].col, "'cpus' given twice");
 				return;
 			}
-			valid = parse_num(tok[1].s, KAFF_NR_CPUS_MAX, &v) && v >= 1;
+			valid = kaff__sc_parse_num(tok[1].s, KAFF_NR_CPUS_MAX, &v) && v >= 1;
 			if (!p->cpus_known) {
 				/* the lines above it first: they come first in the file */
 				if (valid && !set_cpus(p, v))
@@ -781,7 +469,7 @@ static void dispatch(struct parser *p, const struct cmd_desc *d, unsigned int li
 			}
 			if (!valid) {
 				kaff__sc_fail(p, line, tok[1].col, "cpus must be 1 to %u, not '%s'",
-				     KAFF_NR_CPUS_MAX, shown(p, tok[1].s));
+				     KAFF_NR_CPUS_MAX, kaff__sc_shown(p, tok[1].s));
 				return;
 			}
 			p->seen_cpus = true;

@@ -126,6 +126,27 @@ void kaff__sc_flush(struct parser *p);
 void kaff__sc_header_done(struct parser *p, unsigned int line);
 const char *kaff__sc_cmd_word(enum sc_cmd cmd);
 
+/* scenario-word.c: the words of a line. Each failure is reported with
+ * kaff__sc_fail() (or sets p->nomem) and returns false / SC_NONE. */
+/* A word as messages show it: \xNN for bytes outside printable ASCII, cut
+ * after 40 characters; two buffers, so one message may show two words. */
+const char *kaff__sc_shown(struct parser *p, const char *s);
+/* *@arr with room for @need elements of @elem bytes. */
+bool kaff__sc_grow(struct parser *p, void **arr, uint32_t *cap, uint32_t need, size_t elem);
+/* A copy of @s that lives as long as the scenario. */
+char *kaff__sc_keep(struct parser *p, const char *s);
+bool kaff__sc_all_digits(const char *s);
+/* A decimal number without sign, at most @max. */
+bool kaff__sc_parse_num(const char *s, unsigned long max, unsigned long *out);
+/* A LIST (or "-" when @dash_ok) into p->scratch and the mask pool: its index. */
+uint32_t kaff__sc_parse_list(struct parser *p, unsigned int line, const struct token *t,
+			     bool dash_ok);
+bool kaff__sc_parse_cpu(struct parser *p, unsigned int line, const struct token *t,
+			unsigned int *cpu);
+/* A live task named by @t, or a new one (its name free). */
+bool kaff__sc_task_ref(struct parser *p, unsigned int line, const struct token *t, uint32_t *inst);
+bool kaff__sc_task_new(struct parser *p, unsigned int line, const struct token *t, uint32_t *inst);
+
 /* A replay in progress (replay.c): tests and tools step through it. */
 struct kaff_replay {
 	const struct kaff_scenario *sc;
