@@ -15,7 +15,9 @@ this test:
   - exit statuses: the KAFF_EXIT_* values of src/cli/cli.h, each in kaff(1)'s
     EXIT STATUS section;
   - boot-warning reasons: bootwarn.c's names, in kaff(1) and docs/json.md.
-Then `meson introspect --installed` must put kaff.1 in man1 and
+Every rule that a message, a comment or a document cites as
+docs/algorithm.md#rule-X must be an anchor there, and no file may cite
+the working spec that does not ship. Then `meson introspect --installed` must put kaff.1 in man1 and
 kaff-scenario.5 in man5 under one man directory, and groff must format both
 without a warning.
 
@@ -122,6 +124,31 @@ for r in reasons:
     if '`"%s"`' % r not in read("docs/json.md"):
         fail("docs/json.md does not list the boot-warning reason %s" % r)
 
+# every rule a message, comment or document cites (docs/algorithm.md#rule-X,
+# or #rule-X inside docs/algorithm.md itself) is an anchor of algorithm.md,
+# and nothing cites the working spec that does not ship
+anchors = set(re.findall(r'<a id="(rule-[a-z0-9-]+)"></a>', read("docs/algorithm.md")))
+cited = 0
+for top in ("src", "include", "docs", "tests", "examples", "bench", "README.md"):
+    root = os.path.join(src, top)
+    paths = [root] if os.path.isfile(root) else \
+        [os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs]
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        if "KERNEL" + ".md" in text:
+            fail("%s cites the working spec, which does not ship" % os.path.relpath(path, src))
+        for a in re.findall(r"#(rule-[a-z0-9]+(?:-[a-z0-9]+)*)", text):
+            cited += 1
+            if a not in anchors:
+                fail("%s cites #%s, which docs/algorithm.md does not define"
+                     % (os.path.relpath(path, src), a))
+if cited < 50:
+    fail("only %d rule citations found" % cited)
+
 # installed where man finds them: <prefix>/<mandir>/man1/kaff.1 and man5/
 meson = shutil.which("meson")
 if meson:
@@ -151,6 +178,7 @@ else:
 if failures:
     print("manpages.py: %d failure(s)" % len(failures))
     sys.exit(1)
-print("manpages.py: %d commands, %d options, %d scenario commands, %d exit statuses, "
+print("manpages.py: %d rule citations resolve; " % cited, end="")
+print("%d commands, %d options, %d scenario commands, %d exit statuses, "
       "%d boot-warning reasons documented" % (len(commands), seen_opts, len(scn_cmds),
                                               len(statuses), len(reasons)))
