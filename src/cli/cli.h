@@ -163,6 +163,9 @@ void kaff_boot_notes_print(const struct kaff_boot_notes *n, const char *file, co
 /* "bad-cpulist", "no-housekeeping", "mismatch", "invalid-flag", "unknown-flag", "empty" */
 const char *kaff_boot_reason_name(enum kaff_boot_warning_reason r);
 #ifdef KAFF_HAVE_JANSSON
+/* @root, indented, keys in order, and a newline at the end of @o; -ENOMEM
+ * (@root NULL counts as memory having run out). */
+int kaff_json_dump(json_t *root, struct kaff_sbuf *o);
 /* A JSON array of {reason, param, console, meaning}; NULL when memory ran out. */
 json_t *kaff_boot_notes_json(const struct kaff_boot_notes *n);
 #endif

@@ -109,7 +109,7 @@ int kaff_diff_json(const struct diff_state *st, struct kaff_sbuf *out)
 {
 	json_t *root, *diffs = json_array();
 	size_t i;
-	char *s;
+	int ret;
 
 	for (i = 0; i < st->nr_diffs && diffs; i++)
 		if (json_array_append_new(diffs, difference(st, &st->diffs[i])))
@@ -121,14 +121,8 @@ int kaff_diff_json(const struct diff_state *st, struct kaff_sbuf *out)
 			 side(st->b, &st->rb), "identical", !st->nr_diffs, "points",
 			 (int)st->ra.nr_points, "points_differ", (int)st->nr_points_differ,
 			 "differences", diffs, "fields", fields(st));
-	if (!root)
-		return -ENOMEM;
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	ret = kaff_json_dump(root, out);
 	json_decref(root);
-	if (!s)
-		return -ENOMEM;
-	kaff_sbuf_printf(out, "%s\n", s);
-	free(s);
-	return out->oom ? -ENOMEM : 0;
+	return ret;
 }
 #endif

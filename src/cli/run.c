@@ -55,6 +55,7 @@ struct run_state {
 	struct kaff_boot_notes boot;
 #ifdef KAFF_HAVE_JANSSON
 	json_t *expect;          /* --json: the current event's failed expect */
+	bool expect_oom;         /* building it ran out of memory */
 #endif
 };
 
@@ -75,6 +76,8 @@ static void expect_failed(void *data, unsigned int line, const char *name,
 #ifdef KAFF_HAVE_JANSSON
 	json_decref(st->expect);
 	st->expect = json_pack("{s:s, s:s}", "want", want, "got", got);
+	if (!st->expect)
+		st->expect_oom = true;
 #endif
 }
 
@@ -228,9 +231,11 @@ static int put_output(json_t *ev, char *text)
 		if (line[0] == '!') {
 			err |= json_object_set_new(ev, "error", json_string(sp + 1));
 		} else if (!strncmp(line, "show ", 5) && !tasks) {
-			tasks = json_array();
 			err |= json_object_set_new(ev, "show", json_integer(strtol(sp + 1, NULL, 10)));
-			err |= json_object_set_new(ev, "tasks", tasks);
+			/* ev owns the array (set_new frees it when it fails) */
+			tasks = json_array();
+			if (json_object_set_new(ev, "tasks", tasks))
+				return -ENOMEM;
 		} else if (tasks) {
 			*sp = '\0';
 			err |= json_array_append_new(tasks, json_pack("{s:s, s:s}", "name", line,
@@ -247,8 +252,8 @@ static int run_json(struct run_state *st, const struct kaff_scenario *sc,
 	struct kaff_replay_result res = { 0 };
 	struct kaff_replay *r = NULL;
 	json_t *root, *events;
-	char desc[256], *s;
-	unsigned int line;
+	char desc[256];
+	unsigned int line = 0;
 	int ret, status;
 
 	ops->write_trace = collect;
@@ -275,11 +280,16 @@ static int run_json(struct run_state *st, const struct kaff_scenario *sc,
 		ret = 0;
 		kaff_scenario_event_describe(sc, i, desc, sizeof(desc), &line);
 		ev = json_pack("{s:i, s:i, s:s}", "index", (int)i, "line", (int)line, "event", desc);
-		if (!ev || json_array_append_new(events, ev) || (st->trace.len && put_output(ev, st->trace.s)))
+		/* the array holds ev from here on (even on failure: it is freed) */
+		if (!ev || json_array_append_new(events, ev))
+			ev = NULL;
+		if (!ev || (st->trace.len && put_output(ev, st->trace.s)) || st->expect_oom)
 			ret = -ENOMEM;
 		if (st->expect) {
-			if (json_object_set_new(ev, "expect_failed", st->expect))
+			if (!ev || json_object_set_new(ev, "expect_failed", st->expect))
 				ret = -ENOMEM;
+			if (!ev)
+				json_decref(st->expect);
 			st->expect = NULL;
 		}
 	}
@@ -293,16 +303,11 @@ static int run_json(struct run_state *st, const struct kaff_scenario *sc,
 			res.error_line = line;
 		return replay_failed(st, ops, sc, ret, res.error_line);
 	}
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	kaff_sbuf_reset(&st->trace);
+	if (kaff_json_dump(root, &st->trace))
+		st->trace.oom = true;
 	json_decref(root);
-	if (!s) {
-		fprintf(stderr, "kaff: run: ENOMEM: out of memory\n");
-		return KAFF_EXIT_INTERNAL;
-	}
-	status = puts(s) < 0 || fflush(stdout) ? KAFF_EXIT_INTERNAL : KAFF_EXIT_OK;
-	if (status)
-		fprintf(stderr, "kaff: %s: EIO: cannot write the output (%s)\n", st->file, strerror(errno));
-	free(s);
+	status = kaff_flush_out("run", &st->trace);
 	if (!status && st->failures)
 		status = KAFF_EXIT_FOUND;
 	return status;

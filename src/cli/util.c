@@ -240,6 +240,27 @@ const char *kaff_kthreadd_label(const struct kaff_scenario *sc)
 	return "kthreadd";
 }
 
+#ifdef KAFF_HAVE_JANSSON
+/* Not json_dumps(): jansson 2.14 ignores a failed append of an object key
+ * (akheron/jansson#655) and returns the document without it; here a failed
+ * append leaves the sbuf's oom flag set. */
+static int dump_to_sbuf(const char *buf, size_t len, void *data)
+{
+	struct kaff_sbuf *o = data;
+
+	kaff_sbuf_printf(o, "%.*s", (int)len, buf);
+	return o->oom ? -1 : 0;
+}
+
+int kaff_json_dump(json_t *root, struct kaff_sbuf *o)
+{
+	if (!root || json_dump_callback(root, dump_to_sbuf, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
+		return -ENOMEM;
+	kaff_sbuf_puts(o, "\n");
+	return o->oom ? -ENOMEM : 0;
+}
+#endif
+
 int kaff_json_unavailable(const char *cmd)
 {
 	fprintf(stderr, "kaff: %s: --json is not available: this kaff was built without jansson\n", cmd);
