@@ -59,24 +59,34 @@ static void end_line(struct reader *rd)
 	rd->comment = false;
 }
 
-static bool keep_byte(struct reader *rd, char c)
+/* Append @n bytes of the line (its NUL terminator kept room for). */
+static bool keep_bytes(struct reader *rd, const char *c, size_t n)
 {
-	if (rd->len + 1 >= rd->cap) {
+	if (rd->len + n >= rd->cap) {
 		size_t ncap = rd->cap ? rd->cap * 2 : 256;
-		char *n;
+		char *nb;
 
+		while (ncap <= rd->len + n)
+			ncap *= 2;
 		if (ncap > KAFF_SCENARIO_LINE_MAX + 1)
 			ncap = KAFF_SCENARIO_LINE_MAX + 1;
-		n = kaff__realloc(&rd->alloc, rd->buf, rd->cap, ncap);
-		if (!n) {
+		nb = kaff__realloc(&rd->alloc, rd->buf, rd->cap, ncap);
+		if (!nb) {
 			rd->p.nomem = true;
 			return false;
 		}
-		rd->buf = n;
+		rd->buf = nb;
 		rd->cap = ncap;
 	}
-	rd->buf[rd->len++] = c;
+	memcpy(rd->buf + rd->len, c, n);
+	rd->len += n;
 	return true;
+}
+
+/* A byte that may stand in a word or between words, but a tab. */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f && c != '#';
 }
 
 /* Read @len more bytes of the file; false once it is refused. */
@@ -87,6 +97,28 @@ static bool feed(struct reader *rd, const char *s, size_t len)
 
 	for (i = 0; i < len && !p->failed && !p->nomem; i++) {
 		unsigned char c = (unsigned char)s[i];
+
+		if (rd->comment && c != '\n') {
+			/* the rest of a comment, up to its '\n', in one step:
+			 * only a NUL and the line's length matter there */
+			const char *nl = memchr(s + i, '\n', len - i);
+			size_t span = nl ? (size_t)(nl - (s + i)) : len - i;
+			const char *nul = memchr(s + i, '\0', span);
+			size_t n = nul ? (size_t)(nul - (s + i)) + 1 : span;
+
+			if (KAFF_SCENARIO_LINE_MAX - rd->col < n) {
+				kaff__sc_fail(p, rd->line, KAFF_SCENARIO_LINE_MAX + 1,
+					      "line longer than %u bytes", KAFF_SCENARIO_LINE_MAX);
+				break;
+			}
+			rd->col += (unsigned int)n;
+			if (nul) {
+				kaff__sc_fail(p, rd->line, rd->col, "NUL byte in the file");
+				break;
+			}
+			i += span - 1;
+			continue;
+		}
 
 		if (c == '\n') {
 			end_line(rd);
@@ -107,10 +139,20 @@ static bool feed(struct reader *rd, const char *s, size_t len)
 			kaff__sc_fail(p, rd->line, rd->col, "NUL byte in the file");
 			break;
 		}
-		if (rd->comment)
-			continue;
 		if (c == '#') {
 			rd->comment = true;
+			continue;
+		}
+		if (plain(c)) {
+			/* the run of plain bytes from here, copied at once (the
+			 * line's limit cuts it: the next byte reports it) */
+			size_t j = i + 1, room = KAFF_SCENARIO_LINE_MAX - (rd->col - 1);
+
+			while (j < len && j - i < room && plain((unsigned char)s[j]))
+				j++;
+			rd->col += (unsigned int)(j - i - 1);
+			keep_bytes(rd, s + i, j - i);
+			i = j - 1;
 			continue;
 		}
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {
@@ -119,7 +161,7 @@ static bool feed(struct reader *rd, const char *s, size_t len)
 						: "control character 0x%02x", c);
 			break;
 		}
-		keep_byte(rd, (char)c);
+		keep_bytes(rd, (const char *)&s[i], 1);
 	}
 	return !p->failed && !p->nomem;
 }

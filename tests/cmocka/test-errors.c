@@ -142,6 +142,23 @@ static void test_overlong_valid_line(void **state)
 	assert_int_equal(err.line, 3);
 	assert_int_equal(err.col, KAFF_SCENARIO_LINE_MAX + 1);
 	assert_string_equal(err.msg, "line longer than 65536 bytes");
+	/* a comment line: 65,536 bytes pass, the next byte does not, even
+	 * a NUL (the length is checked first, byte by byte) */
+	n = (size_t)snprintf(long_line, sizeof(long_line), "cpus 4\n#");
+	memset(long_line + n, 'x', KAFF_SCENARIO_LINE_MAX - 1);
+	n += KAFF_SCENARIO_LINE_MAX - 1;
+	assert_int_equal(kaff_scenario_parse(long_line, n, NULL, &sc, &err), 0);
+	kaff_scenario_free(sc);
+	long_line[n] = '\0';
+	assert_int_equal(kaff_scenario_parse(long_line, n + 1, NULL, &sc, &err), -EINVAL);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.col, KAFF_SCENARIO_LINE_MAX + 1);
+	assert_string_equal(err.msg, "line longer than 65536 bytes");
+	/* one byte earlier, the NUL is the error */
+	long_line[n - 1] = '\0';
+	assert_int_equal(kaff_scenario_parse(long_line, n, NULL, &sc, &err), -EINVAL);
+	assert_int_equal(err.col, KAFF_SCENARIO_LINE_MAX);
+	assert_string_equal(err.msg, "NUL byte in the file");
 }
 
 /* Regression (fuzz-scenario): a 'cpus' number of more than 23 characters
