@@ -121,7 +121,6 @@ struct kaff_args {
 	char *operands[KAFF_ARGS_MAX_OPERANDS];
 	int nr_operands;        /* all of them, even past the array */
 	const char *arg;        /* the current option's value */
-	char spelled[40];       /* how the current option reads in messages ("--kernel") */
 	int status;             /* the exit status after a -1 return */
 };
 

@@ -51,6 +51,11 @@ static const struct kaff_opt *find_long(struct kaff_args *a, const char *name, s
 	const struct kaff_opt *tables[2] = { a->opts, common_opts }, *found = NULL, *o;
 	unsigned int t, matches = 0;
 
+	if (!len) {
+		/* "--=x": no name at all */
+		kaff_args_error(a, "unrecognized option '--%s'", name);
+		return NULL;
+	}
 	for (t = 0; t < 2; t++) {
 		for (o = tables[t]; o && o->name; o++) {
 			if (strncmp(o->name, name, len))
@@ -124,7 +129,6 @@ int kaff_args_next(struct kaff_args *a)
 		o = find_short(a, c);
 		if (!o)
 			return -1;
-		snprintf(a->spelled, sizeof(a->spelled), "-%c", c);
 		if (o->has_arg) {
 			if (*a->cluster) {
 				a->arg = a->cluster;
@@ -159,7 +163,6 @@ int kaff_args_next(struct kaff_args *a)
 			o = find_long(a, name, len);
 			if (!o)
 				return -1;
-			snprintf(a->spelled, sizeof(a->spelled), "--%s", o->name);
 			if (!o->has_arg && eq) {
 				kaff_args_error(a, "option '--%s' doesn't allow an argument", o->name);
 				return -1;
