@@ -186,6 +186,8 @@ static const struct row rows[] = {
 	  "kaff: <stdin>:3:13: the kernel refuses this boot_online set (EBUSY taking a CPU down)\n" },
 	{ "usage", { "run", "--bogus", "-" }, IN(""), 2, NULL,
 	  "kaff: run: unrecognized option '--bogus' (see 'kaff run --help')\n" },
+	{ "usage", { "run", "--=x", "-" }, IN(""), 2, "",
+	  "kaff: run: unrecognized option '--=x' (see 'kaff run --help')\n" },
 	{ "usage", { "run", "a.scn", "b.scn" }, IN(""), 2, "",
 	  "kaff: run: extra operand 'b.scn' (see 'kaff run --help')\n" },
 	{ "usage", { "run" }, IN(""), 2, "", "kaff: run: missing FILE operand (see 'kaff run --help')\n" },
