@@ -13,15 +13,6 @@
 #ifdef KAFF_HAVE_JANSSON
 #include <jansson.h>
 
-static const char *const fgroup_keys[FG_NR] = {
-	[FG_KTHREAD_HK] = "kthread_hk",
-	[FG_LIST_UNBOUND] = "list_unbound",
-	[FG_ONLINE_SKIPS] = "online_skips_unbound",
-	[FG_RUNTIME_ISO] = "runtime_domain_isolation",
-	[FG_OFFLINE_CHECK] = "offline_check_excludes_target",
-	[FG_BOOT_SHARED] = "boot_shared_flag_always_ignored",
-};
-
 /* A side's value at a difference: a mask, "ok"/the "!" lines, or null. */
 static json_t *side_value(const struct diff_state *st, const struct obs_run *run,
 			  const struct difference *d)
@@ -59,7 +50,7 @@ static json_t *difference(const struct diff_state *st, const struct difference *
 	int g;
 
 	for (g = 0; g < FG_NR && by; g++)
-		if ((d->explained_by & (1u << g)) && json_array_append_new(by, json_string(fgroup_keys[g])))
+		if ((d->explained_by & (1u << g)) && json_array_append_new(by, json_string(kaff_diff_fgroup_key((enum field_group)g))))
 			return json_decref(by), NULL;
 	if (d->point && kaff_scenario_event_describe(st->sc, d->point - 1, desc, sizeof(desc), &line) < 0)
 		strcpy(desc, "?");
@@ -92,7 +83,7 @@ static json_t *fields(const struct diff_state *st)
 			    json_array_append_new(ex, json_integer((json_int_t)i)))
 				ex = (json_decref(ex), NULL);
 		if (!values.oom && !rule.oom && ex)
-			f = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "key", fgroup_keys[g],
+			f = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "key", kaff_diff_fgroup_key((enum field_group)g),
 				      "fields", names, "topic", topic, "values", values.s, "rule",
 				      rule.s, "testable", st->hy_done[g], "explains", ex);
 		else

@@ -505,6 +505,11 @@ void kaff_diff_put_result(struct kaff_sbuf *o, const char *res)
 	put_result(o, res);
 }
 
+const char *kaff_diff_fgroup_key(enum field_group g)
+{
+	return kaff_profile_rule_name((enum kaff_rule)fgroup_rules[g][0]);
+}
+
 bool kaff_diff_fgroup(const struct diff_state *st, enum field_group g, const char **fields,
 		      const char **topic, struct kaff_sbuf *values, struct kaff_sbuf *rule)
 {

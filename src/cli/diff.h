@@ -87,6 +87,8 @@ bool kaff_diff_same(const char *x, const char *y);
  * result on one line; the field group @g's names, topic, values and rule. */
 const char *kaff_diff_shown(const struct diff_state *st, const char *task);
 void kaff_diff_put_result(struct kaff_sbuf *o, const char *res);
+/* The group's name: its first rule's (kaff_profile_rule_name()). */
+const char *kaff_diff_fgroup_key(enum field_group g);
 bool kaff_diff_fgroup(const struct diff_state *st, enum field_group g, const char **fields,
 		      const char **topic, struct kaff_sbuf *values, struct kaff_sbuf *rule);
 
