@@ -36,7 +36,7 @@ int kaff__scenario_boot(const struct kaff_scenario *sc, const struct kaff_profil
 		ret = kaff_machine_set_node(ctx, sc->nodes[i].id, &m);
 	}
 	for (i = 0; i < sc->nr_boot && !ret; i++)
-		ret = kaff_machine_add_boot_param(ctx, sc->boot[i]);
+		ret = kaff_machine_add_boot_param(ctx, sc->boot[i].param);
 	if (!ret && sc->boot_online != SC_NONE) {
 		m = sc_mask(sc, sc->boot_online);
 		ret = kaff_machine_set_boot_online(ctx, &m);

@@ -127,11 +127,12 @@ static void header_cmd(struct parser *p, const struct cmd_desc *d, unsigned int 
 			if (!kaff__sc_grow(p, (void **)&sc->boot, &sc->cap_boot, sc->nr_boot + 1,
 				  sizeof(*sc->boot)))
 				return;
-			sc->boot[sc->nr_boot] = kaff__sc_keep(p, tok[i].s);
-			if (!sc->boot[sc->nr_boot++]) {
-				sc->nr_boot--;
+			sc->boot[sc->nr_boot].param = kaff__sc_keep(p, tok[i].s);
+			sc->boot[sc->nr_boot].line = line;
+			sc->boot[sc->nr_boot].col = tok[i].col;
+			if (!sc->boot[sc->nr_boot].param)
 				return;
-			}
+			sc->nr_boot++;
 		}
 		return;
 	case SC_BOOT_ONLINE:

@@ -52,7 +52,10 @@ struct kaff_scenario {
 	unsigned int cpus;
 	struct sc_node *nodes;
 	uint32_t nr_nodes, cap_nodes;
-	char **boot;
+	struct sc_boot {
+		char *param;
+		unsigned int line, col;
+	} *boot;
 	uint32_t nr_boot, cap_boot;
 	uint32_t boot_online;   /* pool index or SC_NONE (all) */
 	unsigned int boot_online_line, boot_online_col;

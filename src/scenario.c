@@ -285,6 +285,23 @@ unsigned int kaff_scenario_nr_events(const struct kaff_scenario *sc)
 	return sc ? sc->nr_events : 0;
 }
 
+unsigned int kaff_scenario_nr_boot_params(const struct kaff_scenario *sc)
+{
+	return sc ? sc->nr_boot : 0;
+}
+
+const char *kaff_scenario_boot_param(const struct kaff_scenario *sc, unsigned int i,
+				     unsigned int *line, unsigned int *col)
+{
+	if (!sc || i >= sc->nr_boot)
+		return NULL;
+	if (line)
+		*line = sc->boot[i].line;
+	if (col)
+		*col = sc->boot[i].col;
+	return sc->boot[i].param;
+}
+
 int kaff_scenario_event_describe(const struct kaff_scenario *sc, unsigned int i, char *buf,
 				 size_t len, unsigned int *line)
 {

@@ -135,6 +135,22 @@ KAFF_EXPORT unsigned int kaff_scenario_nr_events(const struct kaff_scenario *sc)
 KAFF_EXPORT int kaff_scenario_event_describe(const struct kaff_scenario *sc, unsigned int i,
 					     char *buf, size_t len, unsigned int *line);
 
+/** kaff_scenario_nr_boot_params() - the header's boot parameters */
+KAFF_EXPORT unsigned int kaff_scenario_nr_boot_params(const struct kaff_scenario *sc);
+
+/**
+ * kaff_scenario_boot_param() - boot parameter @i (in file order, the order
+ * the machine boots with them) as written, and where it stands
+ * @line, @col: if not NULL, receive its 1-based position in the file
+ *
+ * A tool can tell which line a boot warning (kaff_machine_boot_warning(),
+ * whose param is the same text) comes from.
+ *
+ * Return: the parameter, or NULL for a bad @i.
+ */
+KAFF_EXPORT const char *kaff_scenario_boot_param(const struct kaff_scenario *sc, unsigned int i,
+						 unsigned int *line, unsigned int *col);
+
 /*
  * Step-by-step replay, for tools that look at the state between events
  * (kaff_scenario_replay() is this in a loop).

@@ -38,9 +38,11 @@ static char *dup_or_null(const char *s, bool *oom)
 	return d;
 }
 
-int kaff_boot_notes_get(struct kaff_boot_notes *n, const struct kaff_ctx *ctx)
+int kaff_boot_notes_get(struct kaff_boot_notes *n, const struct kaff_ctx *ctx,
+			const struct kaff_scenario *sc)
 {
-	unsigned int i, nr = kaff_machine_nr_boot_warnings(ctx);
+	unsigned int i, nr = kaff_machine_nr_boot_warnings(ctx), at = 0;
+	const char *prev = NULL;
 	bool oom = false;
 
 	memset(n, 0, sizeof(*n));
@@ -59,6 +61,26 @@ int kaff_boot_notes_get(struct kaff_boot_notes *n, const struct kaff_ctx *ctx)
 		n->w[i].console = dup_or_null(w.console, &oom);
 		n->w[i].meaning = dup_or_null(w.meaning, &oom);
 		n->nr = i + 1;
+		/*
+		 * Warnings come in parameter order. One parameter may give two
+		 * (a skipped flag, then an empty list): the context hands out
+		 * the same string for both, so the same pointer is the same
+		 * parameter; a new one is the next parameter of that text (the
+		 * same text may stand twice).
+		 */
+		if (i && w.param == prev) {
+			n->w[i].line = n->w[i - 1].line;
+			n->w[i].col = n->w[i - 1].col;
+			continue;
+		}
+		prev = w.param;
+		for (at = i ? at + 1 : 0; at < kaff_scenario_nr_boot_params(sc); at++) {
+			const char *p = kaff_scenario_boot_param(sc, at, &n->w[i].line, &n->w[i].col);
+
+			if (w.param && !strcmp(p, w.param))
+				break;
+			n->w[i].line = n->w[i].col = 0;
+		}
 	}
 	if (oom) {
 		kaff_boot_notes_free(n);
@@ -104,12 +126,17 @@ void kaff_boot_notes_print(const struct kaff_boot_notes *n, const char *file, co
 
 	for (i = 0; i < n->nr; i++) {
 		const char *p = n->w[i].param ? n->w[i].param : "?";
+		char where[32] = "";
 
-		fprintf(stderr, "kaff: %s: warning%s%s%s: boot %s: kernel: %s\n", file,
+		/* FILE:LINE:COL, as scenario errors name a place */
+		if (n->w[i].line)
+			snprintf(where, sizeof(where), ":%u:%u", n->w[i].line, n->w[i].col);
+		fprintf(stderr, "kaff: %s%s: warning%s%s%s: boot %s: kernel: %s\n", file, where,
 			kernel ? " (kernel " : "", kernel ? kernel : "", kernel ? ")" : "", p,
 			n->w[i].console ? n->w[i].console : "(prints nothing)");
-		fprintf(stderr, "kaff: %s: warning%s%s%s: boot %s: %s\n", file, kernel ? " (kernel " : "",
-			kernel ? kernel : "", kernel ? ")" : "", p, n->w[i].meaning ? n->w[i].meaning : "?");
+		fprintf(stderr, "kaff: %s%s: warning%s%s%s: boot %s: %s\n", file, where,
+			kernel ? " (kernel " : "", kernel ? kernel : "", kernel ? ")" : "", p,
+			n->w[i].meaning ? n->w[i].meaning : "?");
 	}
 }
 
@@ -120,9 +147,11 @@ json_t *kaff_boot_notes_json(const struct kaff_boot_notes *n)
 	unsigned int i;
 
 	for (i = 0; i < n->nr && arr; i++) {
-		json_t *w = json_pack("{s:s, s:s, s:o, s:s}", "reason",
+		json_t *w = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "reason",
 				      kaff_boot_reason_name(n->w[i].reason), "param",
-				      n->w[i].param ? n->w[i].param : "", "console",
+				      n->w[i].param ? n->w[i].param : "", "line",
+				      n->w[i].line ? json_integer(n->w[i].line) : json_null(), "col",
+				      n->w[i].line ? json_integer(n->w[i].col) : json_null(), "console",
 				      n->w[i].console ? json_string(n->w[i].console) : json_null(),
 				      "meaning", n->w[i].meaning ? n->w[i].meaning : "");
 

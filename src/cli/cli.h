@@ -150,10 +150,13 @@ struct kaff_boot_notes {
 	struct {
 		enum kaff_boot_warning_reason reason;
 		char *param, *console, *meaning;  /* console: NULL when the kernel prints none */
+		unsigned int line, col;           /* where @param stands in the file (0: unknown) */
 	} *w;
 };
 
-int kaff_boot_notes_get(struct kaff_boot_notes *n, const struct kaff_ctx *ctx);
+/* @ctx booted from @sc: its warnings, each with its parameter's place in @sc. */
+int kaff_boot_notes_get(struct kaff_boot_notes *n, const struct kaff_ctx *ctx,
+			const struct kaff_scenario *sc);
 void kaff_boot_notes_free(struct kaff_boot_notes *n);
 bool kaff_boot_notes_equal(const struct kaff_boot_notes *a, const struct kaff_boot_notes *b);
 /* Two lines each on stderr: the console line, then what it means.

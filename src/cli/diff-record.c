@@ -115,7 +115,7 @@ int kaff_diff_record(const struct kaff_scenario *sc, const struct kaff_profile *
 	run->domain_iso = isolated_of(kaff_replay_ctx(r), KAFF_HK_TYPE_DOMAIN);
 	ret = run->points && run->noise_iso && run->domain_iso ? 0 : -ENOMEM;
 	if (!ret)
-		ret = kaff_boot_notes_get(&run->boot, kaff_replay_ctx(r));
+		ret = kaff_boot_notes_get(&run->boot, kaff_replay_ctx(r), sc);
 	if (!ret) {
 		run->nr_points = n;
 		ret = snapshot(r, &trace, &run->points[0]);

@@ -428,7 +428,7 @@ int kaff_cmd_render(int argc, char **argv)
 	{
 		struct kaff_boot_notes notes;
 
-		if (kaff_boot_notes_get(&notes, kaff_replay_ctx(r))) {
+		if (kaff_boot_notes_get(&notes, kaff_replay_ctx(r), sc)) {
 			fprintf(stderr, "kaff: render: %s: ENOMEM\n", rd.file);
 			kaff_replay_free(r);
 			status = KAFF_EXIT_INTERNAL;

@@ -168,7 +168,7 @@ static int start(struct run_state *st, const struct kaff_scenario *sc,
 	int ret = kaff_replay_new(sc, ops, r);
 
 	if (!ret)
-		ret = kaff_boot_notes_get(&st->boot, kaff_replay_ctx(*r));
+		ret = kaff_boot_notes_get(&st->boot, kaff_replay_ctx(*r), sc);
 	if (ret) {
 		kaff_replay_free(*r);
 		*r = NULL;

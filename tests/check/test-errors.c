@@ -174,9 +174,9 @@ static const struct row rows[] = {
 	 * does not parse) and says so on its console; kaff says it without -v */
 	{ "boot parameter", { "run", "-" },
 	  IN("cpus 4\nboot nohz_full=9-1\ncreate A\nwake A\nshow\n"), 0, "show 1\nA 0-3\n",
-	  "kaff: <stdin>: warning: boot nohz_full=9-1: kernel: Housekeeping: nohz_full= or isolcpus= "
+	  "kaff: <stdin>:2:6: warning: boot nohz_full=9-1: kernel: Housekeeping: nohz_full= or isolcpus= "
 	  "incorrect CPU range\n"
-	  "kaff: <stdin>: warning: boot nohz_full=9-1: the CPU list does not parse or names a CPU >= "
+	  "kaff: <stdin>:2:6: warning: boot nohz_full=9-1: the CPU list does not parse or names a CPU >= "
 	  "nr_cpu_ids: the kernel ignores the whole parameter\n" },
 	{ "kernel refuses the header", { "run", "--kernel", "6.14", "-" },
 	  IN("kernel 7.3\ncpus 4\nboot isolcpus=domain,0-2\nboot_online 0\ncreate A\n"), 2, "",

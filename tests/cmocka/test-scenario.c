@@ -324,6 +324,31 @@ static void test_parse_file(void **state)
 	assert_int_equal(kaff_scenario_parse_file(NULL, NULL, &a, &err), -EINVAL);
 }
 
+/* Boot parameters in file order, with their places (scenario.h); a header
+ * line above `cpus` keeps its own place. */
+static void test_boot_params(void **state)
+{
+	static const char text[] = "boot nohz_full=1\tisolcpus=domain,2\ncpus 4\n  boot isolcpus=3\n";
+	struct kaff_scenario *sc;
+	unsigned int line, col;
+
+	(void)state;
+	assert_int_equal(parse(text, &sc, NULL), 0);
+	assert_int_equal(kaff_scenario_nr_boot_params(sc), 3);
+	assert_string_equal(kaff_scenario_boot_param(sc, 0, &line, &col), "nohz_full=1");
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 6);
+	assert_string_equal(kaff_scenario_boot_param(sc, 1, &line, &col), "isolcpus=domain,2");
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 18);
+	assert_string_equal(kaff_scenario_boot_param(sc, 2, &line, NULL), "isolcpus=3");
+	assert_int_equal(line, 3);
+	assert_null(kaff_scenario_boot_param(sc, 3, &line, &col));
+	assert_null(kaff_scenario_boot_param(NULL, 0, NULL, NULL));
+	assert_int_equal(kaff_scenario_nr_boot_params(NULL), 0);
+	kaff_scenario_free(sc);
+}
+
 /* Step-by-step replay and event descriptions (for tools). Case 21's
  * first events: after `wake A` (node 1) A is on 4-7 (its trace). */
 static void test_replay_steps(void **state)
@@ -373,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_replay_steps),
 		cmocka_unit_test(test_parse_file),
+		cmocka_unit_test(test_boot_params),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);

@@ -153,7 +153,7 @@ START_TEST(test_boot_refused_by_b)
 	/* 7.3 ignores the second parameter (a flag already set, D15) and its
 	 * console says so (housekeeping_setup()); 6.14, which accepts it, is
 	 * not named, and kaff says it once, for 7.3 */
-	ck_assert_msg(strstr(r.err, "diffcov-boot-b.scn: warning (kernel 7.3): boot "
+	ck_assert_msg(strstr(r.err, "diffcov-boot-b.scn:11:6: warning (kernel 7.3): boot "
 				    "isolcpus=nohz,domain,0-2: kernel: Housekeeping: nohz_full= must match "
 				    "isolcpus=\n") != NULL && strchr(strchr(r.err, '\n') + 1, '\n') &&
 			      !strchr(strchr(strchr(r.err, '\n') + 1, '\n') + 1, '\n') &&

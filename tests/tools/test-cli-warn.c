@@ -35,27 +35,28 @@
 static const struct warn_case {
 	const char *boot;     /* the scenario's boot line(s) */
 	const char *param;    /* the parameter the warning names */
+	unsigned int line;    /* its line (column 6, after "boot ") */
 	const char *console;  /* the kernel's console line, NULL: none */
 	const char *reason;   /* the JSON name */
 	const char *mask;     /* A's mask after its first wake */
 } cases[] = {
 	/* CPU 8 does not exist: the whole parameter is ignored (the example) */
-	{ "boot isolcpus=domain,4-8\n", "isolcpus=domain,4-8",
+	{ "boot isolcpus=domain,4-8\n", "isolcpus=domain,4-8", 3,
 	  "Housekeeping: nohz_full= or isolcpus= incorrect CPU range", "bad-cpulist", "0-7" },
 	/* every CPU: CPU 0 stays housekeeping, 1-7 are isolated */
-	{ "boot isolcpus=0-7\n", "isolcpus=0-7",
+	{ "boot isolcpus=0-7\n", "isolcpus=0-7", 3,
 	  "Housekeeping: must include one present CPU, using boot CPU:0", "no-housekeeping", "0" },
 	/* the domain type set twice with another mask: the second is ignored */
-	{ "boot isolcpus=domain,1\nboot isolcpus=domain,2\n", "isolcpus=domain,2",
+	{ "boot isolcpus=domain,1\nboot isolcpus=domain,2\n", "isolcpus=domain,2", 4,
 	  "Housekeeping: nohz_full= must match isolcpus=", "mismatch", "0,2-7" },
 	/* '!' in a flag: the whole parameter is ignored */
-	{ "boot isolcpus=bad!,1\n", "isolcpus=bad!,1", "isolcpus: Invalid flag bad!", "invalid-flag",
+	{ "boot isolcpus=bad!,1\n", "isolcpus=bad!,1", 3, "isolcpus: Invalid flag bad!", "invalid-flag",
 	  "0-7" },
 	/* an unknown flag is skipped; no flag left, so domain: CPU 1 isolated */
-	{ "boot isolcpus=foo,1\n", "isolcpus=foo,1", "isolcpus: Skipped unknown flag foo",
+	{ "boot isolcpus=foo,1\n", "isolcpus=foo,1", 3, "isolcpus: Skipped unknown flag foo",
 	  "unknown-flag", "0,2-7" },
 	/* an empty list: nothing to isolate, and the kernel says nothing */
-	{ "boot isolcpus=domain,\n", "isolcpus=domain,", NULL, "empty", "0-7" },
+	{ "boot isolcpus=domain,\n", "isolcpus=domain,", 3, NULL, "empty", "0-7" },
 };
 
 static void scenario(char *path, size_t cap, const struct warn_case *c)
@@ -71,7 +72,7 @@ static void scenario(char *path, size_t cap, const struct warn_case *c)
 static void want_lines(char *buf, size_t cap, const char *file, const char *label,
 		       const struct warn_case *c)
 {
-	snprintf(buf, cap, "kaff: %s: warning%s: boot %s: kernel: %s\n", file, label, c->param,
+	snprintf(buf, cap, "kaff: %s:%u:6: warning%s: boot %s: kernel: %s\n", file, c->line, label, c->param,
 		 c->console ? c->console : "(prints nothing)");
 }
 
@@ -139,10 +140,43 @@ START_TEST(test_diff_warn_one_kernel)
 	write_text(scn, text);
 	run_kaff(args, NULL, &r);
 	snprintf(want, sizeof(want),
-		 "kaff: %s: warning (kernel 7.3): boot isolcpus=nohz,1: kernel: Housekeeping: nohz_full= "
+		 "kaff: %s:2:18: warning (kernel 7.3): boot isolcpus=nohz,1: kernel: Housekeeping: nohz_full= "
 		 "must match isolcpus=\n", scn);
 	ck_assert_msg(starts_with(r.err, want) && kaff_test_only_boot_warnings(r.err) &&
 			      !strstr(r.err, "kernel 6.14"), "%s", r.err);
+	result_free(&r);
+}
+END_TEST
+
+/*
+ * Where each warning comes from: the same bad parameter twice (two
+ * warnings, lines 3 and 4), and one parameter that gives two warnings
+ * (isolcpus=domain with no comma: "domain" is taken as an unknown flag
+ * and skipped, then no list is left; both on line 5).
+ */
+START_TEST(test_warning_places)
+{
+	static const char text[] = "kernel 7.3\ncpus 8\nboot nohz_full=9\nboot nohz_full=9\n"
+				   "boot isolcpus=domain\ncreate A\nwake A\nshow\n";
+	char scn[512], want[640];
+	const char *args[] = { "run", scn, NULL };
+	const char *line;
+	struct run_result r;
+	static const unsigned int lines[] = { 3, 3, 4, 4, 5, 5, 5, 5 };
+	unsigned int i;
+
+	tmp_file(scn, sizeof(scn), "places.scn");
+	write_text(scn, text);
+	run_kaff(args, NULL, &r);
+	ck_assert_int_eq(r.status, 0);
+	for (i = 0, line = r.err; i < 8; i++) {
+		ck_assert_msg(line && *line, "only %u lines: %s", i, r.err);
+		snprintf(want, sizeof(want), "kaff: %s:%u:6: warning: boot ", scn, lines[i]);
+		ck_assert_msg(starts_with(line, want), "line %u: %s", i + 1, r.err);
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	ck_assert_msg(line && !*line, "more than 8 lines: %s", r.err);
 	result_free(&r);
 }
 END_TEST
@@ -185,6 +219,8 @@ START_TEST(test_run_json_warns)
 	w = json_array_get(json_object_get(root, "boot_warnings"), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(w, "reason")), c->reason);
 	ck_assert_str_eq(json_string_value(json_object_get(w, "param")), c->param);
+	ck_assert_int_eq(json_integer_value(json_object_get(w, "line")), c->line);
+	ck_assert_int_eq(json_integer_value(json_object_get(w, "col")), 6);
 	if (c->console)
 		ck_assert_str_eq(json_string_value(json_object_get(w, "console")), c->console);
 	else
@@ -208,6 +244,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_diff_render_warn, 0, n);
 	tcase_add_test(tc, test_diff_warn_one_kernel);
 	tcase_add_test(tc, test_no_warning);
+	tcase_add_test(tc, test_warning_places);
 #ifdef KAFF_HAVE_JANSSON
 	tcase_add_loop_test(tc, test_run_json_warns, 0, n);
 #endif
