@@ -326,6 +326,23 @@ static void test_bind_before_and_after_wake(void **state)
 	assert_int_equal(kaff_kthread_bind_mask(ctx, a, L(4, "1-2")), 0);
 	check(ctx, a, "1-2");
 	kaff_ctx_free(ctx);
+
+	/* The forced write drops a stored sched_setaffinity() request:
+	 * 6.14 __kthread_bind_mask() -> do_set_cpus_allowed(), whose
+	 * affinity_context has .user_mask = NULL, .flags = SCA_USER ("clear
+	 * the user requested mask"); 7.x set_cpus_allowed_force() the same. */
+	for (unsigned int i = 0; i < 2; i++) {
+		ctx = mk(i ? "7.3" : "6.14", 4, false, NULL);
+		a = create(ctx, NONODE);
+		assert_int_equal(kaff_sched_setaffinity(ctx, a, L(4, "2-3")), 0);
+		assert_int_equal(kaff_kthread_get_info(ctx, a, &info), 0);
+		check_mask(info.user, "2-3");
+		assert_int_equal(kaff_kthread_bind(ctx, a, 1), 0);
+		check(ctx, a, "1");
+		assert_int_equal(kaff_kthread_get_info(ctx, a, &info), 0);
+		assert_null(info.user);
+		kaff_ctx_free(ctx);
+	}
 }
 
 /* #rule-patterns kthread_create_on_cpu(): created on cpu_to_node(cpu), bound to
@@ -442,8 +459,19 @@ static void test_online_user_request_filter(void **state)
 	kaff_ctx_free(ctx);
 }
 
-/* D7: 7.x kthreads_update_affinity(force=false) skips listed kthreads with
- * neither node nor preference; 6.x never lists them (k619-09). */
+/*
+ * D7: 7.x kthreads_online_cpu() = kthreads_update_affinity(force=false)
+ * skips listed kthreads with neither node nor preference ("already affine
+ * to housekeeping"); 6.x never lists them (k619-09). Recorded on 7.3:
+ * o73-15-online-skips-default. Machine: 4 CPUs, isolcpus=3 (7.x:
+ * hk(DOMAIN) = 0-2; 6.x: no KERNEL_NOISE isolation, HK = 0-3).
+ *  - D asks for the isolated CPU 3. Were D re-affined at an online, its
+ *    target HK would not meet the request {3}, so it would get HK.
+ *  - E asks for CPU 2, which then goes down; E's next wake meets the
+ *    scheduler fallback (0-3, request dropped). Were E re-affined at the
+ *    online of 2, it would get HK (0-2 in 7.x).
+ * Either way an online that skips them leaves D on 3 and E on 0-3.
+ */
 static void test_online_skips_unbound(void **state)
 {
 	const char *v[] = { "6.14", "7.3" };
@@ -451,13 +479,27 @@ static void test_online_skips_unbound(void **state)
 
 	(void)state;
 	for (i = 0; i < 2; i++) {
-		struct kaff_ctx *ctx = mk(v[i], 8, true, NULL);
-		unsigned int z = woken(ctx, NONODE);
+		struct kaff_ctx *ctx = mk(v[i], 4, false, "isolcpus=3");
+		struct kaff_kthread_info info;
+		unsigned int d = woken(ctx, NONODE), e = woken(ctx, NONODE);
 
-		assert_int_equal(kaff_sched_setaffinity(ctx, z, L(8, "1")), 0);
-		assert_int_equal(kaff_cpu_offline(ctx, 3), 0);
-		assert_int_equal(kaff_cpu_online(ctx, 3), 0);
-		check(ctx, z, "1");     /* E6 */
+		check(ctx, d, i ? "0-2" : "0-3");
+		assert_int_equal(kaff_sched_setaffinity(ctx, d, L(4, "3")), 0);
+		assert_int_equal(kaff_sched_setaffinity(ctx, e, L(4, "2")), 0);
+		assert_int_equal(kaff_cpu_offline(ctx, 1), 0);
+		assert_int_equal(kaff_cpu_online(ctx, 1), 0);
+		check(ctx, d, "3");
+		check(ctx, e, "2");
+		assert_int_equal(kaff_cpu_offline(ctx, 2), 0);
+		assert_int_equal(kaff_wake_up_process(ctx, e), 0);
+		check(ctx, e, "0-3");   /* the fallback */
+		assert_int_equal(kaff_cpu_online(ctx, 2), 0);
+		check(ctx, d, "3");
+		check(ctx, e, "0-3");
+		/* 7.x lists them all the same (the housekeeping update would
+		 * reach them); 6.x does not */
+		assert_int_equal(kaff_kthread_get_info(ctx, d, &info), 0);
+		assert_int_equal((info.flags & KAFF_KTHREAD_MANAGED) != 0, i == 1);
 		kaff_ctx_free(ctx);
 	}
 }
@@ -506,6 +548,27 @@ static void test_sched_setaffinity_rules(void **state)
 	check(ctx, a, "0-5");
 	assert_int_equal(kaff_cpu_offline(ctx, 5), 0);
 	assert_int_equal(kaff_sched_setaffinity(ctx, a, L(8, "5")), -EINVAL);
+	/*
+	 * The order of __set_cpus_allowed_ptr_locked(): "the new mask equals
+	 * cpus_mask" (success, SCA_USER swaps in the new request) comes
+	 * before "no valid CPU in it" (-EINVAL). So a kthread whose mask has
+	 * no online CPU left can be asked for that same mask again, and only
+	 * its request changes; a different mask with no online CPU is
+	 * refused. Case 28 shows the same on 7.2.
+	 */
+	{
+		unsigned int b = woken(ctx, NONODE);
+
+		assert_int_equal(kaff_sched_setaffinity(ctx, b, L(8, "4")), 0);
+		assert_int_equal(kaff_cpu_offline(ctx, 4), 0);
+		check(ctx, b, "4");     /* no offline callback */
+		assert_int_equal(kaff_sched_setaffinity(ctx, b, L(8, "4-5")), -EINVAL);
+		assert_int_equal(kaff_sched_setaffinity(ctx, b, L(8, "4")), 0);
+		check(ctx, b, "4");
+		assert_int_equal(kaff_kthread_get_info(ctx, b, &info), 0);
+		check_mask(info.user, "4");
+		assert_int_equal(kaff_cpu_online(ctx, 4), 0);
+	}
 	assert_int_equal(kaff_sched_setaffinity(ctx, a, L(8, "-")), -EINVAL);
 	check(ctx, a, "0-5");
 	assert_int_equal(kaff_sched_setaffinity(ctx, a, L(8, "0-5")), 0);
@@ -554,6 +617,20 @@ static void test_per_cpu_kthreads(void **state)
 	assert_int_equal(info.flags & KAFF_KTHREAD_MANAGED, 0);
 	assert_int_equal(kaff_kthread_affine_preferred(ctx, a, L(4, "1")), -EINVAL);
 	kaff_ctx_free(ctx);
+
+	/* The fallback a per-CPU kthread meets when it parks on an offline
+	 * CPU is select_fallback_rq()'s cpuset v2 stage: every possible CPU,
+	 * isolated ones included, not the housekeeping mask (6.x
+	 * KERNEL_NOISE, 7.x DOMAIN: both 0,2-3 here). */
+	for (unsigned int i = 0; i < 2; i++) {
+		ctx = mk(i ? "7.3" : "6.14", 4, false, i ? "isolcpus=1" : "nohz_full=1");
+		assert_int_equal(kaff_cpu_offline(ctx, 3), 0);
+		assert_int_equal(kaff_kthread_create_per_cpu(ctx, 3, &b), 0);
+		check(ctx, b, "0-3");
+		assert_int_equal(kaff_cpu_online(ctx, 3), 0);
+		check(ctx, b, "3");
+		kaff_ctx_free(ctx);
+	}
 }
 
 /* #rule-exit kthread_stop(): the kthread leaves the table and the list, its id

@@ -836,6 +836,35 @@ static void test_housekeeping_update_offline_and_cpu0_accepted(void **state)
 	}
 }
 
+/*
+ * A derived profile with run-time partitions but without
+ * HK_TYPE_DOMAIN_BOOT (has_domain_boot = 0): the CPUs isolated at boot
+ * are then possible \ hk(DOMAIN), as cpuset_init() computes them when
+ * the kernel has no DOMAIN_BOOT type (6.14: boot_hk_cpus from
+ * HK_TYPE_DOMAIN), and they stay isolated whatever the partition:
+ * housekeeping_update() publishes hk(DOMAIN_BOOT) (unset: possible)
+ * minus boot-isolated and partition CPUs. isolcpus=3 on 4 CPUs, partition
+ * {2}: hk(DOMAIN) = 0-1, not 0-1,3; back to 0-2 without a partition.
+ */
+static void test_housekeeping_update_without_domain_boot(void **state)
+{
+	struct kaff_profile *d = NULL;
+	struct kaff_ctx *ctx;
+
+	(void)state;
+	assert_int_equal(kaff_profile_derive(profile("7.3"), &d), 0);
+	assert_int_equal(kaff_profile_set(d, KAFF_RULE_HAS_DOMAIN_BOOT, 0), 0);
+	ctx = boot_ctx(d, 4, NULL, PARAMS("isolcpus=3"));
+	expect_hk(ctx, KAFF_HK_TYPE_DOMAIN, "0-2", true);
+	expect_hk(ctx, KAFF_HK_TYPE_DOMAIN_BOOT, "0-3", false);
+	assert_int_equal(set_iso(ctx, "2"), 0);
+	expect_hk(ctx, KAFF_HK_TYPE_DOMAIN, "0-1", true);
+	assert_int_equal(set_iso(ctx, "-"), 0);
+	expect_hk(ctx, KAFF_HK_TYPE_DOMAIN, "0-2", true);
+	kaff_ctx_free(ctx);
+	kaff_profile_free(d);
+}
+
 /* housekeeping.h: kaff_cpuset_set_isolated() refusals that change
  * nothing: -EOPNOTSUPP under 6.x (#rule-isolated-partitions [6.14]: partitions do not touch
  * HK_TYPE_DOMAIN), -ERANGE for a mask of the wrong width, -EPERM before
@@ -903,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_housekeeping_update_domain_is_boot_minus_partition),
 		cmocka_unit_test(test_housekeeping_update_no_online_housekeeping_refused),
 		cmocka_unit_test(test_housekeeping_update_offline_and_cpu0_accepted),
+		cmocka_unit_test(test_housekeeping_update_without_domain_boot),
 		cmocka_unit_test(test_cpuset_set_isolated_refusals),
 	};
 

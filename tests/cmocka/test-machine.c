@@ -26,6 +26,7 @@
 #include <libkaff/common.h>
 #include <libkaff/cpumask.h>
 #include <libkaff/housekeeping.h>
+#include <libkaff/kthread.h>
 #include <libkaff/machine.h>
 #include <libkaff/profile.h>
 
@@ -137,11 +138,70 @@ static void test_ctx_new_limits(void **state)
 	}
 }
 
-/* machine.h: kaff_ctx_free(NULL) is a no-op. */
+/* An allocator that counts the blocks a context holds. */
+struct counting {
+	long live, calls;
+};
+
+static void *count_malloc(void *data, size_t size)
+{
+	struct counting *c = data;
+	void *p = malloc(size);
+
+	c->calls++;
+	if (p)
+		c->live++;
+	return p;
+}
+
+static void *count_realloc(void *data, void *ptr, size_t size)
+{
+	struct counting *c = data;
+	void *p = realloc(ptr, size);
+
+	c->calls++;
+	if (p && !ptr)
+		c->live++;
+	return p;
+}
+
+static void count_free(void *data, void *ptr)
+{
+	struct counting *c = data;
+
+	c->calls++;
+	if (ptr)
+		c->live--;
+	free(ptr);
+}
+
+/*
+ * machine.h: kaff_ctx_free() frees everything the context owns (through
+ * its allocator: every block it got back), and NULL is a no-op, which
+ * calls no allocator and does not crash.
+ */
 static void test_ctx_free_null(void **state)
 {
+	struct counting c = { 0, 0 };
+	const struct kaff_allocator a = { count_malloc, count_realloc, count_free, &c };
+	struct kaff_ctx *ctx;
+	long calls;
+	unsigned int id;
+
 	(void)state;
+	ctx = kaff_ctx_new(NULL, 8, &a);
+	assert_non_null(ctx);
+	expect_ret(kaff_machine_add_boot_param(ctx, "nohz_full=6-7"), 0);
+	expect_ret(kaff_machine_boot(ctx), 0);
+	expect_ret(kaff_kthread_create_on_node(ctx, 0, &id), 0);
+	expect_ret(kaff_wake_up_process(ctx, id), 0);
+	assert_true(c.live > 0);
+	calls = c.calls;
 	kaff_ctx_free(NULL);
+	assert_int_equal(c.calls, calls);
+	kaff_ctx_free(ctx);
+	assert_int_equal(c.live, 0);
+	assert_true(c.calls > calls);
 }
 
 /* machine.h kaff_machine_boot(): -EPERM when booted already. */
