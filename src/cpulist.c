@@ -359,21 +359,6 @@ int kaff_cpulist_parse(const char *str, struct kaff_cpumask *dst)
 
 /* ---- printing */
 
-static unsigned int ctz_long(unsigned long w)
-{
-#if defined(__GNUC__)
-	return (unsigned int)__builtin_ctzl(w);
-#else
-	unsigned int n = 0;
-
-	while (!(w & 1UL)) {
-		w >>= 1;
-		n++;
-	}
-	return n;
-#endif
-}
-
 struct out {
 	char *buf;
 	size_t len;  /* size of buf */
@@ -481,7 +466,7 @@ size_t kaff_cpulist_snprint(char *buf, size_t len, const struct kaff_cpumask *m)
 			continue;
 		}
 		do {
-			b = ctz_long(t);
+			b = kaff__ffs(t);
 			if ((x >> b) & 1UL)
 				lo = (unsigned int)(i * BPL) + b;               /* a run starts */
 			else
