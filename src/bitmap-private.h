@@ -53,7 +53,10 @@ struct kaff__bitmap_ops {
 	 * (n - start >= KAFF__BITMAP_BIG) */
 	size_t (*find_not)(const unsigned long *a, size_t start, size_t n,
 			   unsigned long fill);
-	/* the number of set bits: weight for any n, weight_big for big ones */
+	/* the number of set bits: of one word (the kernel's hweight_long(),
+	 * which x86 also patches to POPCNT at boot), of n words (any n), of
+	 * big ones */
+	unsigned int (*hweight_long)(unsigned long w);
 	unsigned int (*weight)(const unsigned long *a, size_t n);
 	unsigned int (*weight_big)(const unsigned long *a, size_t n);
 };
@@ -74,6 +77,7 @@ bool kaff__bitmap_any_andnot(const unsigned long *a, const unsigned long *b, siz
 bool kaff__bitmap_any_and(const unsigned long *a, const unsigned long *b, size_t n);
 size_t kaff__bitmap_find_not(const unsigned long *a, size_t start, size_t n,
 			     unsigned long fill);
+unsigned int kaff__bitmap_hweight_long(unsigned long w);
 unsigned int kaff__bitmap_weight(const unsigned long *a, size_t n);
 extern const struct kaff__bitmap_ops kaff__bitmap_generic;
 
@@ -100,16 +104,17 @@ extern const struct kaff__bitmap_ops kaff__bitmap_avx512_vpopcnt; /* + the above
 static inline const struct kaff__bitmap_ops *kaff__bitmap_ops(void)
 {
 #ifdef KAFF_X86_SIMD
-	if (!__builtin_cpu_supports("popcnt"))
-		return &kaff__bitmap_generic;
-	if (!__builtin_cpu_supports("avx2"))
-		return &kaff__bitmap_popcnt;
+	/* the best first: gcc tests the bits of one word of __cpu_model at once */
+	const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
 #ifndef KAFF_NO_AVX512
-	if (__builtin_cpu_supports("avx512f"))
+	if (avx2 && __builtin_cpu_supports("avx512f")) {
 		return __builtin_cpu_supports("avx512vpopcntdq") ?
 		       &kaff__bitmap_avx512_vpopcnt : &kaff__bitmap_avx512;
+	}
 #endif
-	return &kaff__bitmap_avx2;
+	if (avx2)
+		return &kaff__bitmap_avx2;
+	return __builtin_cpu_supports("popcnt") ? &kaff__bitmap_popcnt : &kaff__bitmap_generic;
 #else
 	return &kaff__bitmap_generic;
 #endif

@@ -324,6 +324,12 @@ static unsigned int weight_avx512(const unsigned long *a, size_t n)
 }
 
 __attribute__((target("popcnt")))
+static unsigned int hweight_popcnt(unsigned long w)
+{
+	return (unsigned int)__builtin_popcountl(w);
+}
+
+__attribute__((target("popcnt")))
 static unsigned int weight_popcnt(const unsigned long *a, size_t n)
 {
 	uint64_t w0 = 0, w1 = 0, w2 = 0, w3 = 0;
@@ -369,6 +375,7 @@ const struct kaff__bitmap_ops kaff__bitmap_popcnt = {
 	.any_andnot = kaff__bitmap_any_andnot,
 	.any_and = kaff__bitmap_any_and,
 	.find_not = kaff__bitmap_find_not,
+	.hweight_long = hweight_popcnt,
 	.weight = weight_popcnt,
 	.weight_big = weight_popcnt,
 };
@@ -381,6 +388,7 @@ const struct kaff__bitmap_ops kaff__bitmap_popcnt = {
 	.any_xor = any_xor_avx2,                        \
 	.any_andnot = any_andnot_avx2,                  \
 	.any_and = any_and_avx2,                        \
+	.hweight_long = hweight_popcnt,                 \
 	.weight = weight_popcnt
 
 const struct kaff__bitmap_ops kaff__bitmap_avx2 = {

@@ -113,6 +113,12 @@ size_t kaff__bitmap_find_not(const unsigned long *a, size_t i, size_t n,
 	return i;
 }
 
+/* hweight_long(), out of line for the table */
+unsigned int kaff__bitmap_hweight_long(unsigned long w)
+{
+	return kaff__hweight_long(w);
+}
+
 /* __bitmap_weight() */
 KAFF__NO_VECTORIZE
 unsigned int kaff__bitmap_weight(const unsigned long *a, size_t n)
@@ -135,6 +141,7 @@ const struct kaff__bitmap_ops kaff__bitmap_generic = {
 	.any_andnot = kaff__bitmap_any_andnot,
 	.any_and = kaff__bitmap_any_and,
 	.find_not = kaff__bitmap_find_not,
+	.hweight_long = kaff__bitmap_hweight_long,
 	.weight = kaff__bitmap_weight,
 	.weight_big = kaff__bitmap_weight,
 };

@@ -339,6 +339,8 @@ unsigned int kaff_cpumask_weight(const struct kaff_cpumask *m)
 	const struct kaff__bitmap_ops *ops = kaff__bitmap_ops();
 	size_t n = nwords(m);
 
+	if (ONE_WORD(m->nbits))
+		return ops->hweight_long(m->bits[0]);
 	return n >= BIG ? ops->weight_big(m->bits, n) : ops->weight(m->bits, n);
 }
 
