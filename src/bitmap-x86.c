@@ -2,9 +2,8 @@
 /*
  * libkaff bitmap, x86-64: the AVX2, AVX-512 and POPCNT loops behind the
  * cpumask operations on big masks (KAFF__BITMAP_BIG words and more), and
- * the tables of them that kaff__bitmap_ops() (bitmap-private.h) chooses
- * from. Each loop computes what its portable twin in bitmap.c computes;
- * where a table has nothing faster, it uses the twin.
+ * the entry points that choose between them and their portable twins in
+ * bitmap.c, which compute the same.
  *
  * docs/performance.md has the measurements behind each choice: the AVX2
  * loops from 8 words on, AVX-512 for copy (below COPY_MEMMOVE_WORDS) and
@@ -324,12 +323,6 @@ static unsigned int weight_avx512(const unsigned long *a, size_t n)
 }
 
 __attribute__((target("popcnt")))
-static unsigned int hweight_popcnt(unsigned long w)
-{
-	return (unsigned int)__builtin_popcountl(w);
-}
-
-__attribute__((target("popcnt")))
 static unsigned int weight_popcnt(const unsigned long *a, size_t n)
 {
 	uint64_t w0 = 0, w1 = 0, w2 = 0, w3 = 0;
@@ -346,71 +339,139 @@ static unsigned int weight_popcnt(const unsigned long *a, size_t n)
 	return (unsigned int)(w0 + w1 + w2 + w3);
 }
 
-/* copy: our loops below the sizes where glibc's memmove won; d may be a */
-AVX2 static void copy_avx2_or_memmove(unsigned long *d, const unsigned long *a, size_t n)
+/*
+ * The entry points (bitmap-private.h): the one place that asks the CPU
+ * what it has, with __builtin_cpu_supports(): a load and a bit test of
+ * libgcc's __cpu_model, which libgcc's constructor fills once before
+ * main(). libkaff keeps no state of its own (no pointer set at start-up);
+ * before that constructor has run (a constructor calling libkaff), every
+ * answer is no and the portable loops run. Each entry tests only what its
+ * loop needs: a table of pointers chosen by the same tests cost 1.2x to
+ * 1.5x at 256 to 1024 bits (docs/performance.md).
+ */
+static bool have_popcnt(void)
 {
-	if (n < COPY_AVX2_WORDS)
+	return __builtin_cpu_supports("popcnt");
+}
+
+static bool have_avx2(void)
+{
+	return __builtin_cpu_supports("avx2");
+}
+
+/* KAFF_NO_AVX512: a build that stops at AVX2 (the tests build one, so
+ * that an AVX-512 machine also runs the AVX2 loops) */
+static bool have_avx512(void)
+{
+#ifdef KAFF_NO_AVX512
+	return false;
+#else
+	return __builtin_cpu_supports("avx512f");
+#endif
+}
+
+static bool have_avx512_popcnt(void)
+{
+#ifdef KAFF_NO_AVX512
+	return false;
+#else
+	return __builtin_cpu_supports("avx512vpopcntdq");
+#endif
+}
+
+bool kaff__bitmap_and(unsigned long *d, const unsigned long *a, const unsigned long *b,
+		      size_t n)
+{
+	return have_avx2() ? and_avx2(d, a, b, n) : kaff__bitmap_and_generic(d, a, b, n);
+}
+
+bool kaff__bitmap_andnot(unsigned long *d, const unsigned long *a, const unsigned long *b,
+			 size_t n)
+{
+	return have_avx2() ? andnot_avx2(d, a, b, n) : kaff__bitmap_andnot_generic(d, a, b, n);
+}
+
+void kaff__bitmap_or(unsigned long *d, const unsigned long *a, const unsigned long *b,
+		     size_t n)
+{
+	if (have_avx2())
+		or_avx2(d, a, b, n);
+	else
+		kaff__bitmap_or_generic(d, a, b, n);
+}
+
+void kaff__bitmap_xor(unsigned long *d, const unsigned long *a, const unsigned long *b,
+		      size_t n)
+{
+	if (have_avx2())
+		xor_avx2(d, a, b, n);
+	else
+		kaff__bitmap_xor_generic(d, a, b, n);
+}
+
+/* Below COPY_MEMMOVE_WORDS, a loop of ours beat the call to memmove:
+ * AVX-512 up to 63 words, AVX2 up to 15 */
+void kaff__bitmap_copy(unsigned long *d, const unsigned long *a, size_t n)
+{
+	if (n < COPY_MEMMOVE_WORDS && have_avx512())
+		copy_avx512(d, a, n);
+	else if (n < COPY_AVX2_WORDS && have_avx2())
 		copy_avx2(d, a, n);
 	else
-		kaff__bitmap_copy(d, a, n);
+		kaff__bitmap_copy_generic(d, a, n);
 }
 
-AVX512 static void copy_avx512_or_memmove(unsigned long *d, const unsigned long *a,
-					  size_t n)
+bool kaff__bitmap_any_xor(const unsigned long *a, const unsigned long *b, size_t n)
 {
-	if (n < COPY_MEMMOVE_WORDS)
-		copy_avx512(d, a, n);
-	else
-		kaff__bitmap_copy(d, a, n);
+	return have_avx2() ? any_xor_avx2(a, b, n) : kaff__bitmap_any_xor_generic(a, b, n);
 }
 
-/* POPCNT without AVX2 (x86-64 CPUs of 2008 to 2013) */
-const struct kaff__bitmap_ops kaff__bitmap_popcnt = {
-	.and = kaff__bitmap_and,
-	.andnot = kaff__bitmap_andnot,
-	.or = kaff__bitmap_or,
-	.xor = kaff__bitmap_xor,
-	.copy = kaff__bitmap_copy,
-	.any_xor = kaff__bitmap_any_xor,
-	.any_andnot = kaff__bitmap_any_andnot,
-	.any_and = kaff__bitmap_any_and,
-	.find_not = kaff__bitmap_find_not,
-	.hweight_long = hweight_popcnt,
-	.weight = weight_popcnt,
-	.weight_big = weight_popcnt,
-};
+bool kaff__bitmap_any_andnot(const unsigned long *a, const unsigned long *b, size_t n)
+{
+	return have_avx2() ? any_andnot_avx2(a, b, n) : kaff__bitmap_any_andnot_generic(a, b, n);
+}
 
-#define AVX2_OPS                                        \
-	.and = and_avx2,                                \
-	.andnot = andnot_avx2,                          \
-	.or = or_avx2,                                  \
-	.xor = xor_avx2,                                \
-	.any_xor = any_xor_avx2,                        \
-	.any_andnot = any_andnot_avx2,                  \
-	.any_and = any_and_avx2,                        \
-	.hweight_long = hweight_popcnt,                 \
-	.weight = weight_popcnt
+bool kaff__bitmap_any_and(const unsigned long *a, const unsigned long *b, size_t n)
+{
+	return have_avx2() ? any_and_avx2(a, b, n) : kaff__bitmap_any_and_generic(a, b, n);
+}
 
-const struct kaff__bitmap_ops kaff__bitmap_avx2 = {
-	AVX2_OPS,
-	.copy = copy_avx2_or_memmove,
-	.find_not = find_not_avx2,
-	.weight_big = weight_popcnt,
-};
+size_t kaff__bitmap_find_not(const unsigned long *a, size_t start, size_t n,
+			     unsigned long fill)
+{
+	if (have_avx512())
+		return find_not_avx512(a, start, n, fill);
+	if (have_avx2())
+		return find_not_avx2(a, start, n, fill);
+	return kaff__bitmap_find_not_generic(a, start, n, fill);
+}
 
-/* AVX-512F: the scans and copy take 512-bit loops; the others stay AVX2 */
-const struct kaff__bitmap_ops kaff__bitmap_avx512 = {
-	AVX2_OPS,
-	.copy = copy_avx512_or_memmove,
-	.find_not = find_not_avx512,
-	.weight_big = weight_popcnt,
-};
+/*
+ * The small weights carry POPCNT themselves, a jump less than a call to
+ * weight_popcnt() (at 1 to 4 words, that jump was 1.1x to 1.25x). Nothing
+ * runs popcnt before the test: the other path is a call to bitmap.c.
+ */
+__attribute__((target("popcnt")))
+unsigned int kaff__bitmap_hweight_long(unsigned long w)
+{
+	if (!have_popcnt())
+		return kaff__bitmap_hweight_long_generic(w);
+	return (unsigned int)__builtin_popcountl(w);
+}
 
-const struct kaff__bitmap_ops kaff__bitmap_avx512_vpopcnt = {
-	AVX2_OPS,
-	.copy = copy_avx512_or_memmove,
-	.find_not = find_not_avx512,
-	.weight_big = weight_avx512,
-};
+__attribute__((target("popcnt")))
+unsigned int kaff__bitmap_weight(const unsigned long *a, size_t n)
+{
+	if (!have_popcnt())
+		return kaff__bitmap_weight_generic(a, n);
+	return weight_popcnt(a, n);
+}
+
+unsigned int kaff__bitmap_weight_big(const unsigned long *a, size_t n)
+{
+	if (have_avx512_popcnt())
+		return weight_avx512(a, n);
+	return kaff__bitmap_weight(a, n);
+}
 
 #endif /* KAFF_X86_SIMD */

@@ -4,9 +4,9 @@
  * on big masks, as the kernel's lib/bitmap.c (__bitmap_and(),
  * __bitmap_equal(), __bitmap_weight(), ...) and lib/find_bit.c write them,
  * on whole words: bits past a mask's width are always zero here, so no
- * last word is masked. The table at the end is the one kaff__bitmap_ops()
- * gives a CPU with no POPCNT (or a build with KAFF_NO_SIMD); bitmap-x86.c
- * uses these loops where it has nothing faster.
+ * last word is masked. They are the entry points of bitmap-private.h
+ * where there are no others (not x86-64, or KAFF_NO_SIMD); bitmap-x86.c
+ * falls back on them on CPUs without AVX2 or POPCNT.
  */
 #include <string.h>
 
@@ -14,7 +14,7 @@
 
 /* __bitmap_and() */
 KAFF__NO_VECTORIZE
-bool kaff__bitmap_and(unsigned long *d, const unsigned long *a, const unsigned long *b,
+bool kaff__bitmap_and_generic(unsigned long *d, const unsigned long *a, const unsigned long *b,
 		      size_t n)
 {
 	unsigned long any = 0;
@@ -27,7 +27,7 @@ bool kaff__bitmap_and(unsigned long *d, const unsigned long *a, const unsigned l
 
 /* __bitmap_andnot() */
 KAFF__NO_VECTORIZE
-bool kaff__bitmap_andnot(unsigned long *d, const unsigned long *a, const unsigned long *b,
+bool kaff__bitmap_andnot_generic(unsigned long *d, const unsigned long *a, const unsigned long *b,
 			 size_t n)
 {
 	unsigned long any = 0;
@@ -40,7 +40,7 @@ bool kaff__bitmap_andnot(unsigned long *d, const unsigned long *a, const unsigne
 
 /* __bitmap_or() */
 KAFF__NO_VECTORIZE
-void kaff__bitmap_or(unsigned long *d, const unsigned long *a, const unsigned long *b,
+void kaff__bitmap_or_generic(unsigned long *d, const unsigned long *a, const unsigned long *b,
 		     size_t n)
 {
 	size_t i;
@@ -51,7 +51,7 @@ void kaff__bitmap_or(unsigned long *d, const unsigned long *a, const unsigned lo
 
 /* __bitmap_xor() */
 KAFF__NO_VECTORIZE
-void kaff__bitmap_xor(unsigned long *d, const unsigned long *a, const unsigned long *b,
+void kaff__bitmap_xor_generic(unsigned long *d, const unsigned long *a, const unsigned long *b,
 		      size_t n)
 {
 	size_t i;
@@ -61,14 +61,14 @@ void kaff__bitmap_xor(unsigned long *d, const unsigned long *a, const unsigned l
 }
 
 /* bitmap_copy(); memmove, as d may be a */
-void kaff__bitmap_copy(unsigned long *d, const unsigned long *a, size_t n)
+void kaff__bitmap_copy_generic(unsigned long *d, const unsigned long *a, size_t n)
 {
 	memmove(d, a, n * sizeof(unsigned long));
 }
 
 /* !__bitmap_equal() */
 KAFF__NO_VECTORIZE
-bool kaff__bitmap_any_xor(const unsigned long *a, const unsigned long *b, size_t n)
+bool kaff__bitmap_any_xor_generic(const unsigned long *a, const unsigned long *b, size_t n)
 {
 	size_t i;
 
@@ -80,7 +80,7 @@ bool kaff__bitmap_any_xor(const unsigned long *a, const unsigned long *b, size_t
 
 /* !__bitmap_subset() */
 KAFF__NO_VECTORIZE
-bool kaff__bitmap_any_andnot(const unsigned long *a, const unsigned long *b, size_t n)
+bool kaff__bitmap_any_andnot_generic(const unsigned long *a, const unsigned long *b, size_t n)
 {
 	size_t i;
 
@@ -92,7 +92,7 @@ bool kaff__bitmap_any_andnot(const unsigned long *a, const unsigned long *b, siz
 
 /* __bitmap_intersects() */
 KAFF__NO_VECTORIZE
-bool kaff__bitmap_any_and(const unsigned long *a, const unsigned long *b, size_t n)
+bool kaff__bitmap_any_and_generic(const unsigned long *a, const unsigned long *b, size_t n)
 {
 	size_t i;
 
@@ -104,7 +104,7 @@ bool kaff__bitmap_any_and(const unsigned long *a, const unsigned long *b, size_t
 
 /* _find_first_bit() and _find_first_zero_bit(), a word at a time */
 KAFF__NO_VECTORIZE
-size_t kaff__bitmap_find_not(const unsigned long *a, size_t i, size_t n,
+size_t kaff__bitmap_find_not_generic(const unsigned long *a, size_t i, size_t n,
 			     unsigned long fill)
 {
 	for (; i < n; i++)
@@ -113,15 +113,15 @@ size_t kaff__bitmap_find_not(const unsigned long *a, size_t i, size_t n,
 	return i;
 }
 
-/* hweight_long(), out of line for the table */
-unsigned int kaff__bitmap_hweight_long(unsigned long w)
+/* hweight_long() */
+unsigned int kaff__bitmap_hweight_long_generic(unsigned long w)
 {
 	return kaff__hweight_long(w);
 }
 
 /* __bitmap_weight() */
 KAFF__NO_VECTORIZE
-unsigned int kaff__bitmap_weight(const unsigned long *a, size_t n)
+unsigned int kaff__bitmap_weight_generic(const unsigned long *a, size_t n)
 {
 	unsigned int w = 0;
 	size_t i;
@@ -130,18 +130,3 @@ unsigned int kaff__bitmap_weight(const unsigned long *a, size_t n)
 		w += kaff__hweight_long(a[i]);
 	return w;
 }
-
-const struct kaff__bitmap_ops kaff__bitmap_generic = {
-	.and = kaff__bitmap_and,
-	.andnot = kaff__bitmap_andnot,
-	.or = kaff__bitmap_or,
-	.xor = kaff__bitmap_xor,
-	.copy = kaff__bitmap_copy,
-	.any_xor = kaff__bitmap_any_xor,
-	.any_andnot = kaff__bitmap_any_andnot,
-	.any_and = kaff__bitmap_any_and,
-	.find_not = kaff__bitmap_find_not,
-	.hweight_long = kaff__bitmap_hweight_long,
-	.weight = kaff__bitmap_weight,
-	.weight_big = kaff__bitmap_weight,
-};

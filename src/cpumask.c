@@ -11,8 +11,8 @@
  * Speed (docs/performance.md has the measurements): a mask of one word
  * (nr_cpu_ids 1 .. 64, the most common) is tested for first and handled
  * with no loop and no taken branch; masks of fewer than KAFF__BITMAP_BIG
- * words take the plain loops here; larger ones go to the word loops that
- * kaff__bitmap_ops() picks for this CPU (bitmap.c, bitmap-x86.c), as the
+ * words take the plain loops here; larger ones go to the word loops of
+ * bitmap-private.h (bitmap.c, bitmap-x86.c for the CPU's SIMD), as the
  * kernel's bitmap_and() goes to __bitmap_and() when the size is not a
  * small constant.
  */
@@ -148,7 +148,7 @@ bool kaff_cpumask_and(struct kaff_cpumask *dst, const struct kaff_cpumask *a,
 	if (ONE_WORD(dst->nbits))
 		return (d[0] = x[0] & y[0]) != 0;
 	if (n >= BIG)
-		return kaff__bitmap_ops()->and(d, x, y, n);
+		return kaff__bitmap_and(d, x, y, n);
 	for (i = 0; i < n; i++)
 		any |= d[i] = x[i] & y[i];
 	return any != 0;
@@ -168,7 +168,7 @@ void kaff_cpumask_or(struct kaff_cpumask *dst, const struct kaff_cpumask *a,
 		return;
 	}
 	if (n >= BIG) {
-		kaff__bitmap_ops()->or(d, x, y, n);
+		kaff__bitmap_or(d, x, y, n);
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -187,7 +187,7 @@ bool kaff_cpumask_andnot(struct kaff_cpumask *dst, const struct kaff_cpumask *a,
 	if (ONE_WORD(dst->nbits))
 		return (d[0] = x[0] & ~y[0]) != 0;
 	if (n >= BIG)
-		return kaff__bitmap_ops()->andnot(d, x, y, n);
+		return kaff__bitmap_andnot(d, x, y, n);
 	for (i = 0; i < n; i++)
 		any |= d[i] = x[i] & ~y[i];
 	return any != 0;
@@ -206,7 +206,7 @@ void kaff_cpumask_xor(struct kaff_cpumask *dst, const struct kaff_cpumask *a,
 		return;
 	}
 	if (n >= BIG) {
-		kaff__bitmap_ops()->xor(d, x, y, n);
+		kaff__bitmap_xor(d, x, y, n);
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -235,7 +235,7 @@ void kaff_cpumask_copy(struct kaff_cpumask *dst, const struct kaff_cpumask *src)
 		return;
 	}
 	if (n >= BIG) {
-		kaff__bitmap_ops()->copy(d, x, n);
+		kaff__bitmap_copy(d, x, n);
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -249,7 +249,7 @@ size_t kaff__find_word_not(const unsigned long *w, size_t start, size_t n,
 	size_t i;
 
 	if (n - start >= BIG)
-		return kaff__bitmap_ops()->find_not(w, start, n, fill);
+		return kaff__bitmap_find_not(w, start, n, fill);
 	for (i = start; i < n; i++)
 		if (w[i] != fill)
 			break;
@@ -265,7 +265,7 @@ bool kaff_cpumask_empty(const struct kaff_cpumask *m)
 	if (ONE_WORD(m->nbits))
 		return x[0] == 0;
 	if (n >= BIG)
-		return kaff__bitmap_ops()->find_not(x, 0, n, 0) == n;
+		return kaff__bitmap_find_not(x, 0, n, 0) == n;
 	for (i = 0; i < n; i++)
 		if (x[i])
 			return false;
@@ -293,7 +293,7 @@ bool kaff_cpumask_equal(const struct kaff_cpumask *a, const struct kaff_cpumask 
 	if (ONE_WORD(a->nbits))
 		return x[0] == y[0];
 	if (n >= BIG)
-		return !kaff__bitmap_ops()->any_xor(x, y, n);
+		return !kaff__bitmap_any_xor(x, y, n);
 	for (i = 0; i < n; i++)
 		if (x[i] != y[i])
 			return false;
@@ -309,7 +309,7 @@ bool kaff_cpumask_subset(const struct kaff_cpumask *a, const struct kaff_cpumask
 	if (ONE_WORD(a->nbits))
 		return (x[0] & ~y[0]) == 0;
 	if (n >= BIG)
-		return !kaff__bitmap_ops()->any_andnot(x, y, n);
+		return !kaff__bitmap_any_andnot(x, y, n);
 	for (i = 0; i < n; i++)
 		if (x[i] & ~y[i])
 			return false;
@@ -325,23 +325,22 @@ bool kaff_cpumask_intersects(const struct kaff_cpumask *a, const struct kaff_cpu
 	if (ONE_WORD(a->nbits))
 		return (x[0] & y[0]) != 0;
 	if (n >= BIG)
-		return kaff__bitmap_ops()->any_and(x, y, n);
+		return kaff__bitmap_any_and(x, y, n);
 	for (i = 0; i < n; i++)
 		if (x[i] & y[i])
 			return true;
 	return false;
 }
 
-/* every size through the table: on x86-64 the popcnt instruction is only
- * in bitmap-x86.c (Debian's baseline target has none) */
+/* every size through bitmap-x86.c on x86-64: the popcnt instruction is
+ * only there (Debian's baseline target has none) */
 unsigned int kaff_cpumask_weight(const struct kaff_cpumask *m)
 {
-	const struct kaff__bitmap_ops *ops = kaff__bitmap_ops();
 	size_t n = nwords(m);
 
 	if (ONE_WORD(m->nbits))
-		return ops->hweight_long(m->bits[0]);
-	return n >= BIG ? ops->weight_big(m->bits, n) : ops->weight(m->bits, n);
+		return kaff__bitmap_hweight_long(m->bits[0]);
+	return n >= BIG ? kaff__bitmap_weight_big(m->bits, n) : kaff__bitmap_weight(m->bits, n);
 }
 
 unsigned int kaff_cpumask_first(const struct kaff_cpumask *m)
@@ -359,7 +358,7 @@ unsigned int kaff_cpumask_first(const struct kaff_cpumask *m)
 	}
 	n = KAFF_BITS_TO_LONGS(nbits);
 	if (n >= BIG) {
-		i = kaff__bitmap_ops()->find_not(x, 0, n, 0);
+		i = kaff__bitmap_find_not(x, 0, n, 0);
 		return i < n ? (unsigned int)(i * BPL + kaff__ffs(x[i])) : m->nbits;
 	}
 	/* a plain loop: fully unrolled by gcc (n < 8), it was slower */
