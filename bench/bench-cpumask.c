@@ -3,7 +3,7 @@
  * Benchmark 1: cpumask operations at 64, 256, 1024 and 8192 bits.
  *
  * libkaff against (a) plain unsigned long loops written as the kernel's
- * lib/bitmap.c and lib/find_bit.c (bitmap-ref.c), called on the same
+ * lib/bitmap.c and lib/find_bit.c (tests/common/bitmap-ref.c), called on the same
  * masks (m->bits, m->nbits of the same struct kaff_cpumask, so that only
  * the loops differ, not the data), (b) glibc's CPU_*_S
  * macros on CPU_ALLOC() sets, (c) hwloc's hwloc_bitmap_* when built with
@@ -35,6 +35,7 @@
 
 #include "bench.h"
 #include "bitmap-ref.h"
+#include "glibc-cpuset.h"
 
 enum { M_A, M_B, M_D, M_A2, M_C, M_NOTA, M_ZERO, M_LAST, M_SPARSE, NR_M };
 
@@ -90,22 +91,22 @@ BENCH(k_next, {
 	bench_keep(s);
 })
 
-BENCH(r_and, bench_keep(ref_and(R(D), R(A), R(B), RN(D))))
-BENCH(r_or, ref_or(R(D), R(A), R(B), RN(D)); bench_clobber())
-BENCH(r_andnot, bench_keep(ref_andnot(R(D), R(A), R(B), RN(D))))
-BENCH(r_copy, ref_copy(R(D), R(A), RN(D)); bench_clobber())
-BENCH(r_empty, bench_keep(ref_empty(R(ZERO), RN(ZERO))))
-BENCH(r_equal, bench_keep(ref_equal(R(A), R(A2), RN(A))))
-BENCH(r_subset, bench_keep(ref_subset(R(A), R(C), RN(A))))
-BENCH(r_intersects, bench_keep(ref_intersects(R(A), R(NOTA), RN(A))))
-BENCH(r_weight, bench_keep(ref_weight(R(A), RN(A))))
-BENCH(r_first, bench_keep(ref_find_first_bit(R(LAST), RN(LAST))))
+BENCH(r_and, bench_keep(ref___bitmap_and(R(D), R(A), R(B), RN(D))))
+BENCH(r_or, ref___bitmap_or(R(D), R(A), R(B), RN(D)); bench_clobber())
+BENCH(r_andnot, bench_keep(ref___bitmap_andnot(R(D), R(A), R(B), RN(D))))
+BENCH(r_copy, ref_bitmap_copy(R(D), R(A), RN(D)); bench_clobber())
+BENCH(r_empty, bench_keep(ref_bitmap_empty(R(ZERO), RN(ZERO))))
+BENCH(r_equal, bench_keep(ref___bitmap_equal(R(A), R(A2), RN(A))))
+BENCH(r_subset, bench_keep(ref___bitmap_subset(R(A), R(C), RN(A))))
+BENCH(r_intersects, bench_keep(ref___bitmap_intersects(R(A), R(NOTA), RN(A))))
+BENCH(r_weight, bench_keep(ref___bitmap_weight(R(A), RN(A))))
+BENCH(r_first, bench_keep(ref__find_first_bit(R(LAST), RN(LAST))))
 BENCH(r_next, {
 	const struct kaff_cpumask *m = K(SPARSE);
 	unsigned long c, s = 0;
 
-	for (c = ref_find_first_bit(m->bits, m->nbits); c < m->nbits;
-	     c = ref_find_next_bit(m->bits, m->nbits, c + 1))
+	for (c = ref__find_first_bit(m->bits, m->nbits); c < m->nbits;
+	     c = ref__find_next_bit(m->bits, m->nbits, c + 1))
 		s += c;
 	bench_keep(s);
 })
@@ -236,11 +237,11 @@ static void data_init(struct data *d, unsigned int nbits)
 	}
 	/* the answers must agree before anything is timed */
 	w = kaff_cpumask_weight(d->k[M_A]);
-	if (w != ref_weight(d->k[M_A]->bits, nbits) || (int)w != glibc_count(d->gsize, d->g[M_A]) ||
+	if (w != ref___bitmap_weight(d->k[M_A]->bits, nbits) || (int)w != glibc_count(d->gsize, d->g[M_A]) ||
 	    !kaff_cpumask_subset(d->k[M_A], d->k[M_C]) ||
 	    kaff_cpumask_intersects(d->k[M_A], d->k[M_NOTA]) ||
 	    kaff_cpumask_first(d->k[M_LAST]) != nbits - 1 ||
-	    ref_find_first_bit(d->k[M_LAST]->bits, nbits) != nbits - 1 ||
+	    ref__find_first_bit(d->k[M_LAST]->bits, nbits) != nbits - 1 ||
 	    glibc_first(d->gsize, nbits, d->g[M_LAST]) != nbits - 1)
 		die("implementations disagree");
 #ifdef KAFF_BENCH_HWLOC

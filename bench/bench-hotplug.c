@@ -13,7 +13,7 @@
  *     fetch = pref & hk, or hk when that is empty; then, as
  *     set_cpus_allowed_ptr(): equal -> nothing, no online CPU -> refuse,
  *     else store. A wake is select_fallback_rq()'s check. The masks are
- *     the kernel-style plain loops of bitmap-ref.c.
+ *     the kernel's own loops (tests/common/bitmap-ref.c).
  *
  * Two populations of T kthreads, node i % 64 for kthread i:
  *   P: created with no node, kaff_kthread_affine_preferred(node's CPUs), woken;
@@ -157,18 +157,18 @@ static void k_fetch(struct kernel *k, const struct kthread_k *t, unsigned long *
 {
 	const unsigned long *pref = t->pref ? t->pref : k->node_mask[t->node];
 
-	if (!ref_and(out, pref, k->hk, NBITS))
-		ref_copy(out, k->hk, NBITS);
+	if (!ref___bitmap_and(out, pref, k->hk, NBITS))
+		ref_bitmap_copy(out, k->hk, NBITS);
 }
 
 /* set_cpus_allowed_ptr(): 0, or -1 (EINVAL) */
 static int k_set_cpus_allowed(struct kernel *k, struct kthread_k *t, const unsigned long *m)
 {
-	if (ref_equal(t->cpus, m, NBITS))
+	if (ref___bitmap_equal(t->cpus, m, NBITS))
 		return 0;
-	if (!ref_intersects(m, k->online, NBITS))
+	if (!ref___bitmap_intersects(m, k->online, NBITS))
 		return -1;
-	ref_copy(t->cpus, m, NBITS);
+	ref_bitmap_copy(t->cpus, m, NBITS);
 	return 0;
 }
 
@@ -195,8 +195,8 @@ static void k_offline(struct kernel *k, unsigned int cpu)
 /* wake_up_process(): select_fallback_rq() when no CPU of the mask is online */
 static void k_wake(struct kernel *k, struct kthread_k *t)
 {
-	if (!ref_intersects(t->cpus, k->online, NBITS))
-		ref_copy(t->cpus, k->possible, NBITS);
+	if (!ref___bitmap_intersects(t->cpus, k->online, NBITS))
+		ref_bitmap_copy(t->cpus, k->possible, NBITS);
 }
 
 static struct kernel *kernel_new(int pop, unsigned int T)

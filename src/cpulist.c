@@ -240,14 +240,31 @@ static void set_pattern_small(unsigned long *w, const struct region *r)
 	w[j] &= ~(~0UL << (r->end % BPL) << 1) | keep;
 }
 
-/* The kernel's loop: for s = START; s <= END; s += GROUP, set
- * s .. s + min(USED, END - s + 1) - 1. Written so nothing wraps. */
+/*
+ * The kernel's loop (bitmap_set_region()): for s = START; s <= END;
+ * s += GROUP, set s .. s + min(USED, END - s + 1) - 1, with s an unsigned
+ * int. Written so that nothing here wraps, but with the kernel's wrap: a
+ * GROUP above UINT_MAX - END takes s past UINT_MAX to s - d, d = 2^32 -
+ * GROUP, and the walk goes down by d while s >= 0 (one step more wraps
+ * above END): the runs of START mod d .. END' with GROUP d, where END' =
+ * min(END, START + USED - 1). (Traced: 9-12:1/4294967294 is 1,3,5,7,9.)
+ */
 static void set_region(unsigned long *w, const struct region *r)
 {
 	unsigned int s;
 
 	if (r->used == 0)
 		return;
+	if (r->group > UINT_MAX - r->end) {
+		struct region down;
+
+		down.group = 0u - r->group;  /* d = 2^32 - GROUP, 1 .. END + 1 */
+		down.start = r->start % down.group;
+		down.end = r->end - r->start < r->used ? r->end : r->start + r->used - 1;
+		down.used = r->used < down.group ? r->used : down.group;
+		set_region(w, &down);
+		return;
+	}
 	if (r->used >= r->group) {
 		/* used == group: the groups touch, one run */
 		set_range(w, r->start, r->end);

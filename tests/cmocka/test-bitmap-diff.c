@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Differential tests of the fast paths of src/cpumask.c and src/cpulist.c
- * against naive references local to this file:
+ * Differential tests of the fast paths of src/cpumask.c, src/bitmap*.c and
+ * src/cpulist.c against the kernel's own code (tests/common/bitmap-ref.c:
+ * lib/bitmap.c, lib/find_bit.c, lib/bitmap-str.c, lib/vsprintf.c):
  *
  *  - every mask operation, at widths around each path's boundary (1 word,
  *    the 8-word SIMD threshold, 12-15 words for AVX2's 4-word tail, 16-word
  *    blocks, 8192), on masks with one
  *    difference placed at every word, in place (dst == src) too;
- *  - kaff_cpulist_parse() against a line-by-line port of the kernel's
- *    bitmap_parselist() (lib/bitmap-str.c, v6.14), on random strings;
- *  - kaff_cpulist_snprint() against a bit-by-bit printer, truncation too.
+ *  - kaff_cpulist_parse() against bitmap_parselist(), on random strings;
+ *  - kaff_cpulist_snprint() against bitmap_list_string() (%*pbl),
+ *    truncation too.
  *
  * Built three times (tests/meson.build): against the library as it is
  * (AVX2, AVX-512 and POPCNT paths where the CPU has them; valgrind hides
- * AVX-512), with src/cpumask.c and src/cpulist.c compiled with
+ * AVX-512), with src/cpumask.c, src/bitmap*.c and src/cpulist.c compiled with
  * -DKAFF_NO_SIMD (the portable paths), and with -DKAFF_NO_AVX512 (AVX2
  * and POPCNT even on an AVX-512 machine).
  */
@@ -34,6 +35,8 @@
 #include <libkaff/cpulist.h>
 #include <libkaff/cpumask.h>
 
+#include "bitmap-ref.h"
+
 #define BPL KAFF_BITS_PER_LONG
 
 static const unsigned int widths[] = {
@@ -53,22 +56,6 @@ static uint64_t rnd(uint64_t *s)
 	x ^= x >> 27;
 	*s = x;
 	return x * UINT64_C(2685821657736338717);
-}
-
-/* ---- naive references: one byte per CPU */
-
-static bool ref_test(const struct kaff_cpumask *m, unsigned int i)
-{
-	return (m->bits[i / BPL] >> (i % BPL)) & 1UL;
-}
-
-static unsigned int ref_weight(const struct kaff_cpumask *m)
-{
-	unsigned int i, w = 0;
-
-	for (i = 0; i < m->nbits; i++)
-		w += ref_test(m, i);
-	return w;
 }
 
 /* the bits at and above nbits are zero */
@@ -113,85 +100,67 @@ static void fill(struct kaff_cpumask *m, int kind, uint64_t *seed)
 
 #define NR_KINDS 7
 
+/* the kernel's result words for @n bits (the tail of the last word may
+ * differ: libkaff's is clean, which assert_tail_clean() checks) */
+static void assert_words_equal(const unsigned long *got, const unsigned long *want,
+			       unsigned int n, const char *op)
+{
+	if (!ref___bitmap_equal(got, want, n))
+		fail_msg("%s, %u bits: libkaff and the kernel differ", op, n);
+}
+
 static void check_binops(const struct kaff_cpumask *a, const struct kaff_cpumask *b,
-			 struct kaff_cpumask *d)
+			 struct kaff_cpumask *d, unsigned long *want)
 {
 	unsigned int i, n = a->nbits;
-	bool any, ref_any, sub = true, inter = false, eq = true;
+	unsigned long c;
 
-	any = kaff_cpumask_and(d, a, b);
-	ref_any = false;
-	for (i = 0; i < n; i++) {
-		assert_int_equal(ref_test(d, i), ref_test(a, i) && ref_test(b, i));
-		ref_any |= ref_test(d, i);
-	}
-	assert_int_equal(any, ref_any);
+	assert_int_equal(kaff_cpumask_and(d, a, b), ref___bitmap_and(want, a->bits, b->bits, n));
+	assert_words_equal(d->bits, want, n, "and");
 	assert_tail_clean(d);
-
-	any = kaff_cpumask_andnot(d, a, b);
-	ref_any = false;
-	for (i = 0; i < n; i++) {
-		assert_int_equal(ref_test(d, i), ref_test(a, i) && !ref_test(b, i));
-		ref_any |= ref_test(d, i);
-	}
-	assert_int_equal(any, ref_any);
-
+	assert_int_equal(kaff_cpumask_andnot(d, a, b),
+			 ref___bitmap_andnot(want, a->bits, b->bits, n));
+	assert_words_equal(d->bits, want, n, "andnot");
+	assert_tail_clean(d);
 	kaff_cpumask_or(d, a, b);
-	for (i = 0; i < n; i++)
-		assert_int_equal(ref_test(d, i), ref_test(a, i) || ref_test(b, i));
+	ref___bitmap_or(want, a->bits, b->bits, n);
+	assert_words_equal(d->bits, want, n, "or");
 	kaff_cpumask_xor(d, a, b);
-	for (i = 0; i < n; i++)
-		assert_int_equal(ref_test(d, i), ref_test(a, i) != ref_test(b, i));
+	ref___bitmap_xor(want, a->bits, b->bits, n);
+	assert_words_equal(d->bits, want, n, "xor");
 	assert_tail_clean(d);
 
-	for (i = 0; i < n; i++) {
-		if (ref_test(a, i) && !ref_test(b, i))
-			sub = false;
-		if (ref_test(a, i) && ref_test(b, i))
-			inter = true;
-		if (ref_test(a, i) != ref_test(b, i))
-			eq = false;
-	}
-	assert_int_equal(kaff_cpumask_subset(a, b), sub);
-	assert_int_equal(kaff_cpumask_intersects(a, b), inter);
-	assert_int_equal(kaff_cpumask_equal(a, b), eq);
+	assert_int_equal(kaff_cpumask_subset(a, b), ref___bitmap_subset(a->bits, b->bits, n));
+	assert_int_equal(kaff_cpumask_intersects(a, b),
+			 ref___bitmap_intersects(a->bits, b->bits, n));
+	assert_int_equal(kaff_cpumask_equal(a, b), ref___bitmap_equal(a->bits, b->bits, n));
 
-	/* first_and / next_and walk */
+	/* first_and / next_and walk: find_first_and_bit() is
+	 * find_next_and_bit() from 0 */
 	i = kaff_cpumask_first_and(a, b);
-	for (unsigned int c = 0; c < n; c++) {
-		if (ref_test(a, c) && ref_test(b, c)) {
-			assert_int_equal(i, c);
-			i = kaff_cpumask_next_and(i, a, b);
-		}
+	for (c = ref__find_next_and_bit(a->bits, b->bits, n, 0); c < n;
+	     c = ref__find_next_and_bit(a->bits, b->bits, n, c + 1)) {
+		assert_int_equal(i, c);
+		i = kaff_cpumask_next_and(i, a, b);
 	}
 	assert_int_equal(i, n);
 }
 
-static void check_unops(const struct kaff_cpumask *a, struct kaff_cpumask *d)
+static void check_unops(const struct kaff_cpumask *a, struct kaff_cpumask *d,
+			unsigned long *want)
 {
-	unsigned int i, n = a->nbits, first = n, last = n;
-	bool full = true;
+	unsigned int i, n = a->nbits;
+	unsigned long c;
 
-	for (i = 0; i < n; i++) {
-		if (ref_test(a, i)) {
-			if (first == n)
-				first = i;
-			last = i;
-		} else {
-			full = false;
-		}
-	}
-	assert_int_equal(kaff_cpumask_weight(a), ref_weight(a));
-	assert_int_equal(kaff_cpumask_empty(a), first == n);
-	assert_int_equal(kaff_cpumask_full(a), full);
-	assert_int_equal(kaff_cpumask_first(a), first);
-	assert_int_equal(kaff_cpumask_last(a), last);
-	i = first;
-	for (unsigned int c = 0; c < n; c++) {
-		if (ref_test(a, c)) {
-			assert_int_equal(i, c);
-			i = kaff_cpumask_next(i, a);
-		}
+	assert_int_equal(kaff_cpumask_weight(a), ref___bitmap_weight(a->bits, n));
+	assert_int_equal(kaff_cpumask_empty(a), ref_bitmap_empty(a->bits, n));
+	assert_int_equal(kaff_cpumask_full(a), ref_bitmap_full(a->bits, n));
+	assert_int_equal(kaff_cpumask_first(a), ref__find_first_bit(a->bits, n));
+	assert_int_equal(kaff_cpumask_last(a), ref__find_last_bit(a->bits, n));
+	i = kaff_cpumask_first(a);
+	for (c = ref__find_first_bit(a->bits, n); c < n; c = ref__find_next_bit(a->bits, n, c + 1)) {
+		assert_int_equal(i, c);
+		i = kaff_cpumask_next(i, a);
 	}
 	assert_int_equal(i, n);
 
@@ -199,8 +168,8 @@ static void check_unops(const struct kaff_cpumask *a, struct kaff_cpumask *d)
 	assert_true(kaff_cpumask_equal(d, a));
 	assert_memory_equal(d->bits, a->bits, KAFF_BITS_TO_LONGS(n) * sizeof(long));
 	kaff_cpumask_complement(d, a);
-	for (i = 0; i < n; i++)
-		assert_int_equal(ref_test(d, i), !ref_test(a, i));
+	ref___bitmap_complement(want, a->bits, n);
+	assert_words_equal(d->bits, want, n, "complement");
 	assert_tail_clean(d);
 }
 
@@ -213,16 +182,19 @@ static void test_mask_ops(void **state)
 	for (wi = 0; wi < NR_WIDTHS; wi++) {
 		unsigned int n = widths[wi];
 		struct kaff_cpumask *a = mask_new(n), *b = mask_new(n), *d = mask_new(n);
+		unsigned long *want = malloc(KAFF_BITS_TO_LONGS(n) * sizeof(long));
 		int ka, kb;
 
+		assert_non_null(want);
 		for (ka = 0; ka < NR_KINDS; ka++) {
 			fill(a, ka, &seed);
-			check_unops(a, d);
+			check_unops(a, d, want);
 			for (kb = 0; kb < NR_KINDS; kb++) {
 				fill(b, kb, &seed);
-				check_binops(a, b, d);
+				check_binops(a, b, d, want);
 			}
 		}
+		free(want);
 		kaff_cpumask_free(a);
 		kaff_cpumask_free(b);
 		kaff_cpumask_free(d);
@@ -319,164 +291,7 @@ static void test_in_place(void **state)
 	}
 }
 
-/* ---- the kernel's bitmap_parselist(), lib/bitmap-str.c (v6.14), ported */
-
-struct kregion {
-	unsigned int start, off, group_len, end, nbits;
-};
-
-/* lib/ctype.c: isspace() is the six ASCII spaces and 0xA0 */
-static bool k_isspace(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
-}
-
-static bool k_end_of_str(char c)
-{
-	return c == '\0' || c == '\n';
-}
-
-static bool k___end_of_region(char c)
-{
-	return k_isspace(c) || c == ',';
-}
-
-static bool k_end_of_region(char c)
-{
-	return k___end_of_region(c) || k_end_of_str(c);
-}
-
-/* *err set on error; lib/kstrtox.c: _parse_integer() saturates with a flag */
-static const char *k_getnum(const char *str, unsigned int *num, unsigned int lastbit,
-			    int *err)
-{
-	unsigned long long n = 0;
-	unsigned int len = 0;
-	bool overflow = false;
-
-	if (str[0] == 'N') {
-		*num = lastbit;
-		return str + 1;
-	}
-	while (str[len] >= '0' && str[len] <= '9') {
-		unsigned int d = (unsigned int)(str[len] - '0');
-
-		if (n > (ULLONG_MAX - d) / 10)
-			overflow = true;
-		n = n * 10 + d;
-		len++;
-	}
-	if (!len) {
-		*err = -EINVAL;
-		return NULL;
-	}
-	if (overflow || n != (unsigned int)n) {
-		*err = -EOVERFLOW;
-		return NULL;
-	}
-	*num = (unsigned int)n;
-	return str + len;
-}
-
-static const char *k_find_region(const char *str)
-{
-	while (k___end_of_region(*str))
-		str++;
-	return k_end_of_str(*str) ? NULL : str;
-}
-
-static const char *k_parse_region(const char *str, struct kregion *r, int *err)
-{
-	unsigned int lastbit = r->nbits - 1;
-
-	if (tolower((unsigned char)str[0]) == 'a' && tolower((unsigned char)str[1]) == 'l' &&
-	    tolower((unsigned char)str[2]) == 'l') {
-		r->start = 0;
-		r->end = lastbit;
-		str += 3;
-		goto check_pattern;
-	}
-	str = k_getnum(str, &r->start, lastbit, err);
-	if (!str)
-		return NULL;
-	if (k_end_of_region(*str))
-		goto no_end;
-	if (*str != '-') {
-		*err = -EINVAL;
-		return NULL;
-	}
-	str = k_getnum(str + 1, &r->end, lastbit, err);
-	if (!str)
-		return NULL;
-check_pattern:
-	if (k_end_of_region(*str))
-		goto no_pattern;
-	if (*str != ':') {
-		*err = -EINVAL;
-		return NULL;
-	}
-	str = k_getnum(str + 1, &r->off, lastbit, err);
-	if (!str)
-		return NULL;
-	if (*str != '/') {
-		*err = -EINVAL;
-		return NULL;
-	}
-	return k_getnum(str + 1, &r->group_len, lastbit, err);
-no_end:
-	r->end = r->start;
-no_pattern:
-	r->off = r->end + 1;
-	r->group_len = r->end + 1;
-	return k_end_of_str(*str) ? "" : str;  /* "": the parse ends */
-}
-
-static int k_check_region(const struct kregion *r)
-{
-	if (r->start > r->end || r->group_len == 0 || r->off > r->group_len)
-		return -EINVAL;
-	if (r->end >= r->nbits)
-		return -ERANGE;
-	return 0;
-}
-
-static void k_set_region(const struct kregion *r, unsigned char *bits)
-{
-	unsigned long start;
-
-	for (start = r->start; start <= r->end; start += r->group_len) {
-		unsigned long k, len = r->end - start + 1;
-
-		if (len > r->off)
-			len = r->off;
-		for (k = 0; k < len; k++)
-			bits[start + k] = 1;
-	}
-}
-
-static int k_parselist(const char *buf, unsigned char *bits, unsigned int nbits)
-{
-	struct kregion r;
-	int err = 0, ret;
-
-	r.nbits = nbits;
-	memset(bits, 0, nbits);
-	while (buf) {
-		buf = k_find_region(buf);
-		if (!buf)
-			return 0;
-		buf = k_parse_region(buf, &r, &err);
-		if (!buf)
-			return err;
-		ret = k_check_region(&r);
-		if (ret)
-			return ret;
-		k_set_region(&r, bits);
-		if (!*buf)
-			buf = NULL;
-	}
-	return 0;
-}
+/* ---- parse and print against the kernel */
 
 static const char *const tokens[] = {
 	",", ",", ",", "-", "-", ":", "/", " ", "\n", "\t", "\xa0", "N", "all", "ALL",
@@ -517,7 +332,7 @@ static void test_parse_vs_kernel(void **state)
 	for (wi = 0; wi < sizeof(pw) / sizeof(pw[0]); wi++) {
 		unsigned int n = pw[wi], it, i;
 		struct kaff_cpumask *m = mask_new(n);
-		unsigned char *bits = malloc(n);
+		unsigned long *bits = malloc(KAFF_BITS_TO_LONGS(n) * sizeof(long));
 
 		assert_non_null(bits);
 		for (it = 0; it < 4000; it++) {
@@ -527,12 +342,13 @@ static void test_parse_vs_kernel(void **state)
 
 			while (ntok--)
 				append_token(s, sizeof(s), &seed, n);
-			want = k_parselist(s, bits, n);
+			want = ref_bitmap_parselist(s, bits, (int)n);
 			got = kaff_cpulist_parse(s, m);
 			if (want != got)
 				fail_msg("nbits %u, \"%s\": kernel %d, libkaff %d", n, s, want, got);
+			/* the regions set before an error too */
 			for (i = 0; i < n; i++)
-				if (bits[i] != kaff_cpumask_test_cpu(i, m))
+				if (((bits[i / BPL] >> (i % BPL)) & 1UL) != kaff_cpumask_test_cpu(i, m))
 					fail_msg("nbits %u, \"%s\": CPU %u differs", n, s, i);
 			assert_tail_clean(m);
 		}
@@ -541,37 +357,7 @@ static void test_parse_vs_kernel(void **state)
 	}
 }
 
-/* %*pbl, bit by bit */
-static size_t naive_print(char *buf, size_t len, const struct kaff_cpumask *m)
-{
-	char tmp[40];
-	size_t pos = 0, k;
-	unsigned int i = 0, n = m->nbits;
-
-	while (i < n) {
-		unsigned int lo, hi;
-		int t;
-
-		if (!ref_test(m, i)) {
-			i++;
-			continue;
-		}
-		lo = i;
-		while (i < n && ref_test(m, i))
-			i++;
-		hi = i - 1;
-		t = hi > lo ? snprintf(tmp, sizeof(tmp), "%s%u-%u", pos ? "," : "", lo, hi)
-			    : snprintf(tmp, sizeof(tmp), "%s%u", pos ? "," : "", lo);
-		for (k = 0; k < (size_t)t; k++, pos++)
-			if (pos + 1 < len)
-				buf[pos] = tmp[k];
-	}
-	if (len)
-		buf[pos < len ? pos : len - 1] = '\0';
-	return pos;
-}
-
-static void test_print_vs_naive(void **state)
+static void test_print_vs_kernel(void **state)
 {
 	uint64_t seed = 99;
 	size_t wi;
@@ -604,7 +390,7 @@ static void test_print_vs_naive(void **state)
 					c += gap;
 				}
 			}
-			wl = naive_print(want, 1 << 16, m);
+			wl = ref_bitmap_list_string(want, 1 << 16, m->bits, (int)n);
 			gl = kaff_cpulist_snprint(got, 1 << 16, m);
 			assert_int_equal(gl, wl);
 			assert_string_equal(got, want);
@@ -671,7 +457,7 @@ int main(void)
 		cmocka_unit_test(test_one_difference),
 		cmocka_unit_test(test_in_place),
 		cmocka_unit_test(test_parse_vs_kernel),
-		cmocka_unit_test(test_print_vs_naive),
+		cmocka_unit_test(test_print_vs_kernel),
 	};
 
 	return cmocka_run_group_tests_name("bitmap-diff", tests, NULL, NULL);

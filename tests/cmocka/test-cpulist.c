@@ -102,15 +102,22 @@ static char *bits_to_canon(const unsigned char *bits, unsigned int nbits)
 	return out;
 }
 
-/* The grammar's set rule for one region START-END:USED/GROUP. */
+/*
+ * The set rule for one region START-END:USED/GROUP: the groups start at
+ * s = START + k * GROUP, k = 0, 1, ..., computed in 32 bits as the
+ * kernel's unsigned int s in bitmap_set_region() (a GROUP above UINT_MAX -
+ * END wraps: recorded in tests/conformance/oracle/o73-15-cpulist-group-wrap),
+ * while s <= END; each sets USED bits from s, none past END.
+ */
 static void region_bits(unsigned char *bits, unsigned int start, unsigned int end,
 			unsigned int used, unsigned int group)
 {
-	unsigned long long i;
+	uint32_t s;
+	unsigned int k;
 
-	for (i = start; i <= end; i++)
-		if ((i - start) % group < used)
-			bits[i] = 1;
+	for (s = start; s <= end; s += group)
+		for (k = 0; k < used && k <= end - s; k++)
+			bits[s + k] = 1;
 }
 
 /* Does the mask hold exactly @bits, with clean tail bits? */
@@ -546,6 +553,14 @@ static void test_wide(void **state)
 		{ 0, 8191, 8191, 8192 },
 		{ 4095, 4160, 1, 1 },
 		{ 8191, 8191, 1, 1 },
+		/* GROUP > UINT_MAX - END: START, START - d, ... down to
+		 * START mod d, d = 2^32 - GROUP */
+		{ 9, 12, 1, 4294967294u },
+		{ 5, 10, 4294967295u, 4294967295u },
+		{ 100, 200, 3, 4294967290u },
+		{ 8000, 8191, 1, 4294967000u },
+		{ 8191, 8191, 70, 4294959105u },  /* d = 8191: 0-69, 8191 */
+		{ 4000, 8191, 1, 4294959104u },   /* d = 8192: no wrap back */
 	};
 	unsigned char *bits = malloc(8192);
 	size_t i, bad = 0;
@@ -577,6 +592,9 @@ static void test_wide(void **state)
 	/* 0-1023:2/256 is docs/algorithm.md#rule-cpulist's example */
 	assert_true(run_case("wide", "0-1023:2/256", 8192,
 			     "0-1,256-257,512-513,768-769", NULL));
+	/* the traced case: 9, then 9 + 4294967294 - 2^32 = 7, 5, 3, 1, then
+	 * 1 - 2 wraps above 12 */
+	assert_true(run_case("wide", "9-12:1/4294967294", 16, "1,3,5,7,9", NULL));
 	assert_int_equal(bad, 0);
 }
 
