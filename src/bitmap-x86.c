@@ -23,10 +23,10 @@
 #define COPY_AVX2_WORDS 16
 
 /*
- * The scans first go word by word up to a 64-byte line boundary: a vector
- * load across two lines cost twice one within a line. The index of the
- * first word != @fill or at the boundary; n - i >= KAFF__BITMAP_BIG (8
- * words, 64 bytes), so that index is < n.
+ * The vector scans start at a 64-byte line boundary, reached word by word
+ * (a vector load across two lines cost twice one within a line). The
+ * index of the first word != @fill or at the boundary; n - i >=
+ * KAFF__BITMAP_BIG (8 words, 64 bytes), so that index is < n.
  */
 static size_t line_head(const unsigned long *a, size_t i, unsigned long fill)
 {
@@ -42,16 +42,24 @@ static size_t line_head(const unsigned long *a, size_t i, unsigned long fill)
 
 /* the AVX2 loops: n >= 4 words; 8 words a turn, then 4, then single words */
 
-AVX2 static bool and_avx2(unsigned long *d, const unsigned long *a,
-			  const unsigned long *b, size_t n)
+/*
+ * d = a & b, or a & ~b when @not_b (a constant in each caller, so each
+ * gets its own loop): true when d is not empty.
+ */
+AVX2 __attribute__((always_inline))
+static inline bool and_maybe_not_avx2(unsigned long *d, const unsigned long *a,
+				      const unsigned long *b, size_t n, bool not_b)
 {
+/* _mm256_andnot_si256(x, y) is ~x & y */
+#define OP(k) (not_b ? _mm256_andnot_si256(LD(b + (k)), LD(a + (k))) \
+		     : _mm256_and_si256(LD(a + (k)), LD(b + (k))))
 	__m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;
 	unsigned long any = 0;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
-		__m256i x0 = _mm256_and_si256(LD(a + i), LD(b + i));
-		__m256i x1 = _mm256_and_si256(LD(a + i + 4), LD(b + i + 4));
+		__m256i x0 = OP(i);
+		__m256i x1 = OP(i + 4);
 
 		ST(d + i, x0);
 		ST(d + i + 4, x1);
@@ -59,46 +67,29 @@ AVX2 static bool and_avx2(unsigned long *d, const unsigned long *a,
 		acc1 = _mm256_or_si256(acc1, x1);
 	}
 	if (i + 4 <= n) {
-		__m256i x0 = _mm256_and_si256(LD(a + i), LD(b + i));
+		__m256i x0 = OP(i);
 
 		ST(d + i, x0);
 		acc0 = _mm256_or_si256(acc0, x0);
 		i += 4;
 	}
+#undef OP
 	for (; i < n; i++)
-		any |= d[i] = a[i] & b[i];
+		any |= d[i] = a[i] & (not_b ? ~b[i] : b[i]);
 	acc0 = _mm256_or_si256(acc0, acc1);
 	return any || !_mm256_testz_si256(acc0, acc0);
+}
+
+AVX2 static bool and_avx2(unsigned long *d, const unsigned long *a,
+			  const unsigned long *b, size_t n)
+{
+	return and_maybe_not_avx2(d, a, b, n, false);
 }
 
 AVX2 static bool andnot_avx2(unsigned long *d, const unsigned long *a,
 			     const unsigned long *b, size_t n)
 {
-	__m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;
-	unsigned long any = 0;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		/* _mm256_andnot_si256(x, y) is ~x & y */
-		__m256i x0 = _mm256_andnot_si256(LD(b + i), LD(a + i));
-		__m256i x1 = _mm256_andnot_si256(LD(b + i + 4), LD(a + i + 4));
-
-		ST(d + i, x0);
-		ST(d + i + 4, x1);
-		acc0 = _mm256_or_si256(acc0, x0);
-		acc1 = _mm256_or_si256(acc1, x1);
-	}
-	if (i + 4 <= n) {
-		__m256i x0 = _mm256_andnot_si256(LD(b + i), LD(a + i));
-
-		ST(d + i, x0);
-		acc0 = _mm256_or_si256(acc0, x0);
-		i += 4;
-	}
-	for (; i < n; i++)
-		any |= d[i] = a[i] & ~b[i];
-	acc0 = _mm256_or_si256(acc0, acc1);
-	return any || !_mm256_testz_si256(acc0, acc0);
+	return and_maybe_not_avx2(d, a, b, n, true);
 }
 
 AVX2 static void or_avx2(unsigned long *d, const unsigned long *a,
@@ -177,7 +168,8 @@ SCAN_AVX2(any_andnot_avx2, V_DIFF, W_DIFF)           /* !subset */
 SCAN_AVX2(any_and_avx2, _mm256_and_si256, W_AND)     /* intersects */
 
 /* 1 in bit k for each of the 4 words of @v equal to @f */
-#define EQ4(v, f) ((unsigned int)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64((v), (f)))))
+#define EQ4(v, f) \
+	((unsigned int)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64((v), (f)))))
 
 /*
  * The first index i >= start with a[i] != fill, or n. A block of 16 words
@@ -190,9 +182,6 @@ AVX2 static size_t find_not_avx2(const unsigned long *a, size_t i, size_t n,
 {
 	const __m256i f = _mm256_set1_epi64x((long long)fill);
 
-	i = line_head(a, i, fill);
-	if (a[i] != fill)
-		return i;
 	for (; i + 16 <= n; i += 16) {
 		__m256i e0 = _mm256_cmpeq_epi64(LD(a + i), f);
 		__m256i e1 = _mm256_cmpeq_epi64(LD(a + i + 4), f);
@@ -261,9 +250,6 @@ AVX512 static size_t find_not_avx512(const unsigned long *a, size_t i, size_t n,
 {
 	const __m512i f = _mm512_set1_epi64((long long)fill);
 
-	i = line_head(a, i, fill);
-	if (a[i] != fill)
-		return i;
 	/* 32 words a step: (a0 ^ f) | (a1 ^ f) is one ternary-logic op
 	 * (0x7e: true unless all three inputs are equal) */
 	for (; i + 32 <= n; i += 32) {
@@ -394,19 +380,13 @@ bool kaff__bitmap_andnot(unsigned long *d, const unsigned long *a, const unsigne
 void kaff__bitmap_or(unsigned long *d, const unsigned long *a, const unsigned long *b,
 		     size_t n)
 {
-	if (have_avx2())
-		or_avx2(d, a, b, n);
-	else
-		kaff__bitmap_or_generic(d, a, b, n);
+	have_avx2() ? or_avx2(d, a, b, n) : kaff__bitmap_or_generic(d, a, b, n);
 }
 
 void kaff__bitmap_xor(unsigned long *d, const unsigned long *a, const unsigned long *b,
 		      size_t n)
 {
-	if (have_avx2())
-		xor_avx2(d, a, b, n);
-	else
-		kaff__bitmap_xor_generic(d, a, b, n);
+	have_avx2() ? xor_avx2(d, a, b, n) : kaff__bitmap_xor_generic(d, a, b, n);
 }
 
 /* Below COPY_MEMMOVE_WORDS, a loop of ours beat the call to memmove:
@@ -439,11 +419,14 @@ bool kaff__bitmap_any_and(const unsigned long *a, const unsigned long *b, size_t
 size_t kaff__bitmap_find_not(const unsigned long *a, size_t start, size_t n,
 			     unsigned long fill)
 {
-	if (have_avx512())
-		return find_not_avx512(a, start, n, fill);
-	if (have_avx2())
-		return find_not_avx2(a, start, n, fill);
-	return kaff__bitmap_find_not_generic(a, start, n, fill);
+	size_t i;
+
+	if (!have_avx512() && !have_avx2())
+		return kaff__bitmap_find_not_generic(a, start, n, fill);
+	i = line_head(a, start, fill);
+	if (a[i] != fill)
+		return i;
+	return have_avx512() ? find_not_avx512(a, i, n, fill) : find_not_avx2(a, i, n, fill);
 }
 
 /*

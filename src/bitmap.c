@@ -12,36 +12,31 @@
 
 #include "bitmap-private.h"
 
-/* __bitmap_and() */
-KAFF__NO_VECTORIZE
-bool kaff__bitmap_and_generic(unsigned long *d, const unsigned long *a, const unsigned long *b,
-		      size_t n)
-{
-	unsigned long any = 0;
-	size_t i;
+/* __bitmap_and(), __bitmap_andnot(): d = @wop(a, b), true when not empty */
+#define AND_WORDS(name, wop)                                                         \
+	KAFF__NO_VECTORIZE                                                           \
+	bool name(unsigned long *d, const unsigned long *a, const unsigned long *b,  \
+		  size_t n)                                                          \
+	{                                                                            \
+		unsigned long any = 0;                                               \
+		size_t i;                                                            \
+                                                                                     \
+		for (i = 0; i < n; i++)                                              \
+			any |= d[i] = wop(a[i], b[i]);                               \
+		return any != 0;                                                     \
+	}
 
-	for (i = 0; i < n; i++)
-		any |= d[i] = a[i] & b[i];
-	return any != 0;
-}
+#define W_AND(x, y) ((x) & (y))
+#define W_ANDNOT(x, y) ((x) & ~(y))
+#define W_XOR(x, y) ((x) ^ (y))
 
-/* __bitmap_andnot() */
-KAFF__NO_VECTORIZE
-bool kaff__bitmap_andnot_generic(unsigned long *d, const unsigned long *a, const unsigned long *b,
-			 size_t n)
-{
-	unsigned long any = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		any |= d[i] = a[i] & ~b[i];
-	return any != 0;
-}
+AND_WORDS(kaff__bitmap_and_generic, W_AND)
+AND_WORDS(kaff__bitmap_andnot_generic, W_ANDNOT)
 
 /* __bitmap_or() */
 KAFF__NO_VECTORIZE
-void kaff__bitmap_or_generic(unsigned long *d, const unsigned long *a, const unsigned long *b,
-		     size_t n)
+void kaff__bitmap_or_generic(unsigned long *d, const unsigned long *a,
+			     const unsigned long *b, size_t n)
 {
 	size_t i;
 
@@ -51,8 +46,8 @@ void kaff__bitmap_or_generic(unsigned long *d, const unsigned long *a, const uns
 
 /* __bitmap_xor() */
 KAFF__NO_VECTORIZE
-void kaff__bitmap_xor_generic(unsigned long *d, const unsigned long *a, const unsigned long *b,
-		      size_t n)
+void kaff__bitmap_xor_generic(unsigned long *d, const unsigned long *a,
+			      const unsigned long *b, size_t n)
 {
 	size_t i;
 
@@ -66,46 +61,27 @@ void kaff__bitmap_copy_generic(unsigned long *d, const unsigned long *a, size_t 
 	memmove(d, a, n * sizeof(unsigned long));
 }
 
-/* !__bitmap_equal() */
-KAFF__NO_VECTORIZE
-bool kaff__bitmap_any_xor_generic(const unsigned long *a, const unsigned long *b, size_t n)
-{
-	size_t i;
+/* true when some word gives a non-zero @wop(a[i], b[i]) */
+#define ANY_WORDS(name, wop)                                                         \
+	KAFF__NO_VECTORIZE                                                           \
+	bool name(const unsigned long *a, const unsigned long *b, size_t n)          \
+	{                                                                            \
+		size_t i;                                                            \
+                                                                                     \
+		for (i = 0; i < n; i++)                                              \
+			if (wop(a[i], b[i]))                                         \
+				return true;                                         \
+		return false;                                                        \
+	}
 
-	for (i = 0; i < n; i++)
-		if (a[i] ^ b[i])
-			return true;
-	return false;
-}
-
-/* !__bitmap_subset() */
-KAFF__NO_VECTORIZE
-bool kaff__bitmap_any_andnot_generic(const unsigned long *a, const unsigned long *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (a[i] & ~b[i])
-			return true;
-	return false;
-}
-
-/* __bitmap_intersects() */
-KAFF__NO_VECTORIZE
-bool kaff__bitmap_any_and_generic(const unsigned long *a, const unsigned long *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (a[i] & b[i])
-			return true;
-	return false;
-}
+ANY_WORDS(kaff__bitmap_any_xor_generic, W_XOR)        /* !__bitmap_equal() */
+ANY_WORDS(kaff__bitmap_any_andnot_generic, W_ANDNOT)  /* !__bitmap_subset() */
+ANY_WORDS(kaff__bitmap_any_and_generic, W_AND)        /* __bitmap_intersects() */
 
 /* _find_first_bit() and _find_first_zero_bit(), a word at a time */
 KAFF__NO_VECTORIZE
 size_t kaff__bitmap_find_not_generic(const unsigned long *a, size_t i, size_t n,
-			     unsigned long fill)
+				     unsigned long fill)
 {
 	for (; i < n; i++)
 		if (a[i] != fill)
