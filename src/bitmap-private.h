@@ -54,10 +54,9 @@ bool kaff__bitmap_any_and(const unsigned long *a, const unsigned long *b, size_t
 size_t kaff__bitmap_find_not(const unsigned long *a, size_t start, size_t n,
 			     unsigned long fill);
 /* the number of set bits: of one word (the kernel's hweight_long(), which
- * x86 also patches to POPCNT), of n words (any n), of big ones */
+ * x86 also patches to POPCNT), of @n words (any n) */
 unsigned int kaff__bitmap_hweight_long(unsigned long w);
 unsigned int kaff__bitmap_weight(const unsigned long *a, size_t n);
-unsigned int kaff__bitmap_weight_big(const unsigned long *a, size_t n);
 
 /* bitmap.c: the portable loops (the kernel's __bitmap_and(), ...) */
 bool kaff__bitmap_and_generic(unsigned long *d, const unsigned long *a,
@@ -91,7 +90,6 @@ unsigned int kaff__bitmap_weight_generic(const unsigned long *a, size_t n);
 #define kaff__bitmap_find_not kaff__bitmap_find_not_generic
 #define kaff__bitmap_hweight_long kaff__bitmap_hweight_long_generic
 #define kaff__bitmap_weight kaff__bitmap_weight_generic
-#define kaff__bitmap_weight_big kaff__bitmap_weight_generic
 #endif
 
 /*

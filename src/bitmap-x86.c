@@ -445,16 +445,21 @@ unsigned int kaff__bitmap_hweight_long(unsigned long w)
 __attribute__((target("popcnt")))
 unsigned int kaff__bitmap_weight(const unsigned long *a, size_t n)
 {
-	if (!have_popcnt())
-		return kaff__bitmap_weight_generic(a, n);
-	return weight_popcnt(a, n);
-}
+	unsigned int w = 0;
+	size_t i;
 
-unsigned int kaff__bitmap_weight_big(const unsigned long *a, size_t n)
-{
-	if (have_avx512_popcnt())
-		return weight_avx512(a, n);
-	return kaff__bitmap_weight(a, n);
+	if (n >= KAFF__BITMAP_BIG) {
+		if (have_avx512_popcnt())
+			return weight_avx512(a, n);
+		if (have_popcnt())
+			return weight_popcnt(a, n);
+	} else if (have_popcnt()) {
+		/* 2 to 7 words: one count a word, nothing to set up */
+		for (i = 0; i < n; i++)
+			w += (unsigned int)__builtin_popcountl(a[i]);
+		return w;
+	}
+	return kaff__bitmap_weight_generic(a, n);
 }
 
 #endif /* KAFF_X86_SIMD */

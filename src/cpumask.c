@@ -28,6 +28,16 @@
 #define BPL KAFF_BITS_PER_LONG
 #define BIG KAFF__BITMAP_BIG
 #define NO_VECTORIZE KAFF__NO_VECTORIZE
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+#if defined(__GNUC__) && !defined(__clang__)
+#define NO_UNROLL _Pragma("GCC unroll 1")
+#else
+#define NO_UNROLL
+#endif
 
 /* At one word, a taken branch or a loop set-up is a measurable part of a call. */
 #if defined(__GNUC__)
@@ -336,11 +346,17 @@ bool kaff_cpumask_intersects(const struct kaff_cpumask *a, const struct kaff_cpu
  * only there (Debian's baseline target has none) */
 unsigned int kaff_cpumask_weight(const struct kaff_cpumask *m)
 {
-	size_t n = nwords(m);
-
 	if (ONE_WORD(m->nbits))
 		return kaff__bitmap_hweight_long(m->bits[0]);
-	return n >= BIG ? kaff__bitmap_weight_big(m->bits, n) : kaff__bitmap_weight(m->bits, n);
+	return kaff__bitmap_weight(m->bits, nwords(m));
+}
+
+/* out of line, so that the short paths of first() save no register */
+NOINLINE static unsigned int first_big(const unsigned long *x, size_t n, unsigned int nbits)
+{
+	size_t i = kaff__bitmap_find_not(x, 0, n, 0);
+
+	return i < n ? (unsigned int)(i * BPL + kaff__ffs(x[i])) : nbits;
 }
 
 unsigned int kaff_cpumask_first(const struct kaff_cpumask *m)
@@ -357,14 +373,10 @@ unsigned int kaff_cpumask_first(const struct kaff_cpumask *m)
 		return w ? r : nbits;
 	}
 	n = KAFF_BITS_TO_LONGS(nbits);
-	if (n >= BIG) {
-		i = kaff__bitmap_find_not(x, 0, n, 0);
-		return i < n ? (unsigned int)(i * BPL + kaff__ffs(x[i])) : m->nbits;
-	}
+	if (n >= BIG)
+		return first_big(x, n, nbits);
 	/* a plain loop: fully unrolled by gcc (n < 8), it was slower */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 1
-#endif
+	NO_UNROLL
 	for (i = 0; i < n; i++)
 		if (x[i])
 			return (unsigned int)(i * BPL + kaff__ffs(x[i]));
