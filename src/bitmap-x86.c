@@ -421,12 +421,20 @@ size_t kaff__bitmap_find_not(const unsigned long *a, size_t start, size_t n,
 {
 	size_t i;
 
-	if (!have_avx512() && !have_avx2())
+	if (n - start < KAFF__BITMAP_BIG || (!have_avx512() && !have_avx2()))
 		return kaff__bitmap_find_not_generic(a, start, n, fill);
 	i = line_head(a, start, fill);
 	if (a[i] != fill)
 		return i;
 	return have_avx512() ? find_not_avx512(a, i, n, fill) : find_not_avx2(a, i, n, fill);
+}
+
+/* a call less for kaff_cpumask_first() than its own call to find_not */
+unsigned int kaff__bitmap_find_first_bit(const unsigned long *a, size_t n, unsigned int nbits)
+{
+	size_t i = kaff__bitmap_find_not(a, 0, n, 0);
+
+	return i < n ? (unsigned int)(i * KAFF_BITS_PER_LONG + kaff__ffs(a[i])) : nbits;
 }
 
 /*

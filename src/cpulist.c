@@ -31,7 +31,7 @@
  * bitmap_list_string()): ascending maximal runs, "a" or "a-b", joined by
  * ','; the empty mask prints "". It reads a word at a time: the run
  * boundaries in a word are the set bits of w ^ (w << 1 | carry), and words
- * inside a run or a gap are skipped by kaff__find_word_not().
+ * inside a run or a gap are skipped by kaff__bitmap_find_not().
  */
 #include <errno.h>
 #include <limits.h>
@@ -479,7 +479,7 @@ size_t kaff_cpulist_snprint(char *buf, size_t len, const struct kaff_cpumask *m)
 		t = x ^ ((x << 1) | carry);
 		if (!t) {
 			/* inside a run (all ones) or a gap (zero): skip the like */
-			i = kaff__find_word_not(w, i + 1, n, carry ? ~0UL : 0UL);
+			i = kaff__bitmap_find_not(w, i + 1, n, carry ? ~0UL : 0UL);
 			continue;
 		}
 		do {

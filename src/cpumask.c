@@ -253,20 +253,6 @@ void kaff_cpumask_copy(struct kaff_cpumask *dst, const struct kaff_cpumask *src)
 }
 
 NO_VECTORIZE
-size_t kaff__find_word_not(const unsigned long *w, size_t start, size_t n,
-			   unsigned long fill)
-{
-	size_t i;
-
-	if (n - start >= BIG)
-		return kaff__bitmap_find_not(w, start, n, fill);
-	for (i = start; i < n; i++)
-		if (w[i] != fill)
-			break;
-	return i;
-}
-
-NO_VECTORIZE
 bool kaff_cpumask_empty(const struct kaff_cpumask *m)
 {
 	const unsigned long *x = m->bits;
@@ -351,14 +337,6 @@ unsigned int kaff_cpumask_weight(const struct kaff_cpumask *m)
 	return kaff__bitmap_weight(m->bits, nwords(m));
 }
 
-/* out of line, so that the short paths of first() save no register */
-NOINLINE static unsigned int first_big(const unsigned long *x, size_t n, unsigned int nbits)
-{
-	size_t i = kaff__bitmap_find_not(x, 0, n, 0);
-
-	return i < n ? (unsigned int)(i * BPL + kaff__ffs(x[i])) : nbits;
-}
-
 unsigned int kaff_cpumask_first(const struct kaff_cpumask *m)
 {
 	const unsigned long *x = m->bits;
@@ -374,7 +352,7 @@ unsigned int kaff_cpumask_first(const struct kaff_cpumask *m)
 	}
 	n = KAFF_BITS_TO_LONGS(nbits);
 	if (n >= BIG)
-		return first_big(x, n, nbits);
+		return kaff__bitmap_find_first_bit(x, n, nbits);
 	/* a plain loop: fully unrolled by gcc (n < 8), it was slower */
 	NO_UNROLL
 	for (i = 0; i < n; i++)
