@@ -53,8 +53,6 @@ bool kaff__bitmap_any_and(const unsigned long *a, const unsigned long *b, size_t
 /* the first i, start <= i < n, with a[i] != fill, or n */
 size_t kaff__bitmap_find_not(const unsigned long *a, size_t start, size_t n,
 			     unsigned long fill);
-/* the first set bit of the @n words, or @nbits (find_first_bit()) */
-unsigned int kaff__bitmap_find_first_bit(const unsigned long *a, size_t n, unsigned int nbits);
 /* the number of set bits: of one word (the kernel's hweight_long(), which
  * x86 also patches to POPCNT), of @n words (any n) */
 unsigned int kaff__bitmap_hweight_long(unsigned long w);
@@ -76,8 +74,6 @@ bool kaff__bitmap_any_andnot_generic(const unsigned long *a, const unsigned long
 bool kaff__bitmap_any_and_generic(const unsigned long *a, const unsigned long *b, size_t n);
 size_t kaff__bitmap_find_not_generic(const unsigned long *a, size_t start, size_t n,
 				     unsigned long fill);
-unsigned int kaff__bitmap_find_first_bit_generic(const unsigned long *a, size_t n,
-					       unsigned int nbits);
 unsigned int kaff__bitmap_hweight_long_generic(unsigned long w);
 unsigned int kaff__bitmap_weight_generic(const unsigned long *a, size_t n);
 
@@ -92,7 +88,6 @@ unsigned int kaff__bitmap_weight_generic(const unsigned long *a, size_t n);
 #define kaff__bitmap_any_andnot kaff__bitmap_any_andnot_generic
 #define kaff__bitmap_any_and kaff__bitmap_any_and_generic
 #define kaff__bitmap_find_not kaff__bitmap_find_not_generic
-#define kaff__bitmap_find_first_bit kaff__bitmap_find_first_bit_generic
 #define kaff__bitmap_hweight_long kaff__bitmap_hweight_long_generic
 #define kaff__bitmap_weight kaff__bitmap_weight_generic
 #endif

@@ -429,14 +429,6 @@ size_t kaff__bitmap_find_not(const unsigned long *a, size_t start, size_t n,
 	return have_avx512() ? find_not_avx512(a, i, n, fill) : find_not_avx2(a, i, n, fill);
 }
 
-/* a call less for kaff_cpumask_first() than its own call to find_not */
-unsigned int kaff__bitmap_find_first_bit(const unsigned long *a, size_t n, unsigned int nbits)
-{
-	size_t i = kaff__bitmap_find_not(a, 0, n, 0);
-
-	return i < n ? (unsigned int)(i * KAFF_BITS_PER_LONG + kaff__ffs(a[i])) : nbits;
-}
-
 /*
  * The small weights carry POPCNT themselves, a jump less than a call to
  * weight_popcnt() (at 1 to 4 words, that jump was 1.1x to 1.25x). Nothing

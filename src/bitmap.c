@@ -89,15 +89,6 @@ size_t kaff__bitmap_find_not_generic(const unsigned long *a, size_t i, size_t n,
 	return i;
 }
 
-/* _find_first_bit() */
-unsigned int kaff__bitmap_find_first_bit_generic(const unsigned long *a, size_t n,
-					       unsigned int nbits)
-{
-	size_t i = kaff__bitmap_find_not_generic(a, 0, n, 0);
-
-	return i < n ? (unsigned int)(i * KAFF_BITS_PER_LONG + kaff__ffs(a[i])) : nbits;
-}
-
 /* hweight_long() */
 unsigned int kaff__bitmap_hweight_long_generic(unsigned long w)
 {

@@ -337,6 +337,14 @@ unsigned int kaff_cpumask_weight(const struct kaff_cpumask *m)
 	return kaff__bitmap_weight(m->bits, nwords(m));
 }
 
+/* out of line, so that the short paths of first() save no register */
+NOINLINE static unsigned int first_big(const unsigned long *x, size_t n, unsigned int nbits)
+{
+	size_t i = kaff__bitmap_find_not(x, 0, n, 0);
+
+	return i < n ? (unsigned int)(i * BPL + kaff__ffs(x[i])) : nbits;
+}
+
 unsigned int kaff_cpumask_first(const struct kaff_cpumask *m)
 {
 	const unsigned long *x = m->bits;
@@ -352,7 +360,7 @@ unsigned int kaff_cpumask_first(const struct kaff_cpumask *m)
 	}
 	n = KAFF_BITS_TO_LONGS(nbits);
 	if (n >= BIG)
-		return kaff__bitmap_find_first_bit(x, n, nbits);
+		return first_big(x, n, nbits);
 	/* a plain loop: fully unrolled by gcc (n < 8), it was slower */
 	NO_UNROLL
 	for (i = 0; i < n; i++)
