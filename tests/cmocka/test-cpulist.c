@@ -106,7 +106,7 @@ static char *bits_to_canon(const unsigned char *bits, unsigned int nbits)
  * The set rule for one region START-END:USED/GROUP: the groups start at
  * s = START + k * GROUP, k = 0, 1, ..., computed in 32 bits as the
  * kernel's unsigned int s in bitmap_set_region() (a GROUP above UINT_MAX -
- * END wraps: recorded in tests/conformance/oracle/o73-15-cpulist-group-wrap),
+ * END wraps: recorded in tests/conformance/oracle/o73-19-cpulist-group-wrap),
  * while s <= END; each sets USED bits from s, none past END.
  */
 static void region_bits(unsigned char *bits, unsigned int start, unsigned int end,
