@@ -6,13 +6,15 @@
  *
  * Each column is one state of the machine. Above it: the event, then a
  * CPU axis: a band per NUMA node (alternating shades, labelled where there
- * is room) and ticks at the smallest power-of-two interval whose labels stay TICK_GAP px
- * apart. Under it, one strip per row: all the CPUs, CPU 0 at the left,
- * runs of CPUs of one class drawn as one rect. A CPU is PX px wide up to
- * 512 CPUs (8 px up to 32 CPUs, 4 up to 128, 3 up to 256, 2 up to 512);
- * past that a pixel holds several CPUs and shows the highest class among
- * them. A run in a mask is never narrower than MIN_RUN px, so a one-CPU
- * mask shows at any size. Node boundaries run down through the rows.
+ * is room) and ticks at the smallest power-of-two interval whose labels
+ * stay TICK_GAP px apart. Under it, one strip per row: all the CPUs, CPU 0
+ * at the left, runs of CPUs of one class drawn as one rect. Up to 512
+ * CPUs a CPU is a whole number of px (16 up to 8 CPUs, 8 up to 32, 4 up
+ * to 128, 3 up to 256, 2 up to 512); past that a pixel holds several CPUs
+ * and shows the highest class among them. A run in a mask is never
+ * narrower than MIN_RUN px, so a one-CPU mask shows at any size. Node
+ * boundaries are drawn first, down through the rows: they show between
+ * the strips and hide no CPU.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -110,7 +112,7 @@ static void layout(const struct render *rd, struct geom *g)
 	char buf[96];
 
 	g->per_px = rd->cpus > 512 ? (rd->cpus + STRIP_MAX - 1) / STRIP_MAX : 1;
-	g->px = rd->cpus <= 32 ? 8 : rd->cpus <= 128 ? 4 : rd->cpus <= 256 ? 3 : rd->cpus <= 512 ? 2 : 1;
+	g->px = rd->cpus <= 8 ? 16 : rd->cpus <= 32 ? 8 : rd->cpus <= 128 ? 4 : rd->cpus <= 256 ? 3 : rd->cpus <= 512 ? 2 : 1;
 	g->strip_w = x_end(g, rd->cpus);
 	g->col_w = g->strip_w + COL_GAP;
 	for (r = 0; r < rd->nr_rows; r++) {
@@ -120,7 +122,7 @@ static void layout(const struct render *rd, struct geom *g)
 	}
 	g->left = 20 + (w > 12 ? w : 12) * CHAR_W;
 	g->rotated = g->strip_w < 200;
-	g->label_y = g->rotated ? 190 : 60;
+	g->label_y = g->rotated ? 168 : 60;
 	g->axis_y = g->label_y + 12;
 	g->rows_y = g->axis_y + BAND_H + 22;
 	g->width = g->left + rd->nr_cols * g->col_w + 20;
@@ -205,7 +207,7 @@ static void put_axis(struct render *rd, const struct geom *g, unsigned int x0)
 					 x, y, bottom - y);
 		cpu = end;
 	}
-	/* ticks: the smallest power of two at least TICK_MIN px apart */
+	/* ticks: the smallest power of two whose labels stay TICK_GAP px apart */
 	snprintf(num, sizeof(num), "%u", rd->cpus - 1);
 	for (tick = 1; x_of(g, tick) < TICK_GAP + 6 * strlen(num) && tick < rd->cpus; tick *= 2)
 		;
@@ -360,7 +362,7 @@ static void put_note(struct kaff_sbuf *o, unsigned int *y, const char *fmt, ...)
 static int put_legend(struct render *rd, const struct geom *g)
 {
 	struct kaff_sbuf *o = &rd->out;
-	unsigned int y = g->rows_y + rd->nr_rows * ROW_H + 16, c;
+	unsigned int y = g->rows_y + rd->nr_rows * ROW_H + 16, c, n;
 	char *list;
 
 	for (c = CLS_NR; c-- > 0; y += 18) {
@@ -382,31 +384,32 @@ static int put_legend(struct render *rd, const struct geom *g)
 		put_note(o, &y, "CPU 0 at the left, %u px a CPU%s", g->px,
 			 g->px < MIN_RUN ? "; a run in a mask is at least 3 px wide" : "");
 	if (rd->col_changes)
-		put_note(o, &y, "columns: the %u event%s of %u that changed the picture or that the kernel "
-				"refused%s", rd->nr_cols, rd->nr_cols == 1 ? "" : "s", rd->nr_events,
-			 rd->nr_cols == COLS_MAX ? "; at most the 40 spread evenly" : "");
+		put_note(o, &y, "columns: %u of the %u event%s, those that changed the picture or that "
+				"the kernel refused%s", rd->nr_cols, rd->nr_events, rd->nr_events == 1 ? "" : "s",
+			 rd->nr_cols == COLS_MAX ? " (at most 40, spread evenly)" : "");
 	else
-		put_note(o, &y, "columns: %u events: the state at each show and after the last event "
-				"(at most 40, spread evenly)", rd->nr_events);
+		put_note(o, &y, "columns: the state at each show and after the last event (%u events: "
+				"too many to compare each; at most 40 columns, spread evenly)", rd->nr_events);
 	_Static_assert(COLS_MAX == 40 && ROWS_MAX == 48, "the notes say 40 and 48");
 	if (rd->rows_by_stem)
 		put_note(o, &y, "rows: %u kthreads in %u different rows, more than 48: one row per name "
-				"stem (italic, digits at the end cut), the union of its kthreads' masks",
+				"stem (italic, the digits at the end cut), the union of its kthreads' masks",
 			 rd->nr_tasks, rd->nr_exact_rows);
 	else
-		put_note(o, &y, "rows: %u kthreads; those alike in every column share a row (name +N)",
-			 rd->nr_tasks);
+		put_note(o, &y, "rows: %u kthread%s; those alike in every column share a row (name +N)",
+			 rd->nr_tasks, rd->nr_tasks == 1 ? "" : "s");
 	list = kaff_mask_str(rd->boot_iso);
 	if (!list)
 		return -ENOMEM;
 	/* a long list is cut: the tooltips of the cells have every CPU */
 	if (strlen(list) > 80)
 		strcpy(list + 77, "...");
-	put_note(o, &y, "isolated: %s at boot (%u CPUs)%s", list, kaff_cpumask_weight(rd->boot_iso),
-		 rd->runtime_iso ? ", plus isolated cpuset partitions" : "");
+	n = kaff_cpumask_weight(rd->boot_iso);
+	put_note(o, &y, "isolated at boot: %s (%u CPU%s)%s", list, n, n == 1 ? "" : "s",
+		 rd->runtime_iso ? "; plus the CPUs of an isolate event while it lasts" : "");
 	free(list);
 	put_note(o, &y, "empty cell: the task does not exist; red event: the kernel refused it "
-			"(%u refused in all)", rd->nr_refused);
+			"(%u in all)", rd->nr_refused);
 	return 0;
 }
 

@@ -152,7 +152,8 @@ static enum cpu_class class_of(unsigned char bits, bool in)
 
 	if (in)
 		return !on ? CLS_OFF : iso ? CLS_ISO : CLS_ON;
-	return iso ? CLS_ISO_OUT : !on ? CLS_OFF_OUT : CLS_OUT;
+	/* offline first, in the mask or out of it: the CPU runs nothing */
+	return !on ? CLS_OFF_OUT : iso ? CLS_ISO_OUT : CLS_OUT;
 }
 
 /* Append [s, e) in or out of the mask, split where the CPUs differ. */
@@ -314,7 +315,7 @@ static int64_t snap_cell(struct render *rd, struct snap *s, const struct kaff_cp
 	return c;
 }
 
-/* A hash of everything one column would draw. */
+/* A hash of everything one column would draw: its tasks and their cells. */
 static int picture_hash(struct render *rd, struct snap *s, struct kaff_replay *r, uint64_t *out)
 {
 	struct kaff_ctx *ctx = kaff_replay_ctx(r);
@@ -324,7 +325,8 @@ static int picture_hash(struct render *rd, struct snap *s, struct kaff_replay *r
 
 	if (ret)
 		return ret;
-	h = hash_bytes(HASH_INIT, s->env.bits, rd->cpus);
+	/* the cells alone: a CPU change no cell shows draws no column */
+	h = HASH_INIT;
 	for (i = 0; i < kaff_replay_nr_tasks(r); i++) {
 		const char *name;
 		unsigned int id = kaff_replay_task(r, i, &name);
