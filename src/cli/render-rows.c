@@ -171,10 +171,10 @@ static int rows_by_stem(struct render *rd, unsigned int *group)
 			if (!seen[r])
 				continue;
 			for (cpu = 0, n = 0; cpu < rd->cpus; cpu++) {
-				if (n && tmp[n - 1].cls == rc[cpu] - 1)
+				if (n && tmp[n - 1].cls + 1 == rc[cpu])
 					tmp[n - 1].end++;
 				else
-					tmp[n++] = (struct rd_run){ cpu, cpu + 1, (unsigned char)(rc[cpu] - 1) };
+					tmp[n++] = (struct rd_run){ cpu, cpu + 1, (unsigned int)rc[cpu] - 1 };
 			}
 			if ((c = kaff_render_intern(rd, tmp, n)) < 0)
 				goto out;

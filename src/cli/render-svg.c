@@ -106,15 +106,30 @@ static void row_label(const struct render *rd, const struct rd_row *row, char *b
 		snprintf(buf, size, "%.*s", (int)NAME_MAX_CH, name);
 }
 
+static void scale(unsigned int cpus, struct geom *g)
+{
+	g->per_px = cpus > 512 ? (cpus + STRIP_MAX - 1) / STRIP_MAX : 1;
+	g->px = cpus <= 8 ? 16 : cpus <= 32 ? 8 : cpus <= 128 ? 4 : cpus <= 256 ? 3 : cpus <= 512 ? 2 : 1;
+	g->strip_w = x_end(g, cpus);
+	g->col_w = g->strip_w + COL_GAP;
+}
+
+unsigned int kaff_render_cols_max(unsigned int cpus)
+{
+	struct geom g;
+	unsigned int n;
+
+	scale(cpus, &g);
+	n = WIDTH_MAX / g.col_w;
+	return n < 1 ? 1 : n > COLS_MAX ? COLS_MAX : n;
+}
+
 static void layout(const struct render *rd, struct geom *g)
 {
 	unsigned int r, w = 0;
 	char buf[96];
 
-	g->per_px = rd->cpus > 512 ? (rd->cpus + STRIP_MAX - 1) / STRIP_MAX : 1;
-	g->px = rd->cpus <= 8 ? 16 : rd->cpus <= 32 ? 8 : rd->cpus <= 128 ? 4 : rd->cpus <= 256 ? 3 : rd->cpus <= 512 ? 2 : 1;
-	g->strip_w = x_end(g, rd->cpus);
-	g->col_w = g->strip_w + COL_GAP;
+	scale(rd->cpus, g);
 	for (r = 0; r < rd->nr_rows; r++) {
 		row_label(rd, &rd->rows[r], buf, sizeof(buf));
 		if (strlen(buf) > w)
@@ -384,13 +399,15 @@ static int put_legend(struct render *rd, const struct geom *g)
 		put_note(o, &y, "CPU 0 at the left, %u px a CPU%s", g->px,
 			 g->px < MIN_RUN ? "; a run in a mask is at least 3 px wide" : "");
 	if (rd->col_changes)
-		put_note(o, &y, "columns: %u of the %u event%s, those that changed the picture or that "
-				"the kernel refused%s", rd->nr_cols, rd->nr_events, rd->nr_events == 1 ? "" : "s",
-			 rd->nr_cols == COLS_MAX ? " (at most 40, spread evenly)" : "");
+		put_note(o, &y, "columns: of the %u event%s, the %u that changed the picture or that the "
+				"kernel refused", rd->nr_events, rd->nr_events == 1 ? "" : "s", rd->nr_candidates);
 	else
-		put_note(o, &y, "columns: the state at each show and after the last event (%u events: "
-				"too many to compare each; at most 40 columns, spread evenly)", rd->nr_events);
-	_Static_assert(COLS_MAX == 40 && ROWS_MAX == 48, "the notes say 40 and 48");
+		put_note(o, &y, "columns: of the %u events (too many to compare each), the state at "
+				"each show and after the last event: %u", rd->nr_events, rd->nr_candidates);
+	if (rd->nr_candidates > rd->nr_cols)
+		put_note(o, &y, "%u of them drawn, spread evenly: at most %u columns of %u CPUs "
+				"fit", rd->nr_cols, rd->cols_max, rd->cpus);
+	_Static_assert(ROWS_MAX == 48, "the notes say 48");
 	if (rd->rows_by_stem)
 		put_note(o, &y, "rows: %u kthreads in %u different rows, more than 48: one row per name "
 				"stem (italic, the digits at the end cut), the union of its kthreads' masks",

@@ -12,8 +12,9 @@
  *            other events that change nothing take no column. A longer
  *            one: its `show` events and its last event, the states the
  *            scenario asks to see (comparing every task after every
- *            event would cost events x tasks). At most COLS_MAX, spread
- *            evenly, the last one always kept.
+ *            event would cost events x tasks). At most COLS_MAX, and
+ *            no more than WIDTH_MAX px of them (16 columns at 8192
+ *            CPUs), spread evenly, the first and the last kept.
  *   rows     tasks whose cells are the same in every column share a row
  *            (lossless). Past ROWS_MAX rows, tasks are grouped by name
  *            stem (the name less its trailing digits: ksoftirqd/0..8191)
@@ -162,12 +163,12 @@ static void add_span(const struct env *e, unsigned int *seg, struct rd_run *r, u
 {
 	while (s < end) {
 		unsigned int stop;
-		unsigned char cls;
+		unsigned int cls;
 
 		while (e->seg_end[*seg] <= s)
 			(*seg)++;
 		stop = e->seg_end[*seg] < end ? e->seg_end[*seg] : end;
-		cls = (unsigned char)class_of(e->bits[s], in);
+		cls = (unsigned int)class_of(e->bits[s], in);
 		if (*n && r[*n - 1].cls == cls && r[*n - 1].end == s)
 			r[*n - 1].end = stop;
 		else
@@ -395,12 +396,14 @@ static int choose_columns(struct render *rd, struct snap *s)
 	}
 	if (ret)
 		return ret;
-	n = rd->nr_cols;
-	if (n > COLS_MAX) {
+	n = rd->nr_candidates = rd->nr_cols;
+	rd->cols_max = kaff_render_cols_max(rd->cpus);
+	if (n > rd->cols_max) {
 		/* evenly spread, the first and the last kept */
-		for (j = 0; j < COLS_MAX; j++)
-			rd->col_ev[j] = rd->col_ev[(size_t)j * (n - 1) / (COLS_MAX - 1)];
-		rd->nr_cols = COLS_MAX;
+		for (j = 0; j < rd->cols_max; j++)
+			rd->col_ev[j] = rd->col_ev[rd->cols_max > 1 ? (size_t)j * (n - 1) / (rd->cols_max - 1)
+								      : n - 1];
+		rd->nr_cols = rd->cols_max;
 	}
 	rd->col_result = calloc(rd->nr_cols ? rd->nr_cols : 1, sizeof(*rd->col_result));
 	return rd->col_result ? 0 : -ENOMEM;

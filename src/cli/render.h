@@ -27,10 +27,10 @@ enum cpu_class {
 };
 #define CLS_IN_MASK(c) ((c) >= CLS_ON)
 
-/* CPUs [start, end) of one class */
+/* CPUs [start, end) of one class; no padding: runs are hashed and
+ * compared as bytes */
 struct rd_run {
-	unsigned int start, end;
-	unsigned char cls;
+	unsigned int start, end, cls;
 };
 
 /* A distinct cell: the runs that cover all CPUs. */
@@ -39,7 +39,8 @@ struct rd_cell {
 	unsigned int first, nr; /* in render.runs */
 };
 
-#define COLS_MAX 40u /* columns at most (see render.c) */
+#define COLS_MAX 40u     /* columns at most (see render.c) */
+#define WIDTH_MAX 16384u /* px of columns at most: rasterisers stop at 32767 */
 #define ROWS_MAX 48u /* rows at most (see render-rows.c) */
 
 #define RD_NONE UINT32_MAX /* the task does not exist in that column */
@@ -63,6 +64,8 @@ struct render {
 	char **col_result;
 	unsigned int nr_refused;    /* refused events, drawn or not */
 	bool col_changes;           /* columns are the events that changed the picture */
+	unsigned int cols_max;      /* COLS_MAX, or fewer for wide strips */
+	unsigned int nr_candidates; /* events that could have been columns */
 	/* tasks, by name in order of first appearance in a column */
 	char **names;
 	unsigned int nr_tasks, cap_tasks, *name_hash, hash_size;
@@ -115,6 +118,9 @@ int64_t kaff_render_intern(struct render *rd, const struct rd_run *r, unsigned i
 
 /* The rows (render-rows.c): 0 or -ENOMEM. */
 int kaff_render_group_rows(struct render *rd);
+
+/* How many columns of @cpus fit WIDTH_MAX (render-svg.c): 1 to COLS_MAX. */
+unsigned int kaff_render_cols_max(unsigned int cpus);
 
 /* The whole SVG into rd->out: 0 or -ENOMEM. */
 int kaff_render_svg(struct render *rd);

@@ -119,19 +119,6 @@ def check(kaff, n, outdir, failures):
     if size > 64 * 1024:
         fail(f"SVG of {size} bytes")
 
-    # The one-CPU mask: 'one' is the only row with a green patch and no
-    # other green (its row: green CPU 1, nothing else in the mask). The
-    # widest green run on any pixel row that has exactly one green run.
-    singles = [runs_of(r, GREEN) for r in rows]
-    singles = [r[0] for r in singles if len(r) == 1 and r[0][1] - r[0][0] < 40]
-    if not singles:
-        fail("no one-CPU mask found (a single green patch)")
-    else:
-        w = max(e - s for s, e in singles)
-        want = 8 if n <= 32 else 4 if n <= 128 else 3
-        if w < want:
-            fail(f"a one-CPU mask is {w} px wide, want at least {want}")
-
     # The CPU axis of the first column: the pixel row through the node
     # bands (the row with the most band colour) shows 4 bands and 3
     # boundary lines between them: 1-px pixels of neither band colour,
@@ -165,6 +152,32 @@ def check(kaff, n, outdir, failures):
             ticks = max(ticks, t)
         if ticks < 3:
             fail(f"{ticks} CPU ticks")
+
+    # The one-CPU mask: in a column (the legend's swatches are outside
+    # them), 'one' after `bind one 1` is a pixel row with a single green
+    # patch, narrower than a node; 'wide' has one wide patch. The
+    # narrowest such patch must still be seen.
+    segments, x = [], 0
+    while x < width:  # each column's extent: its band, up to a white gap
+        if band[x] in BANDS:
+            s0 = x
+            while x < width and band[x] != (255, 255, 255):
+                x += 1
+            segments.append((s0, x))
+        x += 1
+    singles = []
+    for r in rows:
+        for s0, e0 in segments:
+            g = runs_of(r[s0:e0], GREEN)
+            if len(g) == 1 and g[0][1] - g[0][0] < 40:
+                singles.append(g[0])
+    if not singles:
+        fail("no one-CPU mask found (a single green patch)")
+    else:
+        w = min(e - s for s, e in singles)
+        want = 8 if n <= 32 else 4 if n <= 128 else 3
+        if w < want:
+            fail(f"a one-CPU mask is {w} px wide, want at least {want}")
 
     # The legend: a 14 px swatch of each class colour at the left edge.
     for name, colour in (("green", GREEN), ("amber", AMBER), ("red", RED), ("pink", PINK),
