@@ -499,6 +499,90 @@ START_TEST(test_render_sizes)
 }
 END_TEST
 
+/* Count the occurrences of @needle in @hay. */
+static unsigned int count_of(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	for (; (hay = strstr(hay, needle)); hay++)
+		n++;
+	return n;
+}
+
+static char *render_text(const char *text, struct run_result *r)
+{
+	char scn[512], svg[512], errbuf[128];
+	const char *args[] = { "render", scn, "-o", svg, NULL };
+	size_t len;
+	char *got;
+
+	tmp_file(scn, sizeof(scn), "agg.scn");
+	tmp_file(svg, sizeof(svg), "agg.svg");
+	write_text(scn, text);
+	run_kaff(args, NULL, r);
+	ck_assert_msg(r->status == 0, "exit %d: %s", r->status, r->err);
+	got = read_or_fail(svg, &len);
+	ck_assert_msg(kaff_xml_check(got, len, errbuf, sizeof(errbuf)) == 0, "%s", errbuf);
+	unlink(scn);
+	unlink(svg);
+	return got;
+}
+
+/*
+ * What render aggregates (kaff.1):
+ *  - 60 kthreads bound each to its own CPU (create_on_cpu kN N) are 60
+ *    different rows, more than 48: one row for the stem "k", whose cell
+ *    is the union of the masks, CPUs 0-59;
+ *  - a scenario of more than 256 events gets columns only at its show
+ *    and its last event: 2 here;
+ *  - at 8192 CPUs a column is 1024 + 16 px, and 16384 px hold 15 of
+ *    them: of 21 states (20 shows and the last event), 15 are drawn.
+ */
+START_TEST(test_render_aggregates)
+{
+	struct run_result r;
+	char *text = malloc(1 << 16), *got;
+	size_t n = 0;
+	unsigned int i;
+
+	ck_assert(text != NULL);
+	n += (size_t)sprintf(text + n, "kernel 7.3\ncpus 64\n");
+	for (i = 0; i < 60; i++)
+		n += (size_t)sprintf(text + n, "create_on_cpu k%u %u\n", i, i);
+	got = render_text(text, &r);
+	ck_assert_msg(strstr(got, ">k* x60<title>60 kthreads in 60 different rows"), "no stem row");
+	ck_assert_msg(strstr(got, "<g><title>k* x60 after event 60: the union of their masks, 0-59</title>"),
+		      "the stem row's last cell is not the union 0-59");
+	free(got);
+	result_free(&r);
+
+	/* 1 create + 300 hotplug events + show in the middle: 302 events */
+	n = (size_t)sprintf(text, "kernel 7.3\ncpus 4\ncreate A\n");
+	for (i = 0; i < 150; i++) {
+		n += (size_t)sprintf(text + n, "offline 1\nonline 1\n");
+		if (i == 70)
+			n += (size_t)sprintf(text + n, "show\n");
+	}
+	got = render_text(text, &r);
+	/* the show is event 1 + 71 * 2 + 1 = 144; the last is event 302 */
+	ck_assert_uint_eq(count_of(got, "<g><title>A after event "), 2);
+	ck_assert(strstr(got, "<g><title>A after event 144: 0-3</title>"));
+	ck_assert(strstr(got, "<g><title>A after event 302: 0-3</title>"));
+	free(got);
+	result_free(&r);
+
+	n = (size_t)sprintf(text, "kernel 7.3\ncpus 8192\ncreate A\n");
+	for (i = 0; i < 300; i++)
+		n += (size_t)sprintf(text + n, i % 15 == 0 ? "wake A\nshow\n" : "wake A\n");
+	got = render_text(text, &r);
+	ck_assert_uint_eq(count_of(got, "<g><title>A after event "), 15);
+	ck_assert(strstr(got, "15 of them drawn, spread evenly: at most 15 columns of 8192 CPUs fit"));
+	free(got);
+	result_free(&r);
+	free(text);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------
  * Every conformance scenario through every command
  */
@@ -614,6 +698,7 @@ static Suite *tools_suite(void)
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_man_page);
 	tcase_add_test(tc, test_render_sizes);
+	tcase_add_test(tc, test_render_aggregates);
 	tcase_add_test(tc, test_have_cases);
 	if (n_scn)
 		tcase_add_loop_test(tc, test_case, 0, (int)n_scn);
