@@ -186,8 +186,18 @@ static void put_event_label(struct render *rd, const struct geom *g, unsigned in
 	kaff_sbuf_printf(o, "<title>event %u: ", ev + 1);
 	put_escaped(o, full);
 	if (result) {
+		char line[256];
+		size_t n;
+
+		/* the trace's lines, without their line ends */
+		snprintf(line, sizeof(line), "%s", result);
+		for (n = strlen(line); n && line[n - 1] == '\n';)
+			line[--n] = '\0';
+		for (n = 0; line[n]; n++)
+			if (line[n] == '\n')
+				line[n] = ';';
 		kaff_sbuf_puts(o, ": ");
-		put_escaped(o, result);
+		put_escaped(o, line);
 	}
 	kaff_sbuf_puts(o, "</title></text>\n");
 }
@@ -422,8 +432,12 @@ static int put_legend(struct render *rd, const struct geom *g)
 	if (strlen(list) > 80)
 		strcpy(list + 77, "...");
 	n = kaff_cpumask_weight(rd->boot_iso);
-	put_note(o, &y, "isolated at boot: %s (%u CPU%s)%s", list, n, n == 1 ? "" : "s",
-		 rd->runtime_iso ? "; plus the CPUs of an isolate event while it lasts" : "");
+	if (n)
+		put_note(o, &y, "isolated at boot: %s (%u CPU%s)%s", list, n, n == 1 ? "" : "s",
+			 rd->runtime_iso ? "; plus the CPUs of an isolate event while it lasts" : "");
+	else
+		put_note(o, &y, "isolated at boot: none%s",
+			 rd->runtime_iso ? "; the CPUs of an isolate event while it lasts" : "");
 	free(list);
 	put_note(o, &y, "empty cell: the task does not exist; red event: the kernel refused it "
 			"(%u in all)", rd->nr_refused);

@@ -571,6 +571,16 @@ START_TEST(test_render_aggregates)
 	free(got);
 	result_free(&r);
 
+	/* offline 0 is refused (x86: CPU 0 has no online file, ENOENT; see
+	 * algorithm.md): a column, though nothing changed, with a red label
+	 * whose tooltip is the trace line without its line end (a control
+	 * character, '?' in XML text) */
+	got = render_text("cpus 2\ncreate A\nwake A\noffline 0\n", &r);
+	ck_assert_msg(strstr(got, " fill=\"#c62828\">3 offline 0 ! ENOENT<title>event 3: offline 0: "
+				  "! offline 0 ENOENT</title></text>"), "%s", got);
+	free(got);
+	result_free(&r);
+
 	n = (size_t)sprintf(text, "kernel 7.3\ncpus 8192\ncreate A\n");
 	for (i = 0; i < 300; i++)
 		n += (size_t)sprintf(text + n, i % 15 == 0 ? "wake A\nshow\n" : "wake A\n");
