@@ -45,6 +45,7 @@ static const struct {
 #define BAND_H 14u
 #define CHAR_W 7u /* DejaVu Sans Mono at 12 px */
 #define NAME_MAX_CH 30u
+#define LIST_RUNS_MAX 64u /* runs of CPUs in a cell's tooltip */
 
 struct geom {
 	unsigned int px, per_px;   /* px a CPU, or CPUs a px */
@@ -251,7 +252,7 @@ static void put_axis(struct render *rd, const struct geom *g, unsigned int x0)
 /* The CPUs in the mask, as a cpulist, from a cell's runs. */
 static void put_cell_list(struct kaff_sbuf *o, const struct render *rd, const struct rd_cell *c)
 {
-	unsigned int i, start = 0, end = 0;
+	unsigned int i, start = 0, end = 0, nr = 0;
 	bool any = false, open = false;
 
 	for (i = c->first; i <= c->first + c->nr; i++) {
@@ -267,6 +268,11 @@ static void put_cell_list(struct kaff_sbuf *o, const struct render *rd, const st
 		if (!open)
 			continue;
 		open = false;
+		/* a tooltip, not a dump: bounded, so is the file */
+		if (++nr > LIST_RUNS_MAX) {
+			kaff_sbuf_puts(o, ",...");
+			return;
+		}
 		kaff_sbuf_printf(o, "%s%u", any ? "," : "", start);
 		if (end - start > 1)
 			kaff_sbuf_printf(o, "-%u", end - 1);
