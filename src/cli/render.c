@@ -13,7 +13,7 @@
  *            one: its `show` events and its last event, the states the
  *            scenario asks to see (comparing every task after every
  *            event would cost events x tasks). At most COLS_MAX, and
- *            no more than WIDTH_MAX px of them (16 columns at 8192
+ *            no more than WIDTH_MAX px of them (15 columns at 8192
  *            CPUs), spread evenly, the first and the last kept.
  *   rows     tasks whose cells are the same in every column share a row
  *            (lossless). Past ROWS_MAX rows, tasks are grouped by name
@@ -38,7 +38,7 @@ static const char render_usage[] =
 	"the mask and isolated; isolated, not in the mask; offline, not in the\n"
 	"mask; not in the mask. Isolated: kept from kthreads by nohz_full= or\n"
 	"isolcpus= at boot, or in an isolated cpuset partition. Large scenarios are\n"
-	"aggregated (at most 40 columns and 48 rows); see kaff(1).\n"
+	"aggregated (at most 40 columns, 15 at 8192 CPUs, and 48 rows); see kaff(1).\n"
 	"\n"
 	"  -o, --output FILE  where to write the SVG ('-': standard output); required\n"
 	"  -k, --kernel V     replay under profile V instead of the file's kernel line\n"
