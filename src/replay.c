@@ -292,6 +292,25 @@ const char *kaff_replay_task_name(const struct kaff_replay *r, unsigned int id)
 	return NULL;
 }
 
+unsigned int kaff_replay_nr_tasks(const struct kaff_replay *r)
+{
+	return r ? r->sc->nr_tasks : 0;
+}
+
+/* By instance, not by id: a tool that walks every task reads each in
+ * O(1), where kaff_replay_task_name() searches the instances. */
+unsigned int kaff_replay_task(const struct kaff_replay *r, unsigned int i, const char **name)
+{
+	if (!r || i >= r->sc->nr_tasks) {
+		if (name)
+			*name = NULL;
+		return KAFF_NONE;
+	}
+	if (name)
+		*name = r->sc->tasks[i].name;
+	return r->ids[i];
+}
+
 void kaff_replay_free(struct kaff_replay *r)
 {
 	const struct kaff_scenario *sc;

@@ -181,6 +181,19 @@ KAFF_EXPORT struct kaff_ctx *kaff_replay_ctx(struct kaff_replay *r);
 KAFF_EXPORT unsigned int kaff_replay_position(const struct kaff_replay *r);
 /** kaff_replay_task_name() - the scenario name of kthread @id, or NULL */
 KAFF_EXPORT const char *kaff_replay_task_name(const struct kaff_replay *r, unsigned int id);
+/**
+ * kaff_replay_nr_tasks() - the scenario's task instances: one per create
+ * line (a name re-created after stop is a second instance)
+ */
+KAFF_EXPORT unsigned int kaff_replay_nr_tasks(const struct kaff_replay *r);
+/**
+ * kaff_replay_task() - task instance @i, in creation order (the order of
+ * `show`): its kthread id, KAFF_KTHREAD_NONE if it is not live (not yet
+ * created, stopped, or @i out of range)
+ * @name: if not NULL, receives its name (NULL for @i out of range)
+ */
+KAFF_EXPORT unsigned int kaff_replay_task(const struct kaff_replay *r, unsigned int i,
+					  const char **name);
 /** kaff_replay_free() - NULL is a no-op */
 KAFF_EXPORT void kaff_replay_free(struct kaff_replay *r);
 

@@ -1,32 +1,44 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kaff render FILE.scn -o OUT.svg
+ * kaff render FILE.scn -o OUT.svg: the model behind the picture.
  *
- * One row per task, one column per event; each cell is a strip of the
- * machine's CPUs after that event, coloured by what the CPU is to the
- * task. The picture is plain SVG 1.1 with integer coordinates and no
- * script or external reference, so it opens in any browser and diffs
- * well; each cell has a <title> with the task's mask for a tooltip.
+ * Columns are events, rows are tasks, and each cell is a strip of all the
+ * machine's CPUs (render-svg.c draws it). What is drawn is chosen so that
+ * the picture stays readable and bounded at the size of a real machine:
  *
- * Layout: a strip is 128 px wide. Up to 64 CPUs sit on one line (16 CPUs
- * are 8 px each); more CPUs wrap onto further lines of 64 (2 px each), so
- * 256 CPUs are a 4-line strip and 8192 CPUs still fit a cell.
+ *   columns  a scenario of up to DETECT_MAX events: every event that
+ *            changes a cell (a mask, a CPU offline or isolated, a task
+ *            created or stopped) or that the kernel refused; `show` and
+ *            other events that change nothing take no column. A longer
+ *            one: its `show` events and its last event, the states the
+ *            scenario asks to see (comparing every task after every
+ *            event would cost events x tasks). At most COLS_MAX, and
+ *            no more than WIDTH_MAX px of them (15 columns at 8192
+ *            CPUs), spread evenly, the first and the last kept.
+ *   rows     tasks whose cells are the same in every column share a row
+ *            (lossless). Past ROWS_MAX rows, tasks are grouped by name
+ *            stem (the name less its trailing digits: ksoftirqd/0..8191)
+ *            and a group's cell is the union of its members' (each CPU
+ *            in the highest class, see enum cpu_class); past ROWS_MAX
+ *            stems, the last row takes every remaining stem.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "render.h"
 
 static const char render_usage[] =
 	"usage: kaff render [-k V] -o OUT.svg FILE.scn|-\n"
 	"\n"
 	"Draw FILE's replay as an SVG picture: one row per task, one column per\n"
-	"event, each cell a strip of the task's CPUs after that event (CPU 0 at the\n"
-	"left, 64 CPUs per line), coloured: in the mask and online; in the mask but\n"
-	"offline; in the mask and isolated; isolated, not in the mask; offline, not\n"
-	"in the mask; not in the mask. Isolated: kept from kthreads by nohz_full= or\n"
-	"isolcpus= at boot, or in an isolated cpuset partition.\n"
+	"event that changes the picture, each cell a strip of all the CPUs after\n"
+	"that event (CPU 0 at the left, NUMA nodes banded and ticked above each\n"
+	"column), coloured: in the mask and online; in the mask but offline; in\n"
+	"the mask and isolated; isolated, not in the mask; offline, not in the\n"
+	"mask; not in the mask. Isolated: kept from kthreads by nohz_full= or\n"
+	"isolcpus= at boot, or in an isolated cpuset partition. Large scenarios are\n"
+	"aggregated (at most 40 columns, 15 at 8192 CPUs, and 48 rows); see kaff(1).\n"
 	"\n"
 	"  -o, --output FILE  where to write the SVG ('-': standard output); required\n"
 	"  -k, --kernel V     replay under profile V instead of the file's kernel line\n"
@@ -43,74 +55,188 @@ static const struct kaff_opt render_opts[] = {
 	{ NULL, 0, false },
 };
 
-enum cpu_class {
-	CLS_ON,          /* in the mask, online */
-	CLS_OFF,         /* in the mask, offline */
-	CLS_ISO,         /* in the mask, isolated */
-	CLS_ISO_OUT,     /* isolated, not in the mask */
-	CLS_OFF_OUT,     /* offline, not in the mask */
-	CLS_OUT,         /* not in the mask */
-	CLS_NR
-};
+#define DETECT_MAX 256u
 
-static const struct {
-	const char *color, *label;
-} classes[CLS_NR] = {
-	[CLS_ON] = { "#2e7d32", "in mask, online" },
-	[CLS_OFF] = { "#f9a825", "in mask, offline" },
-	[CLS_ISO] = { "#c62828", "in mask, isolated" },
-	[CLS_ISO_OUT] = { "#f4c7c3", "isolated, not in mask" },
-	[CLS_OFF_OUT] = { "#b0b0b0", "offline, not in mask" },
-	[CLS_OUT] = { "#e8e8e8", "not in mask" },
-};
 
-/* Geometry, in px. */
-#define STRIP_W 128u
-#define CPUS_PER_LINE_MAX 64u
-#define COL_GAP 8u
-#define ROW_GAP 10u
-#define LEFT 150u
-#define TOP 170u
-#define LABEL_MAX 28u
 
-struct render {
-	const char *file;
-	const struct kaff_scenario *sc;
-	const struct kaff_profile *profile;
-	unsigned int cpus, per_line, px, lines, line_h, strip_h, col_w, row_h;
-	unsigned int nr_events;
-	char **rows; /* task names, in order of first creation */
-	unsigned int nr_rows;
-	struct kaff_cpumask *boot_iso, *iso;
-	struct kaff_sbuf out, trace;
-};
-
-/* XML text or attribute value. */
-static void put_escaped(struct kaff_sbuf *o, const char *s)
+/* Open-addressing tables hold index + 1 (0: empty); sizes are powers of 2. */
+static unsigned int *table_grow(unsigned int *old, unsigned int *size, unsigned int used)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			kaff_sbuf_puts(o, "&amp;");
-			break;
-		case '<':
-			kaff_sbuf_puts(o, "&lt;");
-			break;
-		case '>':
-			kaff_sbuf_puts(o, "&gt;");
-			break;
-		case '"':
-			kaff_sbuf_puts(o, "&quot;");
-			break;
-		case '\'':
-			kaff_sbuf_puts(o, "&apos;");
-			break;
-		default:
-			/* control characters are not allowed in XML 1.0 */
-			kaff_sbuf_printf(o, "%c", (unsigned char)*s < 0x20 ? '?' : *s);
-			break;
+	unsigned int *t;
+
+	if (old && (used + 1) * 2 <= *size)
+		return old;
+	*size = *size ? *size * 2 : 1024;
+	t = calloc(*size, sizeof(*t));
+	if (t)
+		free(old);
+	return t;
+}
+
+int64_t kaff_render_intern(struct render *rd, const struct rd_run *r, unsigned int n)
+{
+	uint64_t h = hash_bytes(HASH_INIT, r, n * sizeof(*r));
+	unsigned int *t, i, slot;
+
+	t = table_grow(rd->cell_hash, &rd->cell_hash_size, rd->nr_cells);
+	if (!t)
+		return -ENOMEM;
+	if (t != rd->cell_hash) {
+		rd->cell_hash = t;
+		for (i = 0; i < rd->nr_cells; i++) {
+			for (slot = rd->cells[i].hash & (rd->cell_hash_size - 1); t[slot];)
+				slot = (slot + 1) & (rd->cell_hash_size - 1);
+			t[slot] = i + 1;
 		}
 	}
+	for (slot = h & (rd->cell_hash_size - 1); t[slot]; slot = (slot + 1) & (rd->cell_hash_size - 1)) {
+		const struct rd_cell *c = &rd->cells[t[slot] - 1];
+
+		if (c->hash == h && c->nr == n && !memcmp(rd->runs + c->first, r, n * sizeof(*r)))
+			return t[slot] - 1;
+	}
+	if (rd->nr_cells == rd->cap_cells) {
+		unsigned int cap = rd->cap_cells ? rd->cap_cells * 2 : 256;
+		struct rd_cell *nc = realloc(rd->cells, cap * sizeof(*nc));
+
+		if (!nc)
+			return -ENOMEM;
+		rd->cells = nc;
+		rd->cap_cells = cap;
+	}
+	while (rd->nr_runs + n > rd->cap_runs) {
+		size_t cap = rd->cap_runs ? rd->cap_runs * 2 : 1024;
+		struct rd_run *nr = realloc(rd->runs, cap * sizeof(*nr));
+
+		if (!nr)
+			return -ENOMEM;
+		rd->runs = nr;
+		rd->cap_runs = cap;
+	}
+	memcpy(rd->runs + rd->nr_runs, r, n * sizeof(*r));
+	rd->cells[rd->nr_cells] = (struct rd_cell){ h, (unsigned int)rd->nr_runs, n };
+	rd->nr_runs += n;
+	t[slot] = ++rd->nr_cells;
+	return rd->nr_cells - 1;
+}
+
+/* What each CPU is before any mask: bit 0 online, bit 1 isolated; and the
+ * segments of CPUs that are alike, so that a mask's runs cost its weight
+ * plus the segments, not the number of CPUs. */
+struct env {
+	unsigned char *bits;
+	unsigned int *seg_end, nr_seg; /* segment i: [seg_end[i-1], seg_end[i]) */
+	struct rd_run *tmp;            /* a cell's runs, at most 2 a segment + 1 a CPU run */
+};
+
+static void env_read(struct render *rd, struct env *e, struct kaff_ctx *ctx, struct kaff_cpumask *iso)
+{
+	const struct kaff_cpumask *online = kaff_machine_online_mask(ctx);
+	const struct kaff_cpumask *part = kaff_cpuset_isolated_cpus(ctx);
+	unsigned int cpu;
+
+	kaff_cpumask_copy(iso, rd->boot_iso);
+	if (part)
+		kaff_cpumask_or(iso, iso, part);
+	e->nr_seg = 0;
+	for (cpu = 0; cpu < rd->cpus; cpu++) {
+		e->bits[cpu] = kaff_cpumask_test_cpu(cpu, online) | kaff_cpumask_test_cpu(cpu, iso) << 1;
+		if (cpu && e->bits[cpu] != e->bits[cpu - 1])
+			e->seg_end[e->nr_seg++] = cpu;
+	}
+	e->seg_end[e->nr_seg++] = rd->cpus;
+}
+
+static enum cpu_class class_of(unsigned char bits, bool in)
+{
+	bool on = bits & 1, iso = bits & 2;
+
+	if (in)
+		return !on ? CLS_OFF : iso ? CLS_ISO : CLS_ON;
+	/* offline first, in the mask or out of it: the CPU runs nothing */
+	return !on ? CLS_OFF_OUT : iso ? CLS_ISO_OUT : CLS_OUT;
+}
+
+/* Append [s, e) in or out of the mask, split where the CPUs differ. */
+static void add_span(const struct env *e, unsigned int *seg, struct rd_run *r, unsigned int *n,
+		     unsigned int s, unsigned int end, bool in)
+{
+	while (s < end) {
+		unsigned int stop;
+		unsigned int cls;
+
+		while (e->seg_end[*seg] <= s)
+			(*seg)++;
+		stop = e->seg_end[*seg] < end ? e->seg_end[*seg] : end;
+		cls = (unsigned int)class_of(e->bits[s], in);
+		if (*n && r[*n - 1].cls == cls && r[*n - 1].end == s)
+			r[*n - 1].end = stop;
+		else
+			r[(*n)++] = (struct rd_run){ s, stop, cls };
+		s = stop;
+	}
+}
+
+static int64_t cell_of(struct render *rd, const struct env *e, const struct kaff_cpumask *m)
+{
+	unsigned int n = 0, seg = 0, pos = 0, cpu = kaff_cpumask_first(m);
+
+	while (cpu < rd->cpus) {
+		unsigned int end = cpu + 1;
+
+		/* the run of set bits from @cpu */
+		while (end < rd->cpus && kaff_cpumask_next(end - 1, m) == end)
+			end++;
+		add_span(e, &seg, e->tmp, &n, pos, cpu, false);
+		add_span(e, &seg, e->tmp, &n, cpu, end, true);
+		pos = end;
+		cpu = end < rd->cpus ? kaff_cpumask_next(end - 1, m) : rd->cpus;
+	}
+	add_span(e, &seg, e->tmp, &n, pos, rd->cpus, false);
+	return kaff_render_intern(rd, e->tmp, n);
+}
+
+/* The task named @name: its index, added if new; -ENOMEM. */
+static int64_t task_of(struct render *rd, const char *name)
+{
+	uint64_t h = hash_str(name);
+	unsigned int *t, i, slot, mask;
+
+	t = table_grow(rd->name_hash, &rd->hash_size, rd->nr_tasks);
+	if (!t)
+		return -ENOMEM;
+	mask = rd->hash_size - 1;
+	if (t != rd->name_hash) {
+		rd->name_hash = t;
+		for (i = 0; i < rd->nr_tasks; i++) {
+			for (slot = hash_str(rd->names[i]) & mask; t[slot];)
+				slot = (slot + 1) & mask;
+			t[slot] = i + 1;
+		}
+	}
+	for (slot = h & mask; t[slot]; slot = (slot + 1) & mask)
+		if (!strcmp(rd->names[t[slot] - 1], name))
+			return t[slot] - 1;
+	if (rd->nr_tasks == rd->cap_tasks) {
+		unsigned int cap = rd->cap_tasks ? rd->cap_tasks * 2 : 64;
+		char **nn = realloc(rd->names, cap * sizeof(*nn));
+		uint32_t *nc;
+
+		if (!nn)
+			return -ENOMEM;
+		rd->names = nn;
+		nc = realloc(rd->task_cells, (size_t)cap * rd->nr_cols * sizeof(*nc));
+		if (!nc)
+			return -ENOMEM;
+		rd->task_cells = nc;
+		rd->cap_tasks = cap;
+	}
+	if (!(rd->names[rd->nr_tasks] = strdup(name)))
+		return -ENOMEM;
+	for (i = 0; i < rd->nr_cols; i++)
+		rd->task_cells[(size_t)rd->nr_tasks * rd->nr_cols + i] = RD_NONE;
+	t[slot] = ++rd->nr_tasks;
+	return rd->nr_tasks - 1;
 }
 
 static int collect_trace(void *data, const char *buf, size_t len)
@@ -122,190 +248,174 @@ static int collect_trace(void *data, const char *buf, size_t len)
 	return b->oom ? -ENOMEM : 0;
 }
 
-static int row_of(const struct render *rd, const char *name)
-{
-	unsigned int i;
+struct snap {
+	struct env env;
+	struct kaff_cpumask *iso;
+	const void **memo_key; /* a mask read in this state -> its cell */
+	uint32_t *memo_cell;
+	unsigned int memo_size;
+};
 
-	for (i = 0; i < rd->nr_rows; i++)
-		if (!strcmp(rd->rows[i], name))
-			return (int)i;
-	return -1;
+static int snap_init(struct render *rd, struct snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->env.bits = malloc(rd->cpus);
+	s->env.seg_end = malloc(rd->cpus * sizeof(*s->env.seg_end));
+	s->env.tmp = malloc(rd->cpus * sizeof(*s->env.tmp));
+	s->iso = kaff_cpumask_alloc(rd->cpus);
+	return s->env.bits && s->env.seg_end && s->env.tmp && s->iso ? 0 : -ENOMEM;
 }
 
-/* Pass 1: the rows (a name re-created after stop keeps its row). */
-static int collect_rows(struct render *rd)
+static void snap_free(struct snap *s)
+{
+	free(s->env.bits);
+	free(s->env.seg_end);
+	free(s->env.tmp);
+	free(s->memo_key);
+	free(s->memo_cell);
+	kaff_cpumask_free(s->iso);
+}
+
+/* Read the state: the environment, and an empty memo sized for the tasks
+ * (a mask is read once however many tasks share it). */
+static int snap_read(struct render *rd, struct snap *s, struct kaff_ctx *ctx)
+{
+	unsigned int want = 64;
+
+	while (want < kaff_kthread_count(ctx) * 2)
+		want *= 2;
+	if (want != s->memo_size) {
+		free(s->memo_key);
+		free(s->memo_cell);
+		s->memo_key = malloc(want * sizeof(*s->memo_key));
+		s->memo_cell = malloc(want * sizeof(*s->memo_cell));
+		s->memo_size = want;
+		if (!s->memo_key || !s->memo_cell) {
+			s->memo_size = 0;
+			return -ENOMEM;
+		}
+	}
+	memset(s->memo_key, 0, s->memo_size * sizeof(*s->memo_key));
+	env_read(rd, &s->env, ctx, s->iso);
+	return 0;
+}
+
+static int64_t snap_cell(struct render *rd, struct snap *s, const struct kaff_cpumask *m)
+{
+	unsigned int slot = (unsigned int)(((uintptr_t)m >> 4) * 0x9e3779b1u) & (s->memo_size - 1);
+	int64_t c;
+
+	for (; s->memo_key[slot]; slot = (slot + 1) & (s->memo_size - 1))
+		if (s->memo_key[slot] == m)
+			return s->memo_cell[slot];
+	c = cell_of(rd, &s->env, m);
+	if (c >= 0) {
+		s->memo_key[slot] = m;
+		s->memo_cell[slot] = (uint32_t)c;
+	}
+	return c;
+}
+
+/* A hash of everything one column would draw: its tasks and their cells. */
+static int picture_hash(struct render *rd, struct snap *s, struct kaff_replay *r, uint64_t *out)
+{
+	struct kaff_ctx *ctx = kaff_replay_ctx(r);
+	uint64_t h;
+	unsigned int i;
+	int ret = snap_read(rd, s, ctx);
+
+	if (ret)
+		return ret;
+	/* the cells alone: a CPU change no cell shows draws no column */
+	h = HASH_INIT;
+	for (i = 0; i < kaff_replay_nr_tasks(r); i++) {
+		const char *name;
+		unsigned int id = kaff_replay_task(r, i, &name);
+		const struct kaff_cpumask *m = kaff_kthread_cpus_mask(ctx, id);
+		int64_t c;
+
+		if (!m)
+			continue;
+		c = snap_cell(rd, s, m);
+		if (c < 0)
+			return (int)c;
+		h = hash_bytes(hash_bytes(h, name, strlen(name) + 1), &c, sizeof(c));
+	}
+	*out = h;
+	return 0;
+}
+
+static int add_col(struct render *rd, unsigned int ev)
+{
+	unsigned int *n = realloc(rd->col_ev, (rd->nr_cols + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	rd->col_ev = n;
+	n[rd->nr_cols++] = ev;
+	return 0;
+}
+
+/* Pass 1: the events that become columns. */
+static int choose_columns(struct render *rd, struct snap *s)
 {
 	struct kaff_replay_ops ops = { 0 };
 	struct kaff_replay *r;
-	int ret;
+	uint64_t prev, h;
+	unsigned int i, j, n;
+	int ret = 0;
 
-	ops.profile = rd->profile;
-	ret = kaff_replay_new(rd->sc, &ops, &r);
+	rd->col_changes = rd->nr_events <= DETECT_MAX;
+	if (!rd->col_changes) {
+		char d[8];
+
+		for (i = 0; i < rd->nr_events && !ret; i++)
+			if (i + 1 == rd->nr_events ||
+			    (kaff_scenario_event_describe(rd->sc, i, d, sizeof(d), NULL) == 4 &&
+			     !strcmp(d, "show")))
+				ret = add_col(rd, i);
+	} else {
+		ops.profile = rd->profile;
+		ops.write_trace = collect_trace;
+		ops.data = &rd->trace;
+		ret = kaff_replay_new(rd->sc, &ops, &r);
+		if (ret)
+			return ret;
+		ret = picture_hash(rd, s, r, &prev);
+		for (i = 0; !ret && (ret = kaff_replay_step(r, NULL)) == 1; i++) {
+			ret = picture_hash(rd, s, r, &h);
+			if (!ret && (h != prev || rd->trace.len))
+				ret = add_col(rd, i);
+			prev = h;
+			kaff_sbuf_reset(&rd->trace);
+		}
+		kaff_replay_free(r);
+		if (ret < 0)
+			return ret;
+		/* the cells interned here are drawn again in pass 2 */
+	}
 	if (ret)
 		return ret;
-	while ((ret = kaff_replay_step(r, NULL)) == 1) {
-		const struct kaff_ctx *ctx = kaff_replay_ctx(r);
-		unsigned int id;
-
-		for (id = kaff_kthread_first(ctx); id != KAFF_KTHREAD_NONE;
-		     id = kaff_kthread_next(ctx, id)) {
-			const char *name = kaff_replay_task_name(r, id);
-			char **nr;
-
-			if (!name || row_of(rd, name) >= 0)
-				continue;
-			nr = realloc(rd->rows, (rd->nr_rows + 1) * sizeof(*nr));
-			if (!nr) {
-				ret = -ENOMEM;
-				break;
-			}
-			rd->rows = nr;
-			if (!(nr[rd->nr_rows] = strdup(name))) {
-				ret = -ENOMEM;
-				break;
-			}
-			rd->nr_rows++;
-		}
-		if (ret < 0)
-			break;
+	n = rd->nr_candidates = rd->nr_cols;
+	rd->cols_max = kaff_render_cols_max(rd->cpus);
+	if (n > rd->cols_max) {
+		/* evenly spread, the first and the last kept */
+		for (j = 0; j < rd->cols_max; j++)
+			rd->col_ev[j] = rd->col_ev[rd->cols_max > 1 ? (size_t)j * (n - 1) / (rd->cols_max - 1)
+								      : n - 1];
+		rd->nr_cols = rd->cols_max;
 	}
-	kaff_replay_free(r);
-	return ret;
+	rd->col_result = calloc(rd->nr_cols ? rd->nr_cols : 1, sizeof(*rd->col_result));
+	return rd->col_result ? 0 : -ENOMEM;
 }
 
-static enum cpu_class classify(unsigned int cpu, const struct kaff_cpumask *mask,
-			       const struct kaff_cpumask *online, const struct kaff_cpumask *iso)
-{
-	bool in = kaff_cpumask_test_cpu(cpu, mask), on = kaff_cpumask_test_cpu(cpu, online);
-	bool is_iso = kaff_cpumask_test_cpu(cpu, iso);
-
-	if (in)
-		return !on ? CLS_OFF : is_iso ? CLS_ISO : CLS_ON;
-	return is_iso ? CLS_ISO_OUT : !on ? CLS_OFF_OUT : CLS_OUT;
-}
-
-/* One strip at (@x, @y): runs of one class become one rect. */
-static void put_strip(struct render *rd, unsigned int x, unsigned int y,
-		      const struct kaff_cpumask *mask, const struct kaff_cpumask *online,
-		      const struct kaff_cpumask *iso)
-{
-	unsigned int line, start, cpu, end;
-
-	for (line = 0; line < rd->lines; line++) {
-		start = line * rd->per_line;
-		end = start + rd->per_line < rd->cpus ? start + rd->per_line : rd->cpus;
-		while (start < end) {
-			enum cpu_class c = classify(start, mask, online, iso);
-
-			for (cpu = start + 1; cpu < end && classify(cpu, mask, online, iso) == c; cpu++)
-				;
-			kaff_sbuf_printf(&rd->out,
-					 "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\"/>\n",
-					 x + (start - line * rd->per_line) * rd->px, y + line * rd->line_h,
-					 (cpu - start) * rd->px, rd->lines == 1 ? rd->line_h : rd->line_h - 1,
-					 classes[c].color);
-			start = cpu;
-		}
-	}
-}
-
-static void put_header(struct render *rd)
-{
-	struct kaff_sbuf *o = &rd->out;
-	unsigned int w = LEFT + rd->nr_events * rd->col_w + 20;
-	unsigned int h = TOP + rd->nr_rows * rd->row_h + 200;
-
-	/* room for the legend's notes */
-	if (w < 600)
-		w = 600;
-
-	kaff_sbuf_printf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
-			    "width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" "
-			    "font-family=\"DejaVu Sans Mono, monospace\" font-size=\"12\">\n",
-			 w, h, w, h);
-	kaff_sbuf_printf(o, "<rect x=\"0\" y=\"0\" width=\"%u\" height=\"%u\" fill=\"#ffffff\"/>\n", w, h);
-	kaff_sbuf_puts(o, "<text x=\"10\" y=\"20\" font-size=\"14\">kaff render: ");
-	put_escaped(o, rd->file);
-	kaff_sbuf_printf(o, " (kernel %s, %s rules, %u CPU%s)</text>\n", kaff_profile_name(rd->profile),
-			 kaff_profile_rules(rd->profile), rd->cpus, rd->cpus == 1 ? "" : "s");
-}
-
-static void put_event_label(struct render *rd, unsigned int i, const char *result)
-{
-	struct kaff_sbuf *o = &rd->out;
-	unsigned int x = LEFT + i * rd->col_w + rd->col_w / 2, y = TOP - 8;
-	char desc[LABEL_MAX + 1], full[256];
-	size_t n;
-
-	if (kaff_scenario_event_describe(rd->sc, i, full, sizeof(full), NULL) < 0)
-		strcpy(full, "?");
-	/* long labels (a setaffinity list) are cut; the tooltip has it all */
-	n = strlen(full);
-	if (n > LABEL_MAX) {
-		memcpy(desc, full, LABEL_MAX - 3);
-		memcpy(desc + LABEL_MAX - 3, "...", 4);
-	} else {
-		memcpy(desc, full, n + 1);
-	}
-	kaff_sbuf_printf(o, "<text x=\"%u\" y=\"%u\" transform=\"rotate(-45 %u %u)\"%s>%u ", x, y, x, y,
-			 result ? " fill=\"#c62828\"" : "", i + 1);
-	put_escaped(o, desc);
-	if (result) {
-		/* "! offline 0 ENOENT\n": the errno name is the last word */
-		const char *e = result + strlen(result);
-
-		while (e > result && (e[-1] == '\n' || e[-1] == ' '))
-			e--;
-		while (e > result && e[-1] != ' ')
-			e--;
-		kaff_sbuf_puts(o, " ! ");
-		for (; *e && *e != '\n'; e++)
-			kaff_sbuf_printf(o, "%c", *e);
-	}
-	kaff_sbuf_puts(o, "<title>");
-	put_escaped(o, full);
-	if (result) {
-		kaff_sbuf_puts(o, ": ");
-		put_escaped(o, result);
-	}
-	kaff_sbuf_puts(o, "</title></text>\n");
-}
-
-/* The legend, one class a line, then the notes, under the grid. */
-static void put_legend(struct render *rd)
-{
-	struct kaff_sbuf *o = &rd->out;
-	unsigned int y = TOP + rd->nr_rows * rd->row_h + 20, c;
-
-	for (c = 0; c < CLS_NR; c++, y += 18) {
-		kaff_sbuf_printf(o, "<rect x=\"10\" y=\"%u\" width=\"14\" height=\"14\" fill=\"%s\" "
-				    "stroke=\"#606060\"/>\n",
-				 y, classes[c].color);
-		kaff_sbuf_printf(o, "<text x=\"30\" y=\"%u\">%s</text>\n", y + 12, classes[c].label);
-	}
-	y += 16;
-	kaff_sbuf_printf(o, "<text x=\"10\" y=\"%u\">each cell: the task's CPUs after the event, "
-			    "CPU 0 at the left, %u per line</text>\n",
-			 y, rd->per_line);
-	kaff_sbuf_printf(o, "<text x=\"10\" y=\"%u\">isolated: ", y + 18);
-	kaff_sbuf_mask(o, rd->boot_iso);
-	kaff_sbuf_puts(o, " at boot");
-	if (kaff_profile_get(rd->profile, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION) == 1)
-		kaff_sbuf_puts(o, ", plus isolated cpuset partitions");
-	kaff_sbuf_puts(o, "</text>\n");
-	kaff_sbuf_printf(o, "<text x=\"10\" y=\"%u\">empty cell: the task does not exist; "
-			    "red event: the kernel refused it</text>\n",
-			 y + 36);
-}
-
-/* Pass 2: replay again and draw each column as its event runs. */
-static int draw(struct render *rd)
+/* Pass 2: replay again and read every task's cell in each column. */
+static int read_columns(struct render *rd, struct snap *s)
 {
 	struct kaff_replay_ops ops = { 0 };
 	struct kaff_replay *r;
 	struct kaff_ctx *ctx;
-	unsigned int i, id;
+	unsigned int i, col = 0, t;
 	int ret;
 
 	ops.profile = rd->profile;
@@ -315,56 +425,39 @@ static int draw(struct render *rd)
 	if (ret)
 		return ret;
 	ctx = kaff_replay_ctx(r);
-	rd->boot_iso = kaff_cpumask_alloc(rd->cpus);
-	rd->iso = kaff_cpumask_alloc(rd->cpus);
-	if (!rd->boot_iso || !rd->iso) {
-		kaff_replay_free(r);
-		return -ENOMEM;
-	}
-	/* boot isolation, as kaff audit reads it */
-	kaff_cpumask_and(rd->iso, kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_DOMAIN),
-			 kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_KERNEL_NOISE));
-	kaff_cpumask_complement(rd->boot_iso, rd->iso);
-	put_header(rd);
-	for (i = 0; i < rd->nr_rows; i++) {
-		unsigned int y = TOP + i * rd->row_h;
-
-		kaff_sbuf_printf(&rd->out, "<text x=\"10\" y=\"%u\">", y + rd->strip_h / 2 + 4);
-		put_escaped(&rd->out, rd->rows[i]);
-		kaff_sbuf_puts(&rd->out, "</text>\n");
-	}
 	for (i = 0; (ret = kaff_replay_step(r, NULL)) == 1; i++) {
-		const struct kaff_cpumask *online = kaff_machine_online_mask(ctx);
-		const struct kaff_cpumask *part = kaff_cpuset_isolated_cpus(ctx);
+		if (rd->trace.len)
+			rd->nr_refused++;
+		if (col < rd->nr_cols && rd->col_ev[col] == i) {
+			if (rd->trace.len && !(rd->col_result[col] = strdup(rd->trace.s))) {
+				ret = -ENOMEM;
+				break;
+			}
+			ret = snap_read(rd, s, ctx);
+			/* in creation order: rows come in order of first appearance */
+			for (t = 0; !ret && t < kaff_replay_nr_tasks(r); t++) {
+				const char *name;
+				unsigned int id = kaff_replay_task(r, t, &name);
+				const struct kaff_cpumask *m = kaff_kthread_cpus_mask(ctx, id);
+				int64_t row, c;
 
-		put_event_label(rd, i, rd->trace.len ? rd->trace.s : NULL);
-		kaff_sbuf_reset(&rd->trace);
-		kaff_cpumask_copy(rd->iso, rd->boot_iso);
-		if (part)
-			kaff_cpumask_or(rd->iso, rd->iso, part);
-		for (id = kaff_kthread_first(ctx); id != KAFF_KTHREAD_NONE;
-		     id = kaff_kthread_next(ctx, id)) {
-			const char *name = kaff_replay_task_name(r, id);
-			const struct kaff_cpumask *m = kaff_kthread_cpus_mask(ctx, id);
-			int row = name ? row_of(rd, name) : -1;
-			unsigned int x = LEFT + i * rd->col_w, y;
-
-			if (row < 0 || !m)
-				continue;
-			y = TOP + (unsigned int)row * rd->row_h;
-			kaff_sbuf_printf(&rd->out, "<g><title>%s after event %u: ", name, i + 1);
-			kaff_sbuf_mask(&rd->out, m);
-			kaff_sbuf_puts(&rd->out, "</title>\n");
-			put_strip(rd, x, y, m, online, rd->iso);
-			kaff_sbuf_puts(&rd->out, "</g>\n");
+				if (!m)
+					continue;
+				row = task_of(rd, name);
+				c = row < 0 ? row : snap_cell(rd, s, m);
+				if (c < 0)
+					ret = (int)c;
+				else
+					rd->task_cells[(size_t)row * rd->nr_cols + col] = (uint32_t)c;
+			}
+			if (ret)
+				break;
+			col++;
 		}
+		kaff_sbuf_reset(&rd->trace);
 	}
 	kaff_replay_free(r);
-	if (ret < 0)
-		return ret;
-	put_legend(rd);
-	kaff_sbuf_puts(&rd->out, "</svg>\n");
-	return rd->out.oom || rd->trace.oom ? -ENOMEM : 0;
+	return ret < 0 ? ret : rd->trace.oom ? -ENOMEM : 0;
 }
 
 static int write_file(const char *path, const struct kaff_sbuf *b)
@@ -384,15 +477,66 @@ static int write_file(const char *path, const struct kaff_sbuf *b)
 	return -err;
 }
 
+/* The machine as booted: its size, its nodes, its boot isolation. */
+static int read_machine(struct render *rd, struct kaff_replay *r)
+{
+	struct kaff_ctx *ctx = kaff_replay_ctx(r);
+	unsigned int cpu;
+
+	rd->cpus = kaff_machine_nr_cpu_ids(ctx);
+	rd->nr_nodes = kaff_machine_nr_nodes(ctx);
+	rd->node_of = malloc(rd->cpus * sizeof(*rd->node_of));
+	rd->boot_iso = kaff_cpumask_alloc(rd->cpus);
+	if (!rd->node_of || !rd->boot_iso)
+		return -ENOMEM;
+	for (cpu = 0; cpu < rd->cpus; cpu++)
+		rd->node_of[cpu] = kaff_machine_cpu_to_node(ctx, cpu);
+	/* boot isolation, as kaff audit reads it */
+	kaff_cpumask_and(rd->boot_iso, kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_DOMAIN),
+			 kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_KERNEL_NOISE));
+	kaff_cpumask_complement(rd->boot_iso, rd->boot_iso);
+	rd->runtime_iso = kaff_profile_get(rd->profile, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION) == 1;
+	return 0;
+}
+
+static void render_free(struct render *rd)
+{
+	unsigned int i;
+
+	for (i = 0; i < rd->nr_tasks; i++)
+		free(rd->names[i]);
+	for (i = 0; i < rd->nr_stems; i++)
+		free(rd->stems[i]);
+	for (i = 0; rd->rows_by_stem && i < rd->nr_rows; i++)
+		free(rd->rows[i].cells);
+	for (i = 0; rd->col_result && i < rd->nr_cols; i++)
+		free(rd->col_result[i]);
+	free(rd->names);
+	free(rd->stems);
+	free(rd->rows);
+	free(rd->col_ev);
+	free(rd->col_result);
+	free(rd->name_hash);
+	free(rd->task_cells);
+	free(rd->cells);
+	free(rd->cell_hash);
+	free(rd->runs);
+	free(rd->node_of);
+	free(rd->task_row);
+	kaff_cpumask_free(rd->boot_iso);
+	kaff_sbuf_free(&rd->out);
+	kaff_sbuf_free(&rd->trace);
+}
+
 int kaff_cmd_render(int argc, char **argv)
 {
 	const char *file = NULL, *outp = NULL, *kernel = NULL;
 	struct kaff_scenario *sc = NULL;
 	struct kaff_replay *r = NULL;
 	struct render rd;
+	struct snap snap = { 0 };
 	static const char *const operands[] = { "FILE" };
 	struct kaff_args args;
-	unsigned int i;
 	int opt, ret, status;
 
 	memset(&rd, 0, sizeof(rd));
@@ -420,7 +564,7 @@ int kaff_cmd_render(int argc, char **argv)
 	if (!rd.profile)
 		rd.profile = kaff_scenario_profile(sc);
 	/* a first replay only to report a refused profile with the shared
-	 * messages and to learn the machine's size */
+	 * messages and to read the machine */
 	status = kaff_replay_start("render", file, sc, rd.profile, &r);
 	if (status)
 		goto out;
@@ -437,21 +581,20 @@ int kaff_cmd_render(int argc, char **argv)
 		kaff_boot_notes_print(&notes, rd.file, NULL);
 		kaff_boot_notes_free(&notes);
 	}
-	rd.cpus = kaff_machine_nr_cpu_ids(kaff_replay_ctx(r));
+	ret = read_machine(&rd, r);
 	kaff_replay_free(r);
 	rd.nr_events = kaff_scenario_nr_events(sc);
-	rd.per_line = rd.cpus < CPUS_PER_LINE_MAX ? rd.cpus : CPUS_PER_LINE_MAX;
-	rd.px = STRIP_W / rd.per_line;
-	rd.lines = (rd.cpus + rd.per_line - 1) / rd.per_line;
-	/* one line: a 12 px bar; several: 6 px lines (3 px past 16 lines,
-	 * i.e. 1024 CPUs), each 1 px apart so that the lines read apart */
-	rd.line_h = rd.lines == 1 ? 12 : rd.lines <= 16 ? 6 : 3;
-	rd.strip_h = rd.lines * rd.line_h;
-	rd.col_w = rd.per_line * rd.px + COL_GAP;
-	rd.row_h = rd.strip_h + ROW_GAP;
-	ret = collect_rows(&rd);
 	if (!ret)
-		ret = draw(&rd);
+		ret = snap_init(&rd, &snap);
+	if (!ret)
+		ret = choose_columns(&rd, &snap);
+	if (!ret)
+		ret = read_columns(&rd, &snap);
+	if (!ret)
+		ret = kaff_render_group_rows(&rd);
+	if (!ret)
+		ret = kaff_render_svg(&rd);
+	snap_free(&snap);
 	if (ret) {
 		fprintf(stderr, "kaff: render: %s: %s\n", rd.file, kaff_strerrorname(ret));
 		status = KAFF_EXIT_INTERNAL;
@@ -463,13 +606,7 @@ int kaff_cmd_render(int argc, char **argv)
 		status = KAFF_EXIT_INTERNAL;
 	}
 out:
-	for (i = 0; i < rd.nr_rows; i++)
-		free(rd.rows[i]);
-	free(rd.rows);
-	kaff_cpumask_free(rd.boot_iso);
-	kaff_cpumask_free(rd.iso);
-	kaff_sbuf_free(&rd.out);
-	kaff_sbuf_free(&rd.trace);
+	render_free(&rd);
 	kaff_scenario_free(sc);
 	return status;
 }

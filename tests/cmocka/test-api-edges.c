@@ -132,6 +132,7 @@ static void test_replay_arguments(void **state)
 	struct kaff_replay_ops ops = { 0 };
 	struct kaff_replay_result res;
 	struct kaff_replay *r;
+	const char *name = "";
 
 	(void)state;
 	assert_int_equal(kaff_replay_new(NULL, NULL, &r), -EINVAL);
@@ -140,14 +141,24 @@ static void test_replay_arguments(void **state)
 	assert_null(kaff_replay_ctx(NULL));
 	assert_int_equal(kaff_replay_position(NULL), 0);
 	assert_null(kaff_replay_task_name(NULL, 1));
+	assert_int_equal(kaff_replay_nr_tasks(NULL), 0);
+	assert_int_equal(kaff_replay_task(NULL, 0, &name), KAFF_KTHREAD_NONE);
+	assert_null(name);
 	kaff_replay_free(NULL);
 	assert_int_equal(kaff_scenario_replay(NULL, &ops, &res), -EINVAL);
 	assert_int_equal(kaff_scenario_replay(sc, NULL, &res), -EINVAL);
 	assert_int_equal(kaff_scenario_replay(sc, &ops, NULL), 0);
 	assert_int_equal(kaff_replay_new(sc, NULL, &r), 0);
 	assert_null(kaff_replay_task_name(r, KAFF_KTHREAD_NONE));
+	/* one create line: one instance, not live before its event */
+	assert_int_equal(kaff_replay_nr_tasks(r), 1);
+	assert_int_equal(kaff_replay_task(r, 0, &name), KAFF_KTHREAD_NONE);
+	assert_string_equal(name, "A");
 	assert_int_equal(kaff_replay_step(r, NULL), 1);
 	assert_string_equal(kaff_replay_task_name(r, 1), "A");
+	assert_int_equal(kaff_replay_task(r, 0, NULL), 1);
+	assert_int_equal(kaff_replay_task(r, 1, &name), KAFF_KTHREAD_NONE);
+	assert_null(name);
 	assert_null(kaff_replay_task_name(r, 2));
 	assert_int_equal(kaff_replay_step(r, NULL), 1);
 	assert_int_equal(kaff_replay_step(r, NULL), 0);
