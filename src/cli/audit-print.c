@@ -314,6 +314,7 @@ int au_print_json(struct audit *au, struct kaff_sbuf *o)
 	    !set(design, "cpus", json_string(dc)) ||
 	    !set(design, "protected_cpus", json_string(dp)) ||
 	    json_object_set(design, "tasks", names) ||
+	    !set(root, "schema", json_string("kaff-audit")) ||
 	    !set(root, "schema_version", json_integer(AU_JSON_SCHEMA)) ||
 	    !set(root, "file", kaff_json_text(au->file)) ||
 	    !set(root, "kernel", json_string(kaff_profile_name(au->profile))) ||
