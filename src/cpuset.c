@@ -118,3 +118,25 @@ int kaff_cpuset_set_isolated(struct kaff_ctx *ctx, const struct kaff_cpumask *cp
 	ret = set_partition(ctx, ctx->empty);
 	return ret ? ret : -EINVAL;
 }
+
+/*
+ * The deferred update now: what cpuset's hk_sd_work item does when the
+ * workqueue runs it (update_isolation_cpumasks() ->
+ * housekeeping_update() -> kthreads_update_housekeeping()). libkaff
+ * otherwise runs it at the start of the next event that re-affines
+ * kthreads; a simulator that models the work item calls this instead.
+ */
+int kaff_ctx_run_deferred(struct kaff_ctx *ctx)
+{
+	struct kaff_event deferred_only = { .cpu = KAFF_NONE };
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	if (!ctx->booted)
+		return -EPERM;
+	if (!ctx->hk_update_deferred)
+		return 0;
+	ret = kaff__run_event(ctx, &deferred_only);
+	return ret ? ret : 1;
+}

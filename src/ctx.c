@@ -26,6 +26,16 @@ static struct kaff_cpumask **ctx_mask(struct kaff_ctx *ctx, size_t i)
 	return (struct kaff_cpumask **)(void *)((char *)ctx + ctx_masks[i]);
 }
 
+size_t kaff__ctx_nr_masks(void)
+{
+	return KAFF_ARRAY_SIZE(ctx_masks);
+}
+
+struct kaff_cpumask *kaff__ctx_mask(const struct kaff_ctx *ctx, size_t i)
+{
+	return *ctx_mask((struct kaff_ctx *)(uintptr_t)ctx, i);
+}
+
 struct kaff_ctx *kaff_ctx_new(const struct kaff_profile *profile,
 			      unsigned int nr_cpu_ids,
 			      const struct kaff_allocator *alloc)

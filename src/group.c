@@ -23,6 +23,11 @@ static uint32_t key_hash(const struct kaff_imask *pref, int node, const struct k
 	return (uint32_t)h;
 }
 
+uint32_t kaff__group_hash(const struct kaff_group *g)
+{
+	return key_hash(g->pref, g->ncls, g->user, g->cpus, g->bad);
+}
+
 int kaff__groups_init(struct kaff_ctx *ctx)
 {
 	return kaff__htable_init(&ctx->groups_by_key, &ctx->alloc);

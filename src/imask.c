@@ -18,7 +18,16 @@ static uint32_t mask_hash(const struct kaff_cpumask *m)
 		h ^= (uint64_t)m->bits[i];
 		h *= 1099511628211ull;
 	}
-	return (uint32_t)(h ^ (h >> 32));
+	/* A multiplication only carries a bit upwards: masks that differ
+	 * in the high bits of a word would differ only in the high bits of
+	 * h, which the bucket index does not use. Mix them down (the
+	 * finalizer of MurmurHash3). */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 static struct kaff_imask *entry(struct kaff_hnode *n)

@@ -121,6 +121,7 @@ struct kaff_kthread {
 	int32_t cpu;                   /* kthread->cpu or -1 */
 	uint32_t flags;                /* enum kaff_kthread_flags | KT_* */
 	struct kaff_link link[KL_NR];
+	uint32_t lseq;                 /* listed: its place on the managed list */
 };
 
 /* Lists of kthread ids, linked through kt[id].link[@which]. */
@@ -286,6 +287,12 @@ struct kaff_ctx {
 	uint32_t stamp;
 	bool clear_dirty;
 
+	/* notify.c: kaff_ctx_set_change_fn() */
+	void (*change_fn)(void *data, unsigned int id, const struct kaff_cpumask *old_mask,
+			  const struct kaff_cpumask *new_mask);
+	void *change_data;
+	uint32_t managed_seq;              /* the next kthread listed gets it */
+
 	struct kaff_cpumask *empty;        /* always empty */
 	/* Scratch masks, so that events allocate nothing but interned
 	 * masks. Each has one purpose, so that no two users overlap. */
@@ -298,6 +305,11 @@ struct kaff_ctx {
 		struct kaff_cpumask *hk_new, *hk_old;  /* housekeeping_update() */
 	} tmp;
 };
+
+/* ctx.c: the context's own masks (possible, online, hk[], scratch...),
+ * one loop for all of them. */
+size_t kaff__ctx_nr_masks(void);
+struct kaff_cpumask *kaff__ctx_mask(const struct kaff_ctx *ctx, size_t i);
 
 /* ---- printk.c ---------------------------------------------------------- */
 
@@ -353,6 +365,8 @@ const struct kaff_cpumask *kaff__hk(const struct kaff_ctx *ctx, enum kaff_hk_typ
 /* ---- group.c: an index of listed kthreads; no rule lives here ---------- */
 
 int kaff__groups_init(struct kaff_ctx *ctx);
+/* The hash of @g's key (its masks, by address, and class). */
+uint32_t kaff__group_hash(const struct kaff_group *g);
 void kaff__groups_fini(struct kaff_ctx *ctx);
 /* The group for a key; a new one is due for evaluation (SCA_CHANGE). */
 int kaff__group_get(struct kaff_ctx *ctx, struct kaff_imask *pref, int node,
@@ -482,6 +496,19 @@ int kaff__update_affinity(struct kaff_ctx *ctx, struct kaff_event *ev);
 int kaff__stage_kthread(struct kaff_ctx *ctx, uint32_t id, struct kaff_imask *cpus,
 			uint32_t flags);
 void kaff__update_fini(struct kaff_ctx *ctx);
+
+/* ---- notify.c: the change callback -------------------------------------- */
+
+/*
+ * After the stages of an event (kaff__run_event()), ops 0 .. @stage_end[i]
+ * belonging to stage i: call the change callback once per kthread whose
+ * mask the event changed, in the kernel's order. -ENOMEM (the caller
+ * aborts the event) before any call.
+ */
+int kaff__notify_event(struct kaff_ctx *ctx, const uint32_t *stage_end, unsigned int nr_stages);
+/* A single-kthread write: @old (a reference, or NULL when no callback is
+ * set) was @id's mask before it; called after the write. */
+void kaff__notify_one(struct kaff_ctx *ctx, uint32_t id, struct kaff_imask *old);
 
 /* ---- smpboot.c ---------------------------------------------------------- */
 

@@ -108,7 +108,7 @@ void kaff__task_table_fini(struct kaff_ctx *ctx)
 	ctx->per_cpu.first = ctx->per_cpu.last = KAFF_NONE;
 }
 
-int kaff__task_set(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_imask *cpus,
+static int task_set(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_imask *cpus,
 		   struct kaff_imask *user, uint32_t flags)
 {
 	struct kaff_group *g = k->grp, *to;
@@ -138,7 +138,7 @@ int kaff__task_set(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_ima
 	return 0;
 }
 
-int kaff__task_list(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_imask *pref,
+static int task_list(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_imask *pref,
 		    struct kaff_imask *cpus, struct kaff_imask *user, uint32_t flags)
 {
 	uint32_t id = kaff__kt_id(ctx, k);
@@ -148,7 +148,7 @@ int kaff__task_list(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_im
 	if (k->flags & KAFF_KTHREAD_MANAGED) {
 		/* WARN_ON_ONCE(!list_empty()): not reachable through the API. */
 		kaff__log(ctx, "WARNING: kthread %u already on the managed list", id);
-		return kaff__task_set(ctx, k, cpus, user, flags);
+		return task_set(ctx, k, cpus, user, flags);
 	}
 	ret = kaff__group_get(ctx, pref, k->node, user, cpus, flags & KT_BAD_FLAGS, &g);
 	if (ret)
@@ -159,7 +159,39 @@ int kaff__task_list(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_im
 	k->flags = flags | KAFF_KTHREAD_MANAGED;
 	kaff__group_add_member(ctx, g, id);
 	kaff__list_add_tail(ctx->kt, &ctx->managed, id, KL_MANAGED);
+	k->lseq = ctx->managed_seq++;
 	return 0;
+}
+
+/* The mask before a write, for the change callback (notify.c). */
+static struct kaff_imask *old_mask(struct kaff_ctx *ctx, const struct kaff_kthread *k)
+{
+	return ctx->change_fn ? kaff__imask_ref(kaff__kt_cpus(k)) : NULL;
+}
+
+static int notify_after(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_imask *old,
+			int ret)
+{
+	if (!ret)
+		kaff__notify_one(ctx, kaff__kt_id(ctx, k), old);
+	kaff__imask_put(ctx, old);
+	return ret;
+}
+
+int kaff__task_set(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_imask *cpus,
+		   struct kaff_imask *user, uint32_t flags)
+{
+	struct kaff_imask *old = old_mask(ctx, k);
+
+	return notify_after(ctx, k, old, task_set(ctx, k, cpus, user, flags));
+}
+
+int kaff__task_list(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_imask *pref,
+		    struct kaff_imask *cpus, struct kaff_imask *user, uint32_t flags)
+{
+	struct kaff_imask *old = old_mask(ctx, k);
+
+	return notify_after(ctx, k, old, task_list(ctx, k, pref, cpus, user, flags));
 }
 
 int kaff__lookup_mask(struct kaff_ctx *ctx, unsigned int id, const struct kaff_cpumask *m,

@@ -55,6 +55,8 @@ static void op_apply(struct kaff_ctx *ctx, struct kaff_op *op)
 		kaff__group_set_state(ctx, op->g, op->new_state);
 		break;
 	case OP_MOVE:
+		/* kept for the change callback (notify.c) */
+		op->old_cpus = kaff__imask_ref(op->g->cpus);
 		kaff__group_del_member(ctx, op->g, op->id);
 		kaff__group_add_member(ctx, op->to, op->id);
 		break;
@@ -338,6 +340,8 @@ int kaff__update_affinity(struct kaff_ctx *ctx, struct kaff_event *ev)
 int kaff__run_event(struct kaff_ctx *ctx, struct kaff_event *ev)
 {
 	struct kaff_event deferred = { .force = true, .cpu = KAFF_NONE };
+	uint32_t stage_end[1 + KAFF_ARRAY_SIZE(ev->stage)];
+	unsigned int nr_stages = 0;
 	bool changed = false;
 	size_t i;
 	int ret = 0;
@@ -354,6 +358,7 @@ int kaff__run_event(struct kaff_ctx *ctx, struct kaff_event *ev)
 		ret = kaff__update_affinity(ctx, &deferred);
 		if (!ret)
 			stage_commit(ctx);
+		stage_end[nr_stages++] = ctx->nr_ops;
 	}
 	if (!ret && ev->change) {
 		ev->change(ctx, ev, false);
@@ -363,7 +368,10 @@ int kaff__run_event(struct kaff_ctx *ctx, struct kaff_event *ev)
 		ret = ev->stage[i](ctx, ev);
 		if (!ret)
 			stage_commit(ctx);
+		stage_end[nr_stages++] = ctx->nr_ops;
 	}
+	if (!ret)
+		ret = kaff__notify_event(ctx, stage_end, nr_stages);
 	if (ret) {
 		if (changed)
 			ev->change(ctx, ev, true);

@@ -86,6 +86,24 @@ kaff_cpuset_isolated_cpus(const struct kaff_ctx *ctx);
 KAFF_EXPORT int kaff_cpuset_set_isolated(struct kaff_ctx *ctx,
 					 const struct kaff_cpumask *cpus);
 
+/**
+ * kaff_ctx_run_deferred() - run a pending 7.x deferred housekeeping update now
+ *
+ * When CPU hotplug leaves no online CPU outside the isolated partitions,
+ * cpuset invalidates them and HK_TYPE_DOMAIN is the boot one again at
+ * once, but the kthreads follow only when cpuset's work item (hk_sd_work)
+ * runs kthreads_update_housekeeping(). libkaff runs that update at the
+ * start of the next event that re-affines kthreads (CPU online or
+ * offline, an isolate), which is what recorded kernels show; a simulator
+ * that models the workqueue calls this where the work item runs.
+ *
+ * Return: 1 if an update was pending and ran (every kthread on the
+ *         managed list re-affined, the change callback called), 0 if none
+ *         was pending; -EINVAL for a NULL @ctx, -EPERM before
+ *         kaff_machine_boot(), -ENOMEM (nothing changed, still pending).
+ */
+KAFF_EXPORT int kaff_ctx_run_deferred(struct kaff_ctx *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -75,6 +75,44 @@ KAFF_EXPORT void kaff_ctx_set_log_fn(struct kaff_ctx *ctx,
 				     void *data);
 
 /**
+ * kaff_ctx_dup() - a deep copy of @ctx
+ *
+ * The copy shares nothing mutable with @ctx: events on one never change
+ * the other, and either may be freed first. It has the same state (the
+ * same kaff_ctx_dump()), the same profile, allocator and log function,
+ * and no change callback. Its cost grows with the state (kthreads,
+ * distinct masks, groups), not with the events that made it: copying a
+ * booted context is how to explore many futures of one state without
+ * replaying its past. @ctx may be booted or not; it is only read.
+ *
+ * Return: the copy, or NULL if @ctx is NULL or memory ran out (nothing
+ *         is leaked).
+ */
+KAFF_EXPORT struct kaff_ctx *kaff_ctx_dup(const struct kaff_ctx *ctx);
+
+/**
+ * kaff_ctx_set_change_fn() - be told of every cpus_mask an event changes
+ * @fn:   called with the kthread id and its mask before and after the
+ *        event (both owned by @ctx, valid during the call only); NULL to
+ *        stop
+ *
+ * Called once per kthread whose mask an event changed (a kthread whose
+ * mask ends as it began is not reported), after the event succeeded, in
+ * the order the kernel writes the masks: for a CPU online the per-CPU
+ * kthreads it unparks, then kthreads_online_cpu()'s walk of the managed
+ * list; a pending deferred housekeeping update before the event's own
+ * changes. Both engines report the same calls. Creating a kthread is not
+ * a change. @fn must not change @ctx. With a callback set, an event that
+ * changes masks allocates one more buffer, so it may fail with -ENOMEM
+ * (and change nothing).
+ */
+KAFF_EXPORT void kaff_ctx_set_change_fn(struct kaff_ctx *ctx,
+					void (*fn)(void *data, unsigned int id,
+						   const struct kaff_cpumask *old_mask,
+						   const struct kaff_cpumask *new_mask),
+					void *data);
+
+/**
  * enum kaff_engine - how CPU-online and housekeeping updates are computed
  * @KAFF_ENGINE_INCREMENTAL: the default: kthreads in the same state are
  *	updated together, and only those whose result can have changed are

@@ -147,13 +147,14 @@ json_t *kaff_boot_notes_json(const struct kaff_boot_notes *n)
 	unsigned int i;
 
 	for (i = 0; i < n->nr && arr; i++) {
-		json_t *w = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "reason",
+		/* kaff_json_text(): a parameter may hold Latin-1 (o73-14) */
+		json_t *w = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "reason",
 				      kaff_boot_reason_name(n->w[i].reason), "param",
-				      n->w[i].param ? n->w[i].param : "", "line",
+				      kaff_json_text(n->w[i].param ? n->w[i].param : ""), "line",
 				      n->w[i].line ? json_integer(n->w[i].line) : json_null(), "col",
 				      n->w[i].line ? json_integer(n->w[i].col) : json_null(), "console",
-				      n->w[i].console ? json_string(n->w[i].console) : json_null(),
-				      "meaning", n->w[i].meaning ? n->w[i].meaning : "");
+				      n->w[i].console ? kaff_json_text(n->w[i].console) : json_null(),
+				      "meaning", kaff_json_text(n->w[i].meaning ? n->w[i].meaning : ""));
 
 		if (!w || json_array_append_new(arr, w)) {
 			json_decref(arr);

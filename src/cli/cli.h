@@ -168,6 +168,10 @@ const char *kaff_boot_reason_name(enum kaff_boot_warning_reason r);
 /* @root, indented, keys in order, and a newline at the end of @o; -ENOMEM
  * (@root NULL counts as memory having run out). */
 int kaff_json_dump(json_t *root, struct kaff_sbuf *o);
+/* A JSON string of @s; bytes that are not UTF-8 (a boot parameter or a
+ * file name may hold Latin-1) written as the text \xHH. NULL: out of
+ * memory, or @s NULL. */
+json_t *kaff_json_text(const char *s);
 /* A JSON array of {reason, param, console, meaning}; NULL when memory ran out. */
 json_t *kaff_boot_notes_json(const struct kaff_boot_notes *n);
 #endif

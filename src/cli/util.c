@@ -252,6 +252,21 @@ static int dump_to_sbuf(const char *buf, size_t len, void *data)
 	return o->oom ? -1 : 0;
 }
 
+json_t *kaff_json_text(const char *s)
+{
+	struct kaff_sbuf b = { 0 };
+	json_t *j = json_string(s);
+	const unsigned char *c;
+
+	if (j || !s)
+		return j;
+	for (c = (const unsigned char *)s; *c; c++)
+		kaff_sbuf_printf(&b, *c < 0x80 ? "%c" : "\\x%02x", *c);
+	j = b.oom ? NULL : json_string(b.s ? b.s : "");
+	kaff_sbuf_free(&b);
+	return j;
+}
+
 int kaff_json_dump(json_t *root, struct kaff_sbuf *o)
 {
 	if (!root || json_dump_callback(root, dump_to_sbuf, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER))

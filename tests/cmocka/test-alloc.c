@@ -152,6 +152,41 @@ static int op_offline(struct kaff_ctx *ctx, void *arg)
 	return kaff_cpu_offline(ctx, *(unsigned int *)arg);
 }
 
+/* kaff_ctx_dup(): NULL at each of its allocations (the sweep checks the
+ * original unchanged and, at the end, nothing leaked). The copy goes to
+ * *@arg, for sweep_dup() to compare once no failure is armed. */
+static int op_dup(struct kaff_ctx *ctx, void *arg)
+{
+	struct kaff_ctx **copy = arg;
+
+	*copy = kaff_ctx_dup(ctx);
+	return *copy ? 0 : -ENOMEM;
+}
+
+/* A copy at each allocation failing, then one with the same state. */
+static void sweep_dup(struct kaff_ctx *ctx)
+{
+	struct kaff_ctx *copy = NULL;
+	char *a, *b;
+
+	assert_int_equal(sweep(ctx, op_dup, &copy), 0);
+	a = kaff_test_dump(ctx);
+	b = kaff_test_dump(copy);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	kaff_ctx_free(copy);
+}
+
+static void count_change(void *data, unsigned int id, const struct kaff_cpumask *o,
+			 const struct kaff_cpumask *n)
+{
+	(void)id;
+	(void)o;
+	(void)n;
+	(*(unsigned long *)data)++;
+}
+
 /* kaff_ctx_new() fails cleanly at each of its allocations. */
 static void test_ctx_new_each_allocation(void **state)
 {
@@ -181,6 +216,7 @@ static void run_api_sweep(const char *version)
 	const struct kaff_profile *p;
 	struct kaff_ctx *ctx;
 	unsigned int a, b, c, d, e, cpu;
+	unsigned long changes = 0;
 	int node;
 
 	assert_int_equal(kaff_profile_lookup(version, &p), 0);
@@ -192,7 +228,11 @@ static void run_api_sweep(const char *version)
 	assert_int_equal(sweep(ctx, op_node, &(struct mask_arg){ 0, "0-3" }), 0);
 	assert_int_equal(sweep(ctx, op_boot_param, "nohz_full=6"), 0);
 	assert_int_equal(sweep(ctx, op_boot_param, "isolcpus=domain,5"), 0);
+	sweep_dup(ctx);   /* setup phase */
 	assert_int_equal(sweep(ctx, op_boot, NULL), 0);
+	/* every event below also with a change callback: its buffer
+	 * allocates (notify.c) */
+	kaff_ctx_set_change_fn(ctx, count_change, &changes);
 
 	node = 1;
 	assert_int_equal(sweep(ctx, op_create, &node), 0);
@@ -231,8 +271,11 @@ static void run_api_sweep(const char *version)
 		assert_int_equal(sweep(ctx, op_isolate, "0-7"), -EINVAL);
 		assert_int_equal(sweep(ctx, op_isolate, "6"), 0);
 	}
+	sweep_dup(ctx);
 	assert_int_equal(sweep(ctx, op_stop, &e), 0);
 	assert_int_equal(sweep(ctx, op_stop, &b), 0);
+	sweep_dup(ctx);
+	assert_true(changes > 0);
 	kaff_ctx_free(ctx);
 	assert_int_equal(ta.live, 0);
 }

@@ -69,6 +69,11 @@ static const struct usage_case usage_cases[] = {
 	 * and wrap "-1" to ULONG_MAX) */
 	{ { "audit", "--max-states", "+5", "-", NULL }, 2,
 	  "kaff: audit: --max-states must be 1 to 1000000\n", false },
+	/* --explore takes dup or replay (kaff.1), and needs one */
+	{ { "audit", "--explore", "copy", "-", NULL }, 2,
+	  "kaff: audit: --explore must be dup or replay\n", false },
+	{ { "audit", "-", "--explore", NULL }, 2,
+	  "kaff: audit: option '--explore' requires an argument", true },
 	/* one FILE, exactly */
 	{ { "audit", "a.scn", "b.scn", NULL }, 2, "kaff: audit: extra operand 'b.scn'", true },
 	{ { "audit", NULL }, 2, "kaff: audit: missing FILE operand", true },
@@ -212,13 +217,14 @@ END_TEST
 struct want_finding {
 	unsigned int state;
 	const char *task, *kind, *rule, *mask, *cpus;
+	bool not_managed;   /* marked as off the managed list */
 };
 
 /*
  * auditcov-setaffinity.scn in text (its states are worked out above
- * setaff_findings below): one group per kthread, kind and rule, in the
- * order they first appear, with the states they hold in (tutorial
- * section 6): 5 groups in the 6 states end .. offline 3. M with node 1
+ * setaff_findings below): one finding per content (kthreads, kind, rule,
+ * mask) and set of states, in the order they first appear (tutorial
+ * section 6): 5 findings in the 6 states end .. offline 3. M with node 1
  * offline: its mask 0-1 has online CPUs and its node a housekeeping CPU
  * (2), so the hotplug rule has nothing to add.
  */
@@ -232,23 +238,148 @@ START_TEST(test_audit_setaffinity_text)
 	run_kaff(args, in, &r);
 	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
 	ck_assert_msg(strstr(r.out, "\nfindings: 5 in 6 states\n\n"
-				    "N: its mask holds protected CPUs\n  rule: user setaffinity: "),
+				    "N: its mask 3 holds protected CPUs 3\n  rule: user setaffinity: "),
 		      "%s", r.out);
-	ck_assert_msg(strstr(r.out, "\n  in 4 states:\n    end of scenario: mask 3\n"
-				    "    node 0 offline (CPUs 1): mask 3\n    offline 1: mask 3\n"
-				    "    offline 2: mask 3\n\n"
-				    "M: its mask holds none of its preferred CPUs (2-3) online\n"
+	/* up to half the states: those it holds in, "; " between labels
+	 * (a label may hold a comma) */
+	ck_assert_msg(strstr(r.out, "\n  in 4 states: end of scenario; node 0 offline (CPUs 1); "
+				    "offline 1; offline 2\n\n"
+				    "M: its mask 0-1 holds none of its preferred CPUs (2-3) online\n"
 				    "  rule: user setaffinity: "),
 		      "%s", r.out);
-	ck_assert_msg(strstr(r.out, "\n  in 5 states:\n    end of scenario: mask 0-1\n"),
+	/* more than half: those it does not hold in */
+	ck_assert_msg(strstr(r.out, "\n  in 5 of 9 states, all but: node 1 offline (CPUs 2-3); "
+				    "offline 1, online 1; offline 2, online 2; offline 3, online 3\n"),
 		      "%s", r.out);
-	ck_assert_msg(strstr(r.out, "\nN: its mask holds protected CPUs\n  rule: scheduler fallback: "),
+	ck_assert_msg(strstr(r.out, "\nN: its mask 0-3 holds protected CPUs 3\n"
+				    "  rule: scheduler fallback: "),
 		      "%s", r.out);
-	ck_assert_msg(strstr(r.out, "\nM: its mask holds none of its preferred CPUs (2-3) online\n"
+	ck_assert_msg(strstr(r.out, "\nM: its mask 0-1 holds none of its preferred CPUs (2-3) online\n"
 				    "  rule: hotplug: none of its preferred CPUs is online\n"
-				    "  in 1 state:\n    node 1 offline (CPUs 2-3): mask 0-1\n"),
+				    "  in 1 state: node 1 offline (CPUs 2-3)\n"),
 		      "%s", r.out);
 	result_free(&r);
+}
+END_TEST
+
+/*
+ * At scale, by hand. 7.3, nodes 0-7 and 8-15, nohz_full= and
+ * isolcpus=domain on 2-7,10-15: protected 2-7,10-15, HK_TYPE_DOMAIN
+ * 0-1,8-9. kswapd1 and t0..t19 (node 1) wake onto node 1 ∩ hk = 8-9.
+ * c3 is kthread_create_on_cpu(3): bound to its own CPU, there by design:
+ * counted, no finding. States: the end, node 0 offline (CPUs 1-7), node
+ * 1 offline (8-15), node 1's housekeeping CPUs offline (8-9: neither
+ * the whole node nor one CPU; node 0's is CPU 1 alone, a single-CPU
+ * state already), 15 single offlines, 15 pairs: 34.
+ *  - node 1 offline and node 1 housekeeping offline: 8-9 has no online
+ *    CPU at the wake: select_fallback_rq() gives 0-15, which holds the
+ *    protected CPUs: one finding for the 21 kthreads in those 2 states;
+ *  - node 1 offline: none of node 1 online either (hotplug): a second.
+ *  - anywhere else 8 or 9 is online (or comes back: the online update
+ *    gives 8-9 again): nothing.
+ * The text names 8 kthreads and counts the rest.
+ */
+START_TEST(test_audit_scale_text)
+{
+	const char *args[] = { "audit", "-", NULL };
+	struct run_result r;
+	char in[512], text[4096];
+	int i;
+
+	tmp_file(in, sizeof(in), "scale.scn");
+	strcpy(text, "kernel 7.3\ncpus 16\nnode 0 0-7\nnode 1 8-15\n"
+		     "boot nohz_full=2-7,10-15 isolcpus=domain,2-7,10-15\n"
+		     "create_on_cpu c3 3\nwake c3\ncreate kswapd1 node=1\nwake kswapd1\n");
+	for (i = 0; i < 20; i++)
+		sprintf(text + strlen(text), "create t%d node=1\nwake t%d\n", i, i);
+	write_text(in, text);
+	run_kaff(args, in, &r);
+	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.out, "\nmanaged kthreads at the end of the scenario: kthreadd kswapd1 t0 t1 "
+				    "t2 t3 t4 t5 t6 t7 t8 t9 t10 t11 t12 t13 and 6 more (22 in all)\n"
+				    "per-CPU and bound kthreads on their own CPU, there by design, not "
+				    "audited: 1 on CPUs 3, on protected CPUs 3\n"
+				    "explored 34 of 34 states: the end of the scenario, 2 whole-node "
+				    "offlines, 1 node-housekeeping offline, 15 single-CPU offlines, 15 "
+				    "offline-then-online pairs; "),
+		      "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\nfindings: 2 in 2 states\n\n"
+				    "kswapd1 t0 t1 t2 t3 t4 t5 t6 and 13 more (21 kthreads): their mask "
+				    "0-15 holds protected CPUs 2-7,10-15\n"
+				    "  rule: scheduler fallback: "),
+		      "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\n  in 2 states: node 1 offline (CPUs 8-15); node 1 housekeeping "
+				    "offline (CPUs 8-9)\n\n"
+				    "kswapd1 t0 t1 t2 t3 t4 t5 t6 and 13 more (21 kthreads): their mask "
+				    "0-15 holds none of their preferred CPUs (8-15) online\n"
+				    "  rule: hotplug: "),
+		      "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\n  in 1 state: node 1 offline (CPUs 8-15)\n") &&
+			      !strstr(r.out, "c3"),
+		      "%s", r.out);
+	result_free(&r);
+	unlink(in);
+}
+END_TEST
+
+/*
+ * Boot parameters the kernel ignored are findings (exit 1) even when no
+ * mask is wrong. 7.3: nohz_full=bogus does not parse (bitmap_parselist()
+ * fails): ignored whole; isolcpus=4-5 after isolcpus=domain,2-3 sets
+ * HK_TYPE_DOMAIN again with another mask: "must match", ignored
+ * (housekeeping_setup()). Only 2-3 is protected, and A (no node: 7.x
+ * lists it on hk = 0-1,4-7) has no finding.
+ */
+START_TEST(test_audit_boot_warnings)
+{
+	const char *args[] = { "audit", "-", NULL };
+	struct run_result r;
+	char in[512];
+
+	tmp_file(in, sizeof(in), "warn.scn");
+	write_text(in, "kernel 7.3\ncpus 8\nboot nohz_full=bogus isolcpus=domain,2-3 isolcpus=4-5\n"
+		       "create A\nwake A\n");
+	run_kaff(args, in, &r);
+	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.out, "\nprotected by boot isolation (nohz_full=, isolcpus=): 2-3\n"),
+		      "%s", r.out);
+	/* each with its place, FILE:LINE:COL, as scenario errors */
+	ck_assert_msg(strstr(r.out, "\nfindings: 0 in 0 states, and 2 boot parameters the kernel "
+				    "ignored\n\nboot parameter nohz_full=bogus (<stdin>:3:6): the kernel "
+				    "ignored it\n"
+				    "  kernel: Housekeeping: nohz_full= or isolcpus= incorrect CPU range\n"
+				    "  meaning: "),
+		      "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\n\nboot parameter isolcpus=4-5 (<stdin>:3:42): the kernel "
+				    "ignored it\n"
+				    "  kernel: Housekeeping: nohz_full= must match isolcpus=\n"),
+		      "%s", r.out);
+	result_free(&r);
+#ifdef KAFF_HAVE_JANSSON
+	{
+		const char *jargs[] = { "audit", "--json", "-", NULL };
+		json_error_t jerr;
+		json_t *root, *w;
+
+		run_kaff(jargs, in, &r);
+		ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
+		root = json_loadb(r.out, r.outlen, 0, &jerr);
+		ck_assert_msg(root != NULL, "not JSON: %s", jerr.text);
+		w = json_object_get(root, "boot_warnings");
+		ck_assert_int_eq(json_array_size(w), 2);
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(w, 0), "param")),
+				 "nohz_full=bogus");
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(w, 0), "reason")),
+				 "bad-cpulist");
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(w, 1), "reason")),
+				 "mismatch");
+		ck_assert(json_is_string(json_object_get(json_array_get(w, 1), "meaning")));
+		ck_assert_int_eq(json_array_size(json_object_get(root, "findings")), 0);
+		json_decref(root);
+		result_free(&r);
+	}
+#endif
+	unlink(in);
 }
 END_TEST
 
@@ -275,8 +406,10 @@ START_TEST(test_audit_task_named_kthreadd)
 	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
 	ck_assert_msg(strstr(r.out, "\nmanaged kthreads at the end of the scenario: "
 				    "[kthreadd] kthreadd\n"), "%s", r.out);
-	ck_assert_msg(strstr(r.out, "\n[kthreadd]: its mask holds protected CPUs\n"), "%s", r.out);
-	ck_assert_msg(strstr(r.out, "\nkthreadd: its mask holds protected CPUs\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\n[kthreadd]: its mask 0-3 holds protected CPUs 2-3\n"), "%s",
+		      r.out);
+	ck_assert_msg(strstr(r.out, "\nkthreadd: its mask 0-3 holds protected CPUs 2-3\n"), "%s",
+		      r.out);
 	result_free(&r);
 	unlink(in);
 }
@@ -318,36 +451,112 @@ static void check_strings(json_t *arr, const char *const *want, const char *what
 	}
 }
 
+/* One kthread, one state: a --json finding (which lists its kthreads and
+ * states, schema 2) taken apart. */
+struct got_finding {
+	unsigned int state, order, kind;
+	const char *task, *kindname, *rule, *mask, *cpus;
+	bool managed;
+};
+
+static int got_cmp(const void *pa, const void *pb)
+{
+	const struct got_finding *a = pa, *b = pb;
+
+	if (a->state != b->state)
+		return a->state < b->state ? -1 : 1;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return (int)a->kind - (int)b->kind;
+}
+
+/* @task's place in audit order: the managed list, then the others. */
+static unsigned int task_order(json_t *root, const char *task)
+{
+	static const char *const lists[] = { "managed", "not_managed" };
+	unsigned int base = 0, l;
+	size_t i;
+
+	for (l = 0; l < 2; l++) {
+		json_t *a = json_object_get(root, lists[l]);
+
+		for (i = 0; i < json_array_size(a); i++)
+			if (!strcmp(json_string_value(json_array_get(a, i)), task))
+				return base + (unsigned int)i;
+		base += (unsigned int)json_array_size(a);
+	}
+	ck_abort_msg("task %s is in neither managed nor not_managed", task);
+	return 0;
+}
+
+/*
+ * The findings, one per kthread and state, in the order the expectations
+ * list them: state by state, then kthread by kthread (the managed list's
+ * order, then the others), protected CPUs before preferred ones.
+ */
 static void check_findings(json_t *root, const struct want_finding *want, size_t n)
 {
 	json_t *fs = json_object_get(root, "findings"), *states = json_object_get(root, "states");
-	size_t i;
+	struct got_finding *got = NULL;
+	size_t nr = 0, i, t, s;
 
-	ck_assert_msg(json_array_size(fs) == n, "%zu findings, want %zu", json_array_size(fs), n);
-	for (i = 0; i < n; i++) {
-		json_t *f = json_array_get(fs, i);
-		const struct want_finding *w = &want[i];
-		const char *task = json_string_value(json_object_get(f, "task"));
+	ck_assert_int_eq(json_integer_value(json_object_get(root, "schema_version")), 2);
+	for (i = 0; i < json_array_size(fs); i++) {
+		json_t *f = json_array_get(fs, i), *tasks = json_object_get(f, "tasks");
+		json_t *st = json_object_get(f, "states"), *prefs = json_object_get(f, "preferred_cpus");
 		const char *kind = json_string_value(json_object_get(f, "kind"));
 		const char *rule = json_string_value(json_object_get(f, "rule"));
 		const char *mask = json_string_value(json_object_get(f, "mask"));
-		const char *state = json_string_value(json_object_get(f, "state"));
-		json_int_t si = json_integer_value(json_object_get(f, "state_index"));
-		const char *cpus;
+		json_t *managed = json_object_get(f, "managed");
+		bool lost;
 
-		ck_assert_msg(task && kind && rule && mask && state, "finding %zu: a key is missing", i);
-		ck_assert_msg(si == (json_int_t)w->state && !strcmp(task, w->task) &&
-				      !strcmp(kind, w->kind) && !strcmp(rule, w->rule) &&
-				      !strcmp(mask, w->mask),
-			      "finding %zu: state %d %s %s rule %s mask %s; want state %u %s %s rule %s mask %s",
-			      i, (int)si, task, kind, rule, mask, w->state, w->task, w->kind, w->rule,
-			      w->mask);
-		ck_assert_str_eq(state, json_string_value(json_array_get(states, (size_t)si)));
-		cpus = json_string_value(json_object_get(f, strcmp(kind, "lost-preferred") ?
-								    "protected_cpus" : "preferred_cpus"));
-		ck_assert_msg(cpus && !strcmp(cpus, w->cpus), "finding %zu: CPUs '%s', want '%s'", i,
-			      cpus ? cpus : "(null)", w->cpus);
+		ck_assert_msg(kind && rule && mask && json_is_boolean(managed) && json_array_size(tasks) &&
+				      json_array_size(st),
+			      "finding %zu: a key is missing", i);
+		lost = !strcmp(kind, "lost-preferred");
+		ck_assert_msg(!lost || json_array_size(prefs) == json_array_size(tasks),
+			      "finding %zu: one preferred_cpus per task", i);
+		for (t = 0; t < json_array_size(tasks); t++) {
+			for (s = 0; s < json_array_size(st); s++) {
+				struct got_finding *g;
+
+				got = realloc(got, (nr + 1) * sizeof(*got));
+				ck_assert(got != NULL);
+				g = &got[nr++];
+				g->state = (unsigned int)json_integer_value(json_array_get(st, s));
+				ck_assert_msg(g->state < json_array_size(states), "finding %zu: state %u", i,
+					      g->state);
+				g->task = json_string_value(json_array_get(tasks, t));
+				g->order = task_order(root, g->task);
+				g->kind = lost;
+				g->kindname = kind;
+				g->rule = rule;
+				g->mask = mask;
+				g->cpus = json_string_value(lost ? json_array_get(prefs, t)
+								 : json_object_get(f, "protected_cpus"));
+				g->managed = json_is_true(managed);
+			}
+		}
 	}
+	if (nr)
+		qsort(got, nr, sizeof(*got), got_cmp);
+	ck_assert_msg(nr == n, "%zu findings (one per kthread and state), want %zu", nr, n);
+	for (i = 0; i < n; i++) {
+		const struct want_finding *w = &want[i];
+		const struct got_finding *g = &got[i];
+
+		ck_assert_msg(g->state == w->state && !strcmp(g->task, w->task) &&
+				      !strcmp(g->kindname, w->kind) && !strcmp(g->rule, w->rule) &&
+				      !strcmp(g->mask, w->mask) && g->managed == !w->not_managed,
+			      "finding %zu: state %u %s %s rule %s mask %s%s; want state %u %s %s rule %s "
+			      "mask %s%s",
+			      i, g->state, g->task, g->kindname, g->rule, g->mask,
+			      g->managed ? "" : " not managed", w->state, w->task, w->kind, w->rule, w->mask,
+			      w->not_managed ? " not managed" : "");
+		ck_assert_msg(g->cpus && !strcmp(g->cpus, w->cpus), "finding %zu: CPUs '%s', want '%s'", i,
+			      g->cpus ? g->cpus : "(null)", w->cpus);
+	}
+	free(got);
 }
 
 /*
@@ -376,19 +585,19 @@ static const char *const setaff_states[] = {
 };
 
 static const struct want_finding setaff_findings[] = {
-	{ 0, "N", "protected-cpu", "user-setaffinity", "3", "3" },
-	{ 0, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
-	{ 1, "N", "protected-cpu", "user-setaffinity", "3", "3" },
-	{ 1, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
-	{ 2, "N", "protected-cpu", "scheduler-fallback", "0-3", "3" },
-	{ 2, "N", "lost-preferred", "hotplug", "0-3", "2-3" },
-	{ 2, "M", "lost-preferred", "hotplug", "0-1", "2-3" },
-	{ 3, "N", "protected-cpu", "user-setaffinity", "3", "3" },
-	{ 3, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
-	{ 4, "N", "protected-cpu", "user-setaffinity", "3", "3" },
-	{ 4, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
-	{ 5, "N", "protected-cpu", "scheduler-fallback", "0-3", "3" },
-	{ 5, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+	{ 0, "N", "protected-cpu", "user-setaffinity", "3", "3" , false },
+	{ 0, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" , false },
+	{ 1, "N", "protected-cpu", "user-setaffinity", "3", "3" , false },
+	{ 1, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" , false },
+	{ 2, "N", "protected-cpu", "scheduler-fallback", "0-3", "3" , false },
+	{ 2, "N", "lost-preferred", "hotplug", "0-3", "2-3" , false },
+	{ 2, "M", "lost-preferred", "hotplug", "0-1", "2-3" , false },
+	{ 3, "N", "protected-cpu", "user-setaffinity", "3", "3" , false },
+	{ 3, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" , false },
+	{ 4, "N", "protected-cpu", "user-setaffinity", "3", "3" , false },
+	{ 4, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" , false },
+	{ 5, "N", "protected-cpu", "scheduler-fallback", "0-3", "3" , false },
+	{ 5, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" , false },
 };
 
 START_TEST(test_audit_setaffinity)
@@ -399,7 +608,7 @@ START_TEST(test_audit_setaffinity)
 
 	ck_assert_str_eq(json_string_value(json_object_get(root, "protected_cpus")), "3");
 	check_strings(json_object_get(root, "managed"), managed, "managed");
-	check_strings(json_object_get(root, "not_audited"), none, "not_audited");
+	check_strings(json_object_get(root, "not_managed"), none, "not_managed");
 	check_strings(json_object_get(root, "states"), setaff_states, "states");
 	check_findings(root, setaff_findings, sizeof(setaff_findings) / sizeof(setaff_findings[0]));
 	json_decref(root);
@@ -421,25 +630,25 @@ END_TEST
  *    housekeeping type, not user setaffinity.
  */
 static const struct want_finding filter_findings[] = {
-	{ 0, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
-	{ 0, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
-	{ 1, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
-	{ 1, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
-	{ 2, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
-	{ 2, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
-	{ 2, "N", "lost-preferred", "hotplug", "1-3", "2-3" },
-	{ 3, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
-	{ 3, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
-	{ 4, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
-	{ 4, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
-	{ 5, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
-	{ 5, "N", "protected-cpu", "user-setaffinity", "1-3", "3" },
-	{ 6, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
-	{ 6, "N", "protected-cpu", "housekeeping-type", "2-3", "3" },
-	{ 7, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
-	{ 7, "N", "protected-cpu", "housekeeping-type", "2-3", "3" },
-	{ 8, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" },
-	{ 8, "N", "protected-cpu", "housekeeping-type", "2-3", "3" },
+	{ 0, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" , false },
+	{ 0, "N", "protected-cpu", "user-setaffinity", "1-3", "3" , false },
+	{ 1, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" , false },
+	{ 1, "N", "protected-cpu", "user-setaffinity", "1-3", "3" , false },
+	{ 2, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" , false },
+	{ 2, "N", "protected-cpu", "user-setaffinity", "1-3", "3" , false },
+	{ 2, "N", "lost-preferred", "hotplug", "1-3", "2-3" , false },
+	{ 3, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" , false },
+	{ 3, "N", "protected-cpu", "user-setaffinity", "1-3", "3" , false },
+	{ 4, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" , false },
+	{ 4, "N", "protected-cpu", "user-setaffinity", "1-3", "3" , false },
+	{ 5, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" , false },
+	{ 5, "N", "protected-cpu", "user-setaffinity", "1-3", "3" , false },
+	{ 6, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" , false },
+	{ 6, "N", "protected-cpu", "housekeeping-type", "2-3", "3" , false },
+	{ 7, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" , false },
+	{ 7, "N", "protected-cpu", "housekeeping-type", "2-3", "3" , false },
+	{ 8, "kthreadd", "protected-cpu", "housekeeping-type", "0-3", "3" , false },
+	{ 8, "N", "protected-cpu", "housekeeping-type", "2-3", "3" , false },
 };
 
 START_TEST(test_audit_user_filter)
@@ -469,28 +678,41 @@ END_TEST
  *    There it wakes with no online CPU: fallback to 0-3 (scheduler
  *    fallback), its node all offline (hotplug). Online updates give 2-3
  *    again.
- *  - B is created and never woken: not on the managed list (#rule-managed-list).
+ *  - B is created and never woken: not on the managed list (#rule-managed-list), so
+ *    audited for protected CPUs only, and marked so. It has kthreadd's
+ *    {0} (rule C1) in every state, and CPU 0 is protected: CPU 0 is not
+ *    in hk(DOMAIN) ∩ protected = {2}, so not the housekeeping type but
+ *    the creation mask.
  */
 static const struct want_finding boot_findings[] = {
-	{ 0, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 0, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
-	{ 1, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 1, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
-	{ 2, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 2, "A", "protected-cpu", "scheduler-fallback", "0-3", "0-2" },
-	{ 2, "A", "lost-preferred", "hotplug", "0-3", "2-3" },
-	{ 3, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 3, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
-	{ 4, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 4, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
-	{ 5, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 5, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
-	{ 6, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 6, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
-	{ 7, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 7, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
-	{ 8, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 8, "A", "protected-cpu", "housekeeping-type", "2-3", "2" },
+	{ 0, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 0, "A", "protected-cpu", "housekeeping-type", "2-3", "2" , false },
+	{ 0, "B", "protected-cpu", "creation-mask", "0", "0", true },
+	{ 1, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 1, "A", "protected-cpu", "housekeeping-type", "2-3", "2" , false },
+	{ 1, "B", "protected-cpu", "creation-mask", "0", "0", true },
+	{ 2, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 2, "A", "protected-cpu", "scheduler-fallback", "0-3", "0-2" , false },
+	{ 2, "A", "lost-preferred", "hotplug", "0-3", "2-3" , false },
+	{ 2, "B", "protected-cpu", "creation-mask", "0", "0", true },
+	{ 3, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 3, "A", "protected-cpu", "housekeeping-type", "2-3", "2" , false },
+	{ 3, "B", "protected-cpu", "creation-mask", "0", "0", true },
+	{ 4, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 4, "A", "protected-cpu", "housekeeping-type", "2-3", "2" , false },
+	{ 4, "B", "protected-cpu", "creation-mask", "0", "0", true },
+	{ 5, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 5, "A", "protected-cpu", "housekeeping-type", "2-3", "2" , false },
+	{ 5, "B", "protected-cpu", "creation-mask", "0", "0", true },
+	{ 6, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 6, "A", "protected-cpu", "housekeeping-type", "2-3", "2" , false },
+	{ 6, "B", "protected-cpu", "creation-mask", "0", "0", true },
+	{ 7, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 7, "A", "protected-cpu", "housekeeping-type", "2-3", "2" , false },
+	{ 7, "B", "protected-cpu", "creation-mask", "0", "0", true },
+	{ 8, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 8, "A", "protected-cpu", "housekeeping-type", "2-3", "2" , false },
+	{ 8, "B", "protected-cpu", "creation-mask", "0", "0", true },
 };
 
 START_TEST(test_audit_boot_cpu)
@@ -501,7 +723,7 @@ START_TEST(test_audit_boot_cpu)
 
 	ck_assert_str_eq(json_string_value(json_object_get(root, "protected_cpus")), "0-2");
 	check_strings(json_object_get(root, "managed"), managed, "managed");
-	check_strings(json_object_get(root, "not_audited"), unmanaged, "not_audited");
+	check_strings(json_object_get(root, "not_managed"), unmanaged, "not_managed");
 	check_strings(json_object_get(root, "states"), setaff_states, "states");
 	check_findings(root, boot_findings, sizeof(boot_findings) / sizeof(boot_findings[0]));
 	json_decref(root);
@@ -535,22 +757,22 @@ static const char *const stale_states[] = {
 };
 
 static const struct want_finding stale_findings[] = {
-	{ 0, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
-	{ 0, "P", "protected-cpu", "kthread-update", "2-3", "2" },
-	{ 1, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
-	{ 1, "P", "protected-cpu", "kthread-update", "2-3", "2" },
-	{ 1, "P", "lost-preferred", "hotplug", "2-3", "2-3" },
-	{ 2, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
-	{ 2, "P", "protected-cpu", "kthread-update", "2-3", "2" },
-	{ 3, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
-	{ 3, "P", "protected-cpu", "kthread-update", "2-3", "2" },
-	{ 3, "P", "lost-preferred", "hotplug", "2-3", "2-3" },
-	{ 4, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
-	{ 4, "P", "protected-cpu", "kthread-update", "2-3", "2" },
-	{ 5, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
-	{ 6, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
-	{ 6, "P", "protected-cpu", "kthread-update", "2-3", "2" },
-	{ 7, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" },
+	{ 0, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" , false },
+	{ 0, "P", "protected-cpu", "kthread-update", "2-3", "2" , false },
+	{ 1, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" , false },
+	{ 1, "P", "protected-cpu", "kthread-update", "2-3", "2" , false },
+	{ 1, "P", "lost-preferred", "hotplug", "2-3", "2-3" , false },
+	{ 2, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" , false },
+	{ 2, "P", "protected-cpu", "kthread-update", "2-3", "2" , false },
+	{ 3, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" , false },
+	{ 3, "P", "protected-cpu", "kthread-update", "2-3", "2" , false },
+	{ 3, "P", "lost-preferred", "hotplug", "2-3", "2-3" , false },
+	{ 4, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" , false },
+	{ 4, "P", "protected-cpu", "kthread-update", "2-3", "2" , false },
+	{ 5, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" , false },
+	{ 6, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" , false },
+	{ 6, "P", "protected-cpu", "kthread-update", "2-3", "2" , false },
+	{ 7, "kthreadd", "protected-cpu", "housekeeping-type", "0-1,3", "1" , false },
 };
 
 START_TEST(test_audit_isolate_stale)
@@ -575,15 +797,15 @@ END_TEST
  * mask would be the same. kthreadd (0-1) has no finding.
  */
 static const struct want_finding same_mask_findings[] = {
-	{ 0, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
-	{ 1, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
-	{ 2, "N", "lost-preferred", "hotplug", "0-1", "2-3" },
-	{ 3, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
-	{ 4, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
-	{ 5, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
-	{ 6, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
-	{ 7, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
-	{ 8, "N", "lost-preferred", "last-resort", "0-1", "2-3" },
+	{ 0, "N", "lost-preferred", "last-resort", "0-1", "2-3" , false },
+	{ 1, "N", "lost-preferred", "last-resort", "0-1", "2-3" , false },
+	{ 2, "N", "lost-preferred", "hotplug", "0-1", "2-3" , false },
+	{ 3, "N", "lost-preferred", "last-resort", "0-1", "2-3" , false },
+	{ 4, "N", "lost-preferred", "last-resort", "0-1", "2-3" , false },
+	{ 5, "N", "lost-preferred", "last-resort", "0-1", "2-3" , false },
+	{ 6, "N", "lost-preferred", "last-resort", "0-1", "2-3" , false },
+	{ 7, "N", "lost-preferred", "last-resort", "0-1", "2-3" , false },
+	{ 8, "N", "lost-preferred", "last-resort", "0-1", "2-3" , false },
 };
 
 START_TEST(test_audit_same_mask)
@@ -626,20 +848,20 @@ static const char *const creation_states[] = {
 };
 
 static const struct want_finding creation_findings[] = {
-	{ 0, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 0, "A", "protected-cpu", "creation-mask", "0", "0" },
-	{ 0, "A", "lost-preferred", "hotplug", "0", "2-3" },
-	{ 1, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 1, "A", "protected-cpu", "creation-mask", "0", "0" },
-	{ 1, "A", "lost-preferred", "hotplug", "0", "2-3" },
-	{ 2, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 2, "A", "protected-cpu", "creation-mask", "0", "0" },
-	{ 2, "A", "lost-preferred", "hotplug", "0", "2-3" },
-	{ 3, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 3, "A", "protected-cpu", "creation-mask", "0", "0" },
-	{ 3, "A", "lost-preferred", "hotplug", "0", "2-3" },
-	{ 4, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
-	{ 5, "kthreadd", "protected-cpu", "creation-mask", "0", "0" },
+	{ 0, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 0, "A", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 0, "A", "lost-preferred", "hotplug", "0", "2-3" , false },
+	{ 1, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 1, "A", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 1, "A", "lost-preferred", "hotplug", "0", "2-3" , false },
+	{ 2, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 2, "A", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 2, "A", "lost-preferred", "hotplug", "0", "2-3" , false },
+	{ 3, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 3, "A", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 3, "A", "lost-preferred", "hotplug", "0", "2-3" , false },
+	{ 4, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
+	{ 5, "kthreadd", "protected-cpu", "creation-mask", "0", "0" , false },
 };
 
 START_TEST(test_audit_creation)
@@ -676,20 +898,20 @@ START_TEST(test_audit_no_wake_json)
 {
 	const char *args[] = { "audit", "--json", "--no-wake", "-", NULL };
 	static const struct want_finding want[] = {
-		{ 0, "N", "protected-cpu", "user-setaffinity", "3", "3" },
-		{ 0, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
-		{ 1, "N", "protected-cpu", "user-setaffinity", "3", "3" },
-		{ 1, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
-		{ 2, "N", "protected-cpu", "user-setaffinity", "3", "3" },
-		{ 2, "N", "lost-preferred", "hotplug", "3", "2-3" },
-		{ 2, "M", "lost-preferred", "hotplug", "0-1", "2-3" },
-		{ 3, "N", "protected-cpu", "user-setaffinity", "3", "3" },
-		{ 3, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
-		{ 4, "N", "protected-cpu", "user-setaffinity", "3", "3" },
-		{ 4, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
-		{ 5, "N", "protected-cpu", "user-setaffinity", "3", "3" },
-		{ 5, "N", "lost-preferred", "hotplug", "3", "2-3" },
-		{ 5, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" },
+		{ 0, "N", "protected-cpu", "user-setaffinity", "3", "3" , false },
+		{ 0, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" , false },
+		{ 1, "N", "protected-cpu", "user-setaffinity", "3", "3" , false },
+		{ 1, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" , false },
+		{ 2, "N", "protected-cpu", "user-setaffinity", "3", "3" , false },
+		{ 2, "N", "lost-preferred", "hotplug", "3", "2-3" , false },
+		{ 2, "M", "lost-preferred", "hotplug", "0-1", "2-3" , false },
+		{ 3, "N", "protected-cpu", "user-setaffinity", "3", "3" , false },
+		{ 3, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" , false },
+		{ 4, "N", "protected-cpu", "user-setaffinity", "3", "3" , false },
+		{ 4, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" , false },
+		{ 5, "N", "protected-cpu", "user-setaffinity", "3", "3" , false },
+		{ 5, "N", "lost-preferred", "hotplug", "3", "2-3" , false },
+		{ 5, "M", "lost-preferred", "user-setaffinity", "0-1", "2-3" , false },
 	};
 	struct run_result r;
 	json_error_t jerr;
@@ -920,6 +1142,8 @@ static Suite *cli_audit_suite(void)
 	tcase_add_test(tc, test_audit_counts_singular);
 	tcase_add_test(tc, test_audit_setaffinity_text);
 	tcase_add_test(tc, test_audit_task_named_kthreadd);
+	tcase_add_test(tc, test_audit_scale_text);
+	tcase_add_test(tc, test_audit_boot_warnings);
 #ifdef KAFF_HAVE_JANSSON
 	tcase_add_test(tc, test_audit_setaffinity);
 	tcase_add_test(tc, test_audit_user_filter);

@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kaff audit: findings kept at the size of a real machine.
+ *
+ * A finding's content (kind, rule, explanation, mask) is interned once:
+ * thousands of kthreads in thousands of states share a few hundred. Each
+ * audited kthread keeps, per content it ever had, the states it had it
+ * in, as runs of consecutive states (a kthread's finding usually holds in
+ * all states but a few). At the end, kthreads whose content and states
+ * are equal become one group: one printed finding listing its kthreads.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+
+/* FNV-1a, on strings and words */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		h = (h ^ *c++) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	return hash_bytes(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static int sig_buckets_grow(struct audit *au)
+{
+	uint32_t n = au->nr_sig_buckets ? au->nr_sig_buckets * 2 : 256, i;
+	uint32_t *b = malloc(n * sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		b[i] = AU_NONE;
+	for (i = 0; i < au->nr_sigs; i++) {
+		uint32_t k = (uint32_t)(au->sigs[i].hash & (n - 1));
+
+		au->sigs[i].hnext = b[k];
+		b[k] = i;
+	}
+	free(au->sig_buckets);
+	au->sig_buckets = b;
+	au->nr_sig_buckets = n;
+	return 0;
+}
+
+/* A mask seen in a finding, once: its words and its cpulist. */
+struct au_mask {
+	uint64_t hash;
+	uint32_t hnext;
+	unsigned long *words;
+	char *str;
+};
+
+static uint64_t mask_hash(const struct kaff_cpumask *m)
+{
+	size_t n = KAFF_BITS_TO_LONGS(m->nbits), i;
+	uint64_t h = 0x243f6a8885a308d3ull;
+
+	for (i = 0; i < n; i++) {
+		h ^= (uint64_t)m->bits[i];
+		h *= 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+/* The cpulist of @m, made once per distinct mask (an 8192-CPU list is
+ * long to print, and thousands of kthreads share a few masks). */
+static const char *mask_text(struct audit *au, const struct kaff_cpumask *m)
+{
+	size_t bytes = KAFF_BITS_TO_LONGS(m->nbits) * sizeof(unsigned long);
+	uint64_t h = mask_hash(m);
+	struct au_mask *x;
+	uint32_t i, b;
+
+	if (au->nr_mask_buckets) {
+		for (i = au->mask_buckets[h & (au->nr_mask_buckets - 1)]; i != AU_NONE; i = x->hnext) {
+			x = &au->masks[i];
+			if (x->hash == h && !memcmp(x->words, m->bits, bytes))
+				return x->str;
+		}
+	}
+	if (au->nr_masks == au->cap_masks) {
+		uint32_t cap = au->cap_masks ? au->cap_masks * 2 : 64;
+		struct au_mask *nm = realloc(au->masks, cap * sizeof(*nm));
+
+		if (!nm)
+			return NULL;
+		au->masks = nm;
+		au->cap_masks = cap;
+	}
+	if (au->nr_masks >= au->nr_mask_buckets) {
+		uint32_t n = au->nr_mask_buckets ? au->nr_mask_buckets * 2 : 64;
+		uint32_t *nb = malloc(n * sizeof(*nb));
+
+		if (!nb)
+			return NULL;
+		for (i = 0; i < n; i++)
+			nb[i] = AU_NONE;
+		for (i = 0; i < au->nr_masks; i++) {
+			b = (uint32_t)(au->masks[i].hash & (n - 1));
+			au->masks[i].hnext = nb[b];
+			nb[b] = i;
+		}
+		free(au->mask_buckets);
+		au->mask_buckets = nb;
+		au->nr_mask_buckets = n;
+	}
+	x = &au->masks[au->nr_masks];
+	x->hash = h;
+	x->words = malloc(bytes);
+	x->str = kaff_mask_str(m);
+	if (!x->words || !x->str) {
+		free(x->words);
+		free(x->str);
+		return NULL;
+	}
+	memcpy(x->words, m->bits, bytes);
+	b = (uint32_t)(h & (au->nr_mask_buckets - 1));
+	x->hnext = au->mask_buckets[b];
+	au->mask_buckets[b] = au->nr_masks++;
+	return x->str;
+}
+
+/* Mask strings are interned (mask_text()): equal strings, equal pointers. */
+int au_sig_intern(struct audit *au, enum au_kind kind, enum au_rule rule, bool managed,
+		  const struct kaff_cpumask *mask, const struct kaff_cpumask *cpus,
+		  const char *text, uint32_t *out)
+{
+	const char *ms = mask_text(au, mask), *cs = cpus ? mask_text(au, cpus) : NULL;
+	uint8_t head[3] = { (uint8_t)kind, (uint8_t)rule, managed };
+	struct au_sig *s;
+	uint64_t h;
+	uint32_t i;
+
+	if (!ms || (cpus && !cs))
+		return -ENOMEM;
+	h = hash_bytes(0xcbf29ce484222325ull, head, sizeof(head));
+	h = hash_bytes(h, &ms, sizeof(ms));
+	h = hash_bytes(h, &cs, sizeof(cs));
+	h = hash_str(h, text);
+	for (i = au->nr_sig_buckets ? au->sig_buckets[h & (au->nr_sig_buckets - 1)] : AU_NONE;
+	     i != AU_NONE; i = au->sigs[i].hnext) {
+		s = &au->sigs[i];
+		if (s->hash == h && s->kind == kind && s->rule == rule && s->managed == managed &&
+		    s->mask == ms && s->cpus == cs && !strcmp(s->text, text)) {
+			*out = i;
+			return 0;
+		}
+	}
+	if (au->nr_sigs == au->cap_sigs) {
+		uint32_t cap = au->cap_sigs ? au->cap_sigs * 2 : 64;
+		struct au_sig *ns = realloc(au->sigs, cap * sizeof(*ns));
+
+		if (!ns)
+			return -ENOMEM;
+		au->sigs = ns;
+		au->cap_sigs = cap;
+	}
+	if (au->nr_sigs >= au->nr_sig_buckets && sig_buckets_grow(au))
+		return -ENOMEM;
+	s = &au->sigs[au->nr_sigs];
+	memset(s, 0, sizeof(*s));
+	if (!(s->text = strdup(text)))
+		return -ENOMEM;
+	s->kind = (uint8_t)kind;
+	s->rule = (uint8_t)rule;
+	s->managed = managed;
+	s->mask = ms;
+	s->cpus = cs;
+	s->hash = h;
+	s->hnext = au->sig_buckets[h & (au->nr_sig_buckets - 1)];
+	au->sig_buckets[h & (au->nr_sig_buckets - 1)] = au->nr_sigs;
+	*out = au->nr_sigs++;
+	return 0;
+}
+
+const struct au_run *au_entry_run(const struct audit *au, const struct au_entry *e, uint32_t i)
+{
+	(void)au;
+	return i ? &e->more[i - 1] : &e->run0;
+}
+
+static int entry_add_run(struct au_entry *e, uint32_t state)
+{
+	struct au_run *last = e->nruns > 1 ? &e->more[e->nruns - 2] : &e->run0;
+
+	if (last->last + 1 == state) {
+		last->last = state;
+		return 0;
+	}
+	if (e->nruns - 1 == e->cap) {
+		uint32_t cap = e->cap ? e->cap * 2 : 2;
+		struct au_run *m = realloc(e->more, cap * sizeof(*m));
+
+		if (!m)
+			return -ENOMEM;
+		e->more = m;
+		e->cap = cap;
+	}
+	e->more[e->nruns - 1].first = e->more[e->nruns - 1].last = state;
+	e->nruns++;
+	return 0;
+}
+
+/* @state: states are recorded in increasing order. */
+int au_record(struct audit *au, uint32_t kt, uint32_t sig, uint32_t state)
+{
+	struct au_kt *k = &au->kts[kt];
+	unsigned int kind = au->sigs[sig].kind;
+	struct au_entry *e;
+	uint32_t i = k->last[kind];
+
+	if (i == AU_NONE || au->entries[i].sig != sig)
+		for (i = k->head; i != AU_NONE && au->entries[i].sig != sig; i = au->entries[i].next)
+			;
+	if (i != AU_NONE) {
+		k->last[kind] = i;
+		return entry_add_run(&au->entries[i], state);
+	}
+	if (au->nr_entries == au->cap_entries) {
+		uint32_t cap = au->cap_entries ? au->cap_entries * 2 : 256;
+		struct au_entry *ne = realloc(au->entries, cap * sizeof(*ne));
+
+		if (!ne)
+			return -ENOMEM;
+		au->entries = ne;
+		au->cap_entries = cap;
+	}
+	i = au->nr_entries++;
+	e = &au->entries[i];
+	memset(e, 0, sizeof(*e));
+	e->sig = sig;
+	e->nruns = 1;
+	e->run0.first = e->run0.last = state;
+	/* at the tail: a kthread's entries in the order they first held */
+	e->next = AU_NONE;
+	if (k->head == AU_NONE) {
+		k->head = i;
+	} else {
+		uint32_t t = k->head;
+
+		while (au->entries[t].next != AU_NONE)
+			t = au->entries[t].next;
+		au->entries[t].next = i;
+	}
+	k->last[kind] = i;
+	return 0;
+}
+
+static uint64_t entry_hash(const struct audit *au, const struct au_entry *e)
+{
+	uint64_t h = hash_bytes(0xcbf29ce484222325ull, &e->sig, sizeof(e->sig));
+	uint32_t i;
+
+	for (i = 0; i < e->nruns; i++)
+		h = hash_bytes(h, au_entry_run(au, e, i), sizeof(struct au_run));
+	return h;
+}
+
+static bool entry_eq(const struct audit *au, const struct au_entry *a, const struct au_entry *b)
+{
+	uint32_t i;
+
+	if (a->sig != b->sig || a->nruns != b->nruns)
+		return false;
+	for (i = 0; i < a->nruns; i++) {
+		const struct au_run *x = au_entry_run(au, a, i), *y = au_entry_run(au, b, i);
+
+		if (x->first != y->first || x->last != y->last)
+			return false;
+	}
+	return true;
+}
+
+static int group_add(struct au_group *g, uint32_t kt)
+{
+	if (g->nr == g->cap) {
+		uint32_t cap = g->cap ? g->cap * 2 : 4;
+		uint32_t *m = realloc(g->members, cap * sizeof(*m));
+
+		if (!m)
+			return -ENOMEM;
+		g->members = m;
+		g->cap = cap;
+	}
+	g->members[g->nr++] = kt;
+	return 0;
+}
+
+/* The order findings print in: the state they first hold in, then the
+ * first kthread in audit order, protected CPUs before preferred ones. */
+static int group_cmp(const void *pa, const void *pb)
+{
+	const struct au_group *a = pa, *b = pb;
+
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	if (a->members[0] != b->members[0])
+		return a->members[0] < b->members[0] ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return a->sig < b->sig ? -1 : a->sig > b->sig;
+}
+
+/* Group the entries; count the states with a finding. */
+int au_group(struct audit *au)
+{
+	uint32_t nb = 64, *buckets = NULL, kt, i, s;
+	unsigned char *seen = NULL;
+	int ret = -ENOMEM;
+
+	while (nb < au->nr_entries)
+		nb *= 2;
+	buckets = malloc(nb * sizeof(*buckets));
+	au->groups = calloc(au->nr_entries ? au->nr_entries : 1, sizeof(*au->groups));
+	seen = calloc(au->nr_states ? au->nr_states : 1, 1);
+	if (!buckets || !au->groups || !seen)
+		goto out;
+	for (i = 0; i < nb; i++)
+		buckets[i] = AU_NONE;
+	for (kt = 0; kt < au->nr_kts; kt++) {
+		for (i = au->kts[kt].head; i != AU_NONE; i = au->entries[i].next) {
+			const struct au_entry *e = &au->entries[i];
+			uint64_t h = entry_hash(au, e);
+			uint32_t g;
+
+			for (g = buckets[h & (nb - 1)]; g != AU_NONE; g = au->groups[g].hnext)
+				if (au->groups[g].hash == h && entry_eq(au, &au->entries[au->groups[g].entry], e))
+					break;
+			if (g == AU_NONE) {
+				g = au->nr_groups++;
+				au->groups[g].sig = e->sig;
+				au->groups[g].entry = i;
+				au->groups[g].hash = h;
+				au->groups[g].first = e->run0.first;
+				au->groups[g].kind = au->sigs[e->sig].kind;
+				au->groups[g].hnext = buckets[h & (nb - 1)];
+				buckets[h & (nb - 1)] = g;
+			}
+			if (group_add(&au->groups[g], kt))
+				goto out;
+		}
+	}
+	for (i = 0; i < au->nr_groups; i++) {
+		const struct au_entry *e = &au->entries[au->groups[i].entry];
+		uint32_t r;
+
+		for (r = 0; r < e->nruns; r++)
+			for (s = au_entry_run(au, e, r)->first; s <= au_entry_run(au, e, r)->last; s++)
+				seen[s] = 1;
+	}
+	au->states_with_findings = 0;
+	for (s = 0; s < au->nr_states; s++)
+		au->states_with_findings += seen[s];
+	qsort(au->groups, au->nr_groups, sizeof(*au->groups), group_cmp);
+	ret = 0;
+out:
+	free(buckets);
+	free(seen);
+	return ret;
+}
+
+void au_findings_free(struct audit *au)
+{
+	uint32_t i;
+
+	for (i = 0; i < au->nr_sigs; i++)
+		free(au->sigs[i].text);
+	for (i = 0; i < au->nr_masks; i++) {
+		free(au->masks[i].words);
+		free(au->masks[i].str);
+	}
+	free(au->masks);
+	free(au->mask_buckets);
+	free(au->sigs);
+	free(au->sig_buckets);
+	for (i = 0; i < au->nr_entries; i++)
+		free(au->entries[i].more);
+	free(au->entries);
+	for (i = 0; au->groups && i < au->nr_groups; i++)
+		free(au->groups[i].members);
+	free(au->groups);
+}
