@@ -29,7 +29,8 @@
 #include "cli.h"
 
 static const char audit_usage[] =
-	"usage: kaff audit [-J] [-k V] [--max-states N] [--no-wake] FILE.scn|-\n"
+	"usage: kaff audit [-J] [-k V] [--max-states N] [--no-wake] [--population POP]\n"
+	"                  FILE.scn|-\n"
 	"\n"
 	"Replay FILE, then explore CPU hotplug from where it ends: every whole-node\n"
 	"offline, every single-CPU offline and every offline-then-online pair (CPU 0\n"
@@ -41,7 +42,8 @@ static const char audit_usage[] =
 	"\n"
 	"  -J, --json      machine-readable output" KAFF_JSON_NOTE "\n"
 	"  -k, --kernel V  replay under profile V instead of the file's kernel line\n"
-	"  --max-states N  explore at most N states (default 4096)\n"
+	"  --population POP   replay on every kthread of the population file POP\n"
+	"                     (kaff host --kthreads; docs/population.md)\n"	"  --max-states N  explore at most N states (default 4096)\n"
 	"  --no-wake       do not wake the kthreads after the hotplug operations\n"
 	"  -h, --help      print this help\n"
 	"  -V, --version   print kaff's version\n"
@@ -49,9 +51,10 @@ static const char audit_usage[] =
 	"Exit status: 0 nothing to report, 1 findings, 2 usage or scenario error,\n"
 	"3 libkaff failed.\n";
 
-enum { OPT_JSON = 'J', OPT_KERNEL = 'k', OPT_MAX_STATES = 256, OPT_NO_WAKE };
+enum { OPT_JSON = 'J', OPT_KERNEL = 'k', OPT_MAX_STATES = 256, OPT_NO_WAKE, OPT_POPULATION };
 
 static const struct kaff_opt audit_opts[] = {
+	{ "population", OPT_POPULATION, true },
 	{ "json", OPT_JSON, false },
 	{ "kernel", OPT_KERNEL, true },
 	{ "max-states", OPT_MAX_STATES, true },
@@ -130,7 +133,7 @@ struct audit {
 	/* findings */
 	struct au_finding *findings;
 	size_t nr_findings, cap_findings;
-	/* tracking, indexed by kthread id (ids are 0 .. nr_events) */
+	/* tracking, indexed by kthread id (ids are 0 .. boot kthreads + nr_events) */
 	struct au_track *track;
 	unsigned int nr_track;
 	char **managed_names;
@@ -643,7 +646,7 @@ static int audit_setup(struct audit *au)
 	au->tmp2 = kaff_cpumask_alloc(au->cpus);
 	au->before_online = kaff_cpumask_alloc(au->cpus);
 	au->node_cpus = calloc(au->nr_nodes ? au->nr_nodes : 1, sizeof(*au->node_cpus));
-	au->nr_track = kaff_scenario_nr_events(au->sc) + 1;
+	au->nr_track = kaff_scenario_nr_boot_kthreads(au->sc) + kaff_scenario_nr_events(au->sc) + 1;
 	au->track = calloc(au->nr_track, sizeof(*au->track));
 	ret = -ENOMEM;
 	if (!au->protected_cpus || !au->end_online || !au->tmp || !au->tmp2 || !au->before_online ||
@@ -903,6 +906,8 @@ int kaff_cmd_audit(int argc, char **argv)
 	struct kaff_scenario *sc = NULL;
 	struct kaff_sbuf out = { 0 };
 	struct audit au;
+	struct kaff_population *pop = NULL;
+	const char *popfile = NULL;
 	static const char *const operands[] = { "FILE" };
 	bool json = false, nowake = false;
 	unsigned long max = 4096;
@@ -913,6 +918,8 @@ int kaff_cmd_audit(int argc, char **argv)
 	memset(&au, 0, sizeof(au));
 	kaff_args_init(&a, "audit", audit_usage, audit_opts, argc, argv);
 	while ((opt = kaff_args_next(&a)) > 0) {
+		if (opt == OPT_POPULATION)
+			popfile = a.arg;
 		if (opt == OPT_JSON) {
 			json = true;
 		} else if (opt == OPT_NO_WAKE) {
@@ -939,9 +946,16 @@ int kaff_cmd_audit(int argc, char **argv)
 #endif
 	if (kernel && !kaff_args_profile(&a, kernel, &au.profile))
 		return a.status;
-	status = kaff_load_scenario("audit", file, NULL, &sc);
-	if (status)
+	if (popfile) {
+		status = kaff_cli_read_population(popfile, NULL, &pop);
+		if (status)
+			return status;
+	}
+	status = kaff_load_scenario("audit", file, NULL, pop, &sc);
+	if (status) {
+		kaff_population_free(pop);
 		return status;
+	}
 	au.sc = sc;
 	au.kthreadd = kaff_kthreadd_label(sc);
 	au.file = kaff_display_name(file);
@@ -980,5 +994,6 @@ out:
 	kaff_sbuf_free(&out);
 	audit_free(&au);
 	kaff_scenario_free(sc);
+	kaff_population_free(pop);
 	return status;
 }
