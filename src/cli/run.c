@@ -217,12 +217,13 @@ static int collect(void *data, const char *buf, size_t len)
 
 /*
  * What one event printed, as JSON: "! COMMAND ARG ERRNO" is its error;
- * "show N" and the "NAME CPULIST" lines after it are a show.
+ * "show N" and the "NAME CPULIST" lines after it are a show; "census N"
+ * and the "COMM F P MASK" lines after it a census.
  */
 static int put_output(json_t *ev, char *text)
 {
 	char *line, *next, *sp;
-	json_t *tasks = NULL;
+	json_t *tasks = NULL, *kthreads = NULL;
 	int err = 0;
 
 	for (line = text; line && *line; line = next) {
@@ -234,16 +235,28 @@ static int put_output(json_t *ev, char *text)
 			continue;
 		if (line[0] == '!') {
 			err |= json_object_set_new(ev, "error", json_string(sp + 1));
-		} else if (!strncmp(line, "show ", 5) && !tasks) {
+		} else if (!strncmp(line, "show ", 5) && !tasks && !kthreads) {
 			err |= json_object_set_new(ev, "show", json_integer(strtol(sp + 1, NULL, 10)));
 			/* ev owns the array (set_new frees it when it fails) */
 			tasks = json_array();
 			if (json_object_set_new(ev, "tasks", tasks))
 				return -ENOMEM;
+		} else if (!strncmp(line, "census ", 7) && !tasks && !kthreads) {
+			err |= json_object_set_new(ev, "census", json_integer(strtol(sp + 1, NULL, 10)));
+			kthreads = json_array();
+			if (json_object_set_new(ev, "kthreads", kthreads))
+				return -ENOMEM;
 		} else if (tasks) {
 			*sp = '\0';
 			err |= json_array_append_new(tasks, json_pack("{s:s, s:s}", "name", line,
 								      "mask", sp + 1));
+		} else if (kthreads && sp - line > 4) {
+			/* "COMM F P MASK": F and P are one letter each */
+			sp[-4] = '\0';
+			err |= json_array_append_new(kthreads,
+				json_pack("{s:s, s:b, s:b, s:s}", "comm", line,
+					  "no_setaffinity", sp[-3] == 'n', "kthreadd_child",
+					  sp[-1] == 'k', "mask", sp + 1));
 		}
 	}
 	return err ? -ENOMEM : 0;

@@ -482,6 +482,18 @@ START_TEST(test_population_tools)
 		      "run: exit %d\n%s%s", r.status, r.out, r.err);
 	result_free(&r);
 
+#ifdef KAFF_HAVE_JANSSON
+	{
+		const char *json[] = { "run", "-J", "--population", pop, scn, NULL };
+
+		/* the census as JSON: every kthread with its flags */
+		run_kaff(json, NULL, &r);
+		ck_assert_msg(r.status == 0 && strstr(r.out, "\"census\": 1") &&
+			      strstr(r.out, "\"comm\": \"kthreadd\"") &&
+			      strstr(r.out, "\"no_setaffinity\": true"), "run -J:\n%s%s", r.out, r.err);
+		result_free(&r);
+	}
+#endif
 	run_kaff(diff, NULL, &r);
 	ck_assert_msg(r.status == 1, "diff: exit %d: %s", r.status, r.err);
 	ck_assert_msg(strstr(r.out, "kcompactd1") && strstr(r.out, "6.19 2-3") &&
