@@ -9,6 +9,7 @@
  * sorting by (COMM, F, P, MASK) is sorting the lines.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct census_line {
 	const char *name;
 	char f, p;
 	unsigned int id;
+	const struct kaff_cpumask *m;   /* only to break a tie */
 	const char *mask;       /* formatted only to break a tie */
 };
 
@@ -53,40 +55,45 @@ static void mask_text(const struct kaff_cpumask *m, char *buf, size_t cap)
 		strcpy(buf, "-");
 }
 
-/* Buffers for the masks of lines with the same COMM, F and P (sorted
- * apart by their masks), taken before anything changes. */
-static int tie_buffers(struct kaff_replay *r, const struct census_line *l, size_t n,
-		       char **texts)
+static int cmp_ptr(const void *x, const void *y)
 {
-	size_t i, j, k;
+	uintptr_t a = (uintptr_t)((const struct census_line *)x)->m;
+	uintptr_t b = (uintptr_t)((const struct census_line *)y)->m;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * Lines with the same COMM, F and P are ordered by their masks. Equal
+ * masks are one interned mask, so each distinct one is formatted once
+ * (a population may hold 100,000 kthreads of one name on one mask);
+ * texts[k] holds the text of the run of lines starting at k.
+ */
+static int break_ties(struct kaff_replay *r, struct census_line *l, size_t n, char **texts)
+{
+	size_t i, j, k, u;
 
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && !cmp_head(&l[i], &l[j]); j++)
 			;
-		for (k = i; j - i > 1 && k < j; k++)
-			if (!(texts[k] = kaff__malloc(&r->sc->alloc, r->cap)))
+		if (j - i < 2)
+			continue;
+		for (k = i; k < j; k++)
+			l[k].m = kaff_kthread_cpus_mask(r->ctx, l[k].id);
+		qsort(l + i, j - i, sizeof(*l), cmp_ptr);
+		for (k = i; k < j; k = u) {
+			size_t len = kaff_cpulist_snprint(NULL, 0, l[k].m);
+
+			texts[k] = kaff__malloc(&r->sc->alloc, len + 2);
+			if (!texts[k])
 				return -ENOMEM;
+			mask_text(l[k].m, texts[k], len + 2);
+			for (u = k; u < j && l[u].m == l[k].m; u++)
+				l[u].mask = texts[k];
+		}
+		qsort(l + i, j - i, sizeof(*l), cmp_line);
 	}
 	return 0;
-}
-
-static void break_ties(struct kaff_replay *r, struct census_line *l, size_t n, char **texts)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		if (!texts[i])
-			continue;
-		mask_text(kaff_kthread_cpus_mask(r->ctx, l[i].id), texts[i], r->cap);
-		l[i].mask = texts[i];
-	}
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && texts[j]; j++)
-			if (!texts[i] || cmp_head(&l[i], &l[j]))
-				break;
-		if (j - i > 1)
-			qsort(l + i, j - i, sizeof(*l), cmp_line);
-	}
 }
 
 static int emit_census(struct kaff_replay *r, const struct census_line *l, size_t n)
@@ -143,6 +150,7 @@ int kaff__census(struct kaff_replay *r)
 		l[n].p = (r->ids[t] == KAFF_KTHREADD || sc->tasks[t].orphan) ? '-' : 'k';
 		l[n].id = r->ids[t];
 		l[n].mask = NULL;
+		l[n].m = NULL;
 		kthreadd_named |= r->ids[t] == KAFF_KTHREADD;
 		n++;
 	}
@@ -152,18 +160,20 @@ int kaff__census(struct kaff_replay *r)
 		l[n].p = '-';
 		l[n].id = KAFF_KTHREADD;
 		l[n].mask = NULL;
+		l[n].m = NULL;
 		n++;
 	}
-	qsort(l, n, sizeof(*l), cmp_line);
-	ret = tie_buffers(r, l, n, texts);
 	/* The census waits until every self-waking kthread has run: one on
-	 * a mask with no online CPU meets the scheduler fallback. */
+	 * a mask with no online CPU meets the scheduler fallback. Running out
+	 * of memory below leaves them woken: in the kernel they run by
+	 * themselves, and a second wake changes nothing. */
 	for (t = 0; t < sc->nr_boot_kts && !ret; t++)
 		if (r->ids[t] != KAFF_NONE && sc->pop_ops->self_waking(sc->pop, &sc->boot_kts[t]))
 			ret = kaff_wake_up_process(r->ctx, r->ids[t]);
 	if (ret)
 		goto out;
-	break_ties(r, l, n, texts);
+	qsort(l, n, sizeof(*l), cmp_line);
+	ret = break_ties(r, l, n, texts);
 	if (!ret)
 		ret = emit_census(r, l, n);
 	if (!ret)

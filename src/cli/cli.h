@@ -55,6 +55,8 @@ char *kaff_mask_str(const struct kaff_cpumask *m);
  */
 #define KAFF_READ_ALL_MAX (1u << 20)
 char *kaff_read_all(const char *path, size_t *len);
+/* kaff_read_all() up to @max bytes (a population file). */
+char *kaff_read_file(const char *path, size_t *len, size_t max);
 
 /* "<stdin>" for "-", else @path: how messages name an input. */
 const char *kaff_display_name(const char *path);

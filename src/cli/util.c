@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers shared by the kaff subcommands: strings, files, scenarios. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,11 @@ char *kaff_mask_str(const struct kaff_cpumask *m)
 
 char *kaff_read_all(const char *path, size_t *len)
 {
+	return kaff_read_file(path, len, KAFF_READ_ALL_MAX);
+}
+
+char *kaff_read_file(const char *path, size_t *len, size_t max)
+{
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	size_t cap = 4096, n = 0;
 	char *buf, *nb;
@@ -109,11 +115,11 @@ char *kaff_read_all(const char *path, size_t *len)
 		if (n < cap - 1)
 			break;
 		/* sysfs files and a command line are small: /dev/zero is not one */
-		nb = cap >= KAFF_READ_ALL_MAX ? NULL : realloc(buf, cap * 2);
+		nb = cap >= max ? NULL : realloc(buf, cap * 2);
 		if (!nb) {
 			free(buf);
 			buf = NULL;
-			errno = cap >= KAFF_READ_ALL_MAX ? EFBIG : ENOMEM;
+			errno = cap >= max ? EFBIG : ENOMEM;
 			break;
 		}
 		buf = nb;
@@ -191,7 +197,9 @@ int kaff_cli_read_population(const char *path, const struct kaff_allocator *allo
 	int ret;
 
 	*out = NULL;
-	text = kaff_read_all(path, &len);
+	/* a population of a big machine is megabytes: the limit is the
+	 * address space's */
+	text = kaff_read_file(path, &len, SIZE_MAX / 4);
 	if (!text) {
 		int e = errno;
 
