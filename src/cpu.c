@@ -21,6 +21,7 @@ static int hotplug_check(const struct kaff_ctx *ctx, unsigned int cpu)
 int kaff_cpu_offline(struct kaff_ctx *ctx, unsigned int cpu)
 {
 	struct kaff_event deferred_only = { .cpu = KAFF_NONE };
+	struct kaff_imask *irq_to;
 	const struct kaff_cpumask *hk;
 	unsigned int other;
 	int ret = hotplug_check(ctx, cpu);
@@ -45,15 +46,21 @@ int kaff_cpu_offline(struct kaff_ctx *ctx, unsigned int cpu)
 	} else if (!kaff_cpumask_intersects(ctx->online, hk)) {
 		return -EBUSY;
 	}
-	ret = kaff__run_event(ctx, &deferred_only);
+	ret = kaff__irq_prepare_offline(ctx, cpu, &irq_to);
 	if (ret)
 		return ret;
+	ret = kaff__run_event(ctx, &deferred_only);
+	if (ret) {
+		kaff__imask_put(ctx, irq_to);
+		return ret;
+	}
 	/* No kthread callback at offline: sleeping kthreads keep their masks
 	 * (there is no CPUHP teardown callback for them); per-CPU kthreads
 	 * park. The node's mask shrinks, so its kthreads' targets may change
 	 * at the next update. */
 	kaff_cpumask_clear_cpu(cpu, ctx->online);
 	kaff__smpboot_park(ctx, cpu);
+	kaff__irq_offline(ctx, cpu, irq_to);
 	kaff__node_dirty(ctx, (unsigned int)ctx->cpu_node[cpu]);
 	kaff__cpuset_hotplug(ctx);
 	return 0;

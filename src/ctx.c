@@ -64,6 +64,7 @@ struct kaff_ctx *kaff_ctx_new(const struct kaff_profile *profile,
 	ctx->live.first = ctx->live.last = KAFF_NONE;
 	ctx->managed.first = ctx->managed.last = KAFF_NONE;
 	ctx->per_cpu.first = ctx->per_cpu.last = KAFF_NONE;
+	ctx->irq.first = ctx->irq.last = KAFF_NONE;
 	for (i = 0; i < KAFF_ARRAY_SIZE(ctx_masks); i++)
 		if (!(*ctx_mask(ctx, i) = kaff__cpumask_zalloc(&a, nr_cpu_ids)))
 			goto fail;
@@ -117,6 +118,7 @@ void kaff_ctx_free(struct kaff_ctx *ctx)
 		kaff__free(&a, ctx->boot_params[i]);
 	kaff__free(&a, ctx->boot_params);
 	kaff__free(&a, ctx->cpu_node);
+	kaff__free(&a, ctx->irq_vectors);
 	for (i = 0; i < KAFF_ARRAY_SIZE(ctx_masks); i++)
 		kaff__free(&a, *ctx_mask(ctx, i));
 	kaff__free(&a, ctx->own_profile);

@@ -105,6 +105,7 @@ enum kaff_kthread_list {
 
 enum {
 	KT_LIVE = 1u << 8,             /* slot holds a kthread (not stopped) */
+	KT_IRQ = 1u << 9,              /* an irq thread (irq.c), on ctx->irq */
 };
 
 /*
@@ -265,6 +266,8 @@ struct kaff_ctx {
 	struct kaff_kthread *kt;
 	uint32_t nr_kt, cap_kt;
 	struct kaff_list live, managed, per_cpu;
+	struct kaff_list irq;              /* irq threads, linked through KL_MANAGED */
+	uint32_t *irq_vectors;             /* irq.c: device vectors per CPU, or NULL */
 	uint32_t nr_live, nr_per_cpu;
 	uint32_t nr_bad;                   /* listed bound/per-CPU kthreads */
 
@@ -514,6 +517,17 @@ void kaff__notify_one(struct kaff_ctx *ctx, uint32_t id, struct kaff_imask *old)
 
 void kaff__smpboot_park(struct kaff_ctx *ctx, unsigned int cpu);
 int kaff__smpboot_unpark(struct kaff_ctx *ctx, struct kaff_event *ev);
+
+/* ---- irq.c ---------------------------------------------------------------- */
+
+/* A started irq thread on @cpus (-ENOMEM/-EOVERFLOW: nothing changed). */
+int kaff__irq_thread_new(struct kaff_ctx *ctx, uint32_t flags, struct kaff_imask *cpus,
+			 unsigned int *id);
+/* The CPU interrupts leave @cpu for (-ENOMEM before anything changed). */
+int kaff__irq_prepare_offline(struct kaff_ctx *ctx, unsigned int cpu, struct kaff_imask **to);
+/* @cpu is offline: its interrupts moved, irq threads that had only it
+ * follow to @to (the reference is put). */
+void kaff__irq_offline(struct kaff_ctx *ctx, unsigned int cpu, struct kaff_imask *to);
 
 /* ---- cpuset.c ----------------------------------------------------------- */
 

@@ -130,7 +130,7 @@ static int step(struct kaff_replay *r, const struct sc_event *e, struct kaff_rep
 	const struct kaff_scenario *sc = r->sc;
 	/* Only events that name a task have one (a file may have no task). */
 	bool has_task = e->cmd != SC_OFFLINE && e->cmd != SC_ONLINE && e->cmd != SC_ISOLATE &&
-			e->cmd != SC_SHOW;
+			e->cmd != SC_SHOW && e->cmd != SC_CENSUS;
 	const char *name = has_task ? sc->tasks[e->inst].name : NULL;
 	unsigned int id = name ? r->ids[e->inst] : KAFF_NONE;
 	struct kaff_cpumask m;
@@ -143,8 +143,12 @@ static int step(struct kaff_replay *r, const struct sc_event *e, struct kaff_rep
 		return kaff_kthread_create_on_node(r->ctx, e->num, &r->ids[e->inst]);
 	case SC_CREATE_ON_CPU:
 		return kaff_kthread_create_on_cpu(r->ctx, (unsigned int)e->num, &r->ids[e->inst]);
+	case SC_CREATE_PER_CPU:
+		return kaff_kthread_create_per_cpu(r->ctx, (unsigned int)e->num, &r->ids[e->inst]);
 	case SC_BIND:
 		return kaff_kthread_bind(r->ctx, id, (unsigned int)e->num);
+	case SC_BIND_MASK:
+		return kaff_kthread_bind_mask(r->ctx, id, &m);
 	case SC_PREFER:
 		ret = kaff_kthread_affine_preferred(r->ctx, id, &m);
 		return ret && ret != -ENOMEM ? emit_error(r, "prefer", name, ret) : ret;
@@ -174,11 +178,26 @@ static int step(struct kaff_replay *r, const struct sc_event *e, struct kaff_rep
 		return ret && ret != -ENOMEM ? emit_error(r, "isolate", e->text, ret) : ret;
 	case SC_SHOW:
 		return show(r);
+	case SC_CENSUS:
+		return kaff__census(r);
 	case SC_EXPECT:
 		return expect(r, e, res);
 	default:
 		return 0;
 	}
+}
+
+/* The population's kthreads, made at boot (task instances 0, 1, ...). */
+static int create_population(struct kaff_replay *r)
+{
+	const struct kaff_scenario *sc = r->sc;
+	bool same = sc->pop_ops->same(sc->pop, r->ctx);
+	uint32_t i;
+	int ret = 0;
+
+	for (i = 0; i < sc->nr_boot_kts && !ret; i++)
+		ret = sc->pop_ops->create(sc->pop, r->ctx, &sc->boot_kts[i], same, &r->ids[i]);
+	return ret;
 }
 
 void kaff__replay_fini(struct kaff_replay *r)
@@ -220,6 +239,8 @@ int kaff__replay_init(struct kaff_replay *r, const struct kaff_scenario *sc,
 	for (i = 0; i < sc->nr_tasks; i++)
 		r->ids[i] = KAFF_NONE;
 	ret = kaff__scenario_boot(sc, profile, ops, &r->ctx);
+	if (!ret && sc->pop)
+		ret = create_population(r);
 	if (ret) {
 		kaff__replay_fini(r);
 		return ret;

@@ -30,7 +30,9 @@ static const struct cmd_desc cmds[] = {
 	{ "boot_online", SC_BOOT_ONLINE, true, 1, 1 },
 	{ "create", SC_CREATE, false, 1, 2 },
 	{ "create_on_cpu", SC_CREATE_ON_CPU, false, 2, 2 },
+	{ "create_per_cpu", SC_CREATE_PER_CPU, false, 2, 2 },
 	{ "bind", SC_BIND, false, 2, 2 },
+	{ "bind_mask", SC_BIND_MASK, false, 2, 2 },
 	{ "prefer", SC_PREFER, false, 2, 2 },
 	{ "wake", SC_WAKE, false, 1, 1 },
 	{ "setaffinity", SC_SETAFFINITY, false, 2, 2 },
@@ -40,6 +42,7 @@ static const struct cmd_desc cmds[] = {
 	{ "isolate", SC_ISOLATE, false, 1, 1 },
 	{ "show", SC_SHOW, false, 0, 0 },
 	{ "expect", SC_EXPECT, false, 2, 2 },
+	{ "census", SC_CENSUS, false, 0, 0 },
 };
 
 static struct sc_event *event_new(struct parser *p, enum sc_cmd cmd, unsigned int line)
@@ -233,6 +236,7 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 		e->num = ntok == 3 ? (int32_t)v : KAFF_NUMA_NO_NODE;
 		return;
 	case SC_CREATE_ON_CPU:
+	case SC_CREATE_PER_CPU:
 		if (!kaff__sc_parse_cpu(p, line, &tok[2], &cpu) || !kaff__sc_task_new(p, line, &tok[1], &inst) ||
 		    !(e = event_new(p, d->cmd, line)))
 			return;
@@ -249,6 +253,7 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 	case SC_PREFER:
 	case SC_SETAFFINITY:
 	case SC_EXPECT:
+	case SC_BIND_MASK:
 		if (!kaff__sc_task_ref(p, line, &tok[1], &inst))
 			return;
 		if (d->cmd == SC_PREFER && sc->tasks[inst].preferred && !sc->tasks[inst].woken) {
@@ -260,7 +265,15 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 		{
 			uint32_t idx = kaff__sc_parse_list(p, line, &tok[2], true);
 
-			if (idx == SC_NONE || !(e = event_new(p, d->cmd, line)))
+			if (idx == SC_NONE)
+				return;
+			/* kthread_bind_mask() of an empty mask leaves a task that
+			 * can run nowhere: not a state a kernel caller makes. */
+			if (d->cmd == SC_BIND_MASK && kaff_cpumask_empty(p->scratch)) {
+				kaff__sc_fail(p, line, tok[2].col, "bind_mask needs at least one CPU");
+				return;
+			}
+			if (!(e = event_new(p, d->cmd, line)))
 				return;
 			e->inst = inst;
 			e->mask = idx;
@@ -304,6 +317,7 @@ static void event_cmd(struct parser *p, const struct cmd_desc *d, unsigned int l
 		return;
 	}
 	case SC_SHOW:
+	case SC_CENSUS:
 		event_new(p, d->cmd, line);
 		return;
 	default:
@@ -487,7 +501,9 @@ static void dispatch(struct parser *p, const struct cmd_desc *d, unsigned int li
 		p->seen_event = true;
 		p->first_event_line = line;
 		kaff__sc_header_done(p, line);
-		if (p->failed)
+		if (!p->failed && p->sc->pop)
+			kaff__sc_seed_population(p, line);
+		if (p->failed || p->nomem)
 			return;
 	}
 	event_cmd(p, d, line, tok, ntok);

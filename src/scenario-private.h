@@ -3,6 +3,8 @@
 #ifndef KAFF_SCENARIO_PRIVATE_H
 #define KAFF_SCENARIO_PRIVATE_H
 
+#include <stdio.h>
+
 #include "kaff-private.h"
 
 #define SC_NONE UINT32_MAX
@@ -11,7 +13,7 @@ enum sc_cmd {
 	SC_KERNEL, SC_CPUS, SC_NODE, SC_BOOT, SC_BOOT_ONLINE,
 	SC_CREATE, SC_CREATE_ON_CPU, SC_BIND, SC_PREFER, SC_WAKE,
 	SC_SETAFFINITY, SC_OFFLINE, SC_ONLINE, SC_STOP, SC_ISOLATE,
-	SC_SHOW, SC_EXPECT
+	SC_SHOW, SC_EXPECT, SC_CENSUS, SC_CREATE_PER_CPU, SC_BIND_MASK
 };
 
 struct sc_event {
@@ -27,6 +29,36 @@ struct sc_event {
 struct sc_task {
 	const char *name;
 	bool woken, preferred, stopped;  /* followed by the parser */
+	bool orphan;            /* a population kthread whose parent is not kthreadd */
+	bool ambiguous;         /* a population name more than one kthread has */
+};
+
+/* One kthread a population gives a replay at boot: a population entry,
+ * or (entry UINT32_MAX) an rcuo kthread the scenario's boot line adds. */
+struct pop_boot_kt {
+	uint32_t entry;
+	const char *name;
+	bool orphan;
+};
+
+/*
+ * What a population does for a scenario (population.c, above this layer:
+ * the parser and the replayer call it through these, never directly).
+ * @plan: the header is complete: check it against the snapshot's and
+ *	list the kthreads made at boot (-EINVAL with @msg, -ENOMEM)
+ * @same: whether a booted @ctx is the snapshot's kernel, boot line and
+ *	online CPUs
+ * @create: make one of them in @ctx (@same: on its snapshot mask)
+ * @self_waking: it wakes by itself (kcompactd's 500 ms timer)
+ */
+struct kaff_scenario;
+struct sc_population_ops {
+	int (*plan)(const struct kaff_population *pop, const struct kaff_scenario *sc,
+		    struct pop_boot_kt **out, uint32_t *nr, char **names, char *msg, size_t len);
+	bool (*same)(const struct kaff_population *pop, const struct kaff_ctx *ctx);
+	int (*create)(const struct kaff_population *pop, struct kaff_ctx *ctx,
+		      const struct pop_boot_kt *b, bool same, unsigned int *id);
+	bool (*self_waking)(const struct kaff_population *pop, const struct pop_boot_kt *b);
 };
 
 struct sc_node {
@@ -66,6 +98,13 @@ struct kaff_scenario {
 	unsigned long *pool;    /* parsed masks, KAFF_BITS_TO_LONGS(cpus) words each */
 	uint32_t nr_masks, cap_masks;
 	struct kaff_cpumask *scratch_mask;
+	/* With a population: the kthreads it makes at boot are task
+	 * instances 0 .. nr_boot_kts-1. */
+	const struct kaff_population *pop;
+	const struct sc_population_ops *pop_ops;
+	struct pop_boot_kt *boot_kts;
+	uint32_t nr_boot_kts;
+	char *boot_kt_names;
 };
 
 static inline unsigned long *sc_mask_words(const struct kaff_scenario *sc, uint32_t idx)
@@ -149,6 +188,10 @@ bool kaff__sc_parse_cpu(struct parser *p, unsigned int line, const struct token 
 /* A live task named by @t, or a new one (its name free). */
 bool kaff__sc_task_ref(struct parser *p, unsigned int line, const struct token *t, uint32_t *inst);
 bool kaff__sc_task_new(struct parser *p, unsigned int line, const struct token *t, uint32_t *inst);
+/* With a population: the header is complete; its kthreads become the
+ * first tasks (replay.c makes them at boot); a name several of them
+ * share cannot be an event's. */
+void kaff__sc_seed_population(struct parser *p, unsigned int line);
 
 /* A replay in progress (replay.c): tests and tools step through it. */
 struct kaff_replay {
@@ -160,6 +203,7 @@ struct kaff_replay {
 	char *buf;              /* one trace line */
 	size_t cap;
 	unsigned long shows;
+	unsigned long censuses;
 };
 
 int kaff__replay_init(struct kaff_replay *r, const struct kaff_scenario *sc,
@@ -167,6 +211,17 @@ int kaff__replay_init(struct kaff_replay *r, const struct kaff_scenario *sc,
 /* Event @i; on -ENOMEM the context is as before the event. */
 int kaff__replay_step(struct kaff_replay *r, uint32_t i, struct kaff_replay_result *res);
 void kaff__replay_fini(struct kaff_replay *r);
+/* The census event (census.c). */
+int kaff__census(struct kaff_replay *r);
+
+/* kaff_scenario_parse() and kaff_scenario_parse_file() with a
+ * population (population.c), or without (@pop NULL). */
+int kaff__scenario_parse(const char *text, size_t len, const struct kaff_population *pop,
+			 const struct sc_population_ops *ops, const struct kaff_allocator *alloc,
+			 struct kaff_scenario **out, struct kaff_scenario_error *err);
+int kaff__scenario_parse_file(FILE *f, const struct kaff_population *pop,
+			      const struct sc_population_ops *ops, const struct kaff_allocator *alloc,
+			      struct kaff_scenario **out, struct kaff_scenario_error *err);
 
 /* A booted context for the scenario's header under @profile. */
 int kaff__scenario_boot(const struct kaff_scenario *sc, const struct kaff_profile *profile,

@@ -134,21 +134,20 @@ bool kaff__sc_parse_num(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
+/* A task name: a letter or '_', then printable ASCII other than space
+ * and '#' (the tokenizer ends a word at either), at most 63 bytes: the
+ * kernel's names of its kthreads ("ksoftirqd/3", "irq/9-acpi"). */
+#define NAME_RULE "a letter or _, then printable ASCII but no space or #, 63 bytes at most"
+
 static bool valid_name(const char *s)
 {
 	size_t n;
 
 	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
 		return false;
-	for (n = 1; s[n]; n++) {
-		char c = s[n];
-
-		if (n > 15)
+	for (n = 1; s[n]; n++)
+		if (n >= KAFF_TASK_NAME_MAX || s[n] <= ' ' || s[n] > '~' || s[n] == '#')
 			return false;
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-			return false;
-	}
 	return true;
 }
 
@@ -234,7 +233,8 @@ static uint32_t *name_slot(const struct parser *p, const char *name, uint32_t h)
 	return &p->names[i][1];
 }
 
-/* The newest instance with that name decides: -1 none, -2 stopped. */
+/* The newest instance with that name decides: -1 none, -2 stopped,
+ * -3 a name several population kthreads share. */
 static int find_live(const struct parser *p, const char *name)
 {
 	uint32_t *slot;
@@ -244,6 +244,8 @@ static int find_live(const struct parser *p, const char *name)
 	slot = name_slot(p, name, name_hash(name));
 	if (!*slot)
 		return -1;
+	if (p->sc->tasks[*slot - 1].ambiguous)
+		return -3;
 	return p->sc->tasks[*slot - 1].stopped ? -2 : (int)(*slot - 1);
 }
 
@@ -290,6 +292,11 @@ bool kaff__sc_task_ref(struct parser *p, unsigned int line, const struct token *
 		kaff__sc_fail(p, line, t->col, "task '%s' was stopped", kaff__sc_shown(p, t->s));
 		return false;
 	}
+	if (i == -3) {
+		kaff__sc_fail(p, line, t->col, "'%s' names more than one kthread of the population",
+			      kaff__sc_shown(p, t->s));
+		return false;
+	}
 	*inst = (uint32_t)i;
 	return true;
 }
@@ -301,11 +308,11 @@ bool kaff__sc_task_new(struct parser *p, unsigned int line, const struct token *
 	uint32_t *slot;
 
 	if (!valid_name(t->s)) {
-		kaff__sc_fail(p, line, t->col, "'%s' is not a task name ([A-Za-z_][A-Za-z0-9_.-]{0,15})",
-		     kaff__sc_shown(p, t->s));
+		kaff__sc_fail(p, line, t->col, "'%s' is not a task name (" NAME_RULE ")",
+			      kaff__sc_shown(p, t->s));
 		return false;
 	}
-	if (find_live(p, t->s) >= 0) {
+	if (find_live(p, t->s) >= 0 || find_live(p, t->s) == -3) {
 		kaff__sc_fail(p, line, t->col, "task '%s' exists already", kaff__sc_shown(p, t->s));
 		return false;
 	}
@@ -325,3 +332,36 @@ bool kaff__sc_task_new(struct parser *p, unsigned int line, const struct token *
 	return true;
 }
 
+void kaff__sc_seed_population(struct parser *p, unsigned int line)
+{
+	struct kaff_scenario *sc = p->sc;
+	char msg[sizeof(p->err->msg)];
+	uint32_t i, *slot;
+	int ret;
+
+	msg[0] = '\0';
+	ret = sc->pop_ops->plan(sc->pop, sc, &sc->boot_kts, &sc->nr_boot_kts,
+				&sc->boot_kt_names, msg, sizeof(msg));
+	if (ret == -EINVAL)
+		kaff__sc_fail(p, line, 1, "%s", msg);
+	if (ret == -ENOMEM)
+		p->nomem = true;
+	for (i = 0; !ret && i < sc->nr_boot_kts; i++) {
+		struct sc_task *task;
+
+		if (!kaff__sc_grow(p, (void **)&sc->tasks, &sc->cap_tasks, sc->nr_tasks + 1,
+				   sizeof(*sc->tasks)) || !names_reserve(p))
+			return;
+		task = &sc->tasks[sc->nr_tasks];
+		memset(task, 0, sizeof(*task));
+		task->name = sc->boot_kts[i].name;
+		task->orphan = sc->boot_kts[i].orphan;
+		task->woken = true;
+		slot = name_slot(p, task->name, name_hash(task->name));
+		if (*slot)
+			task->ambiguous = true;
+		else
+			p->names_used++;
+		*slot = ++sc->nr_tasks;
+	}
+}

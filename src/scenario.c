@@ -27,6 +27,7 @@ struct reader {
 };
 
 static int reader_init(struct reader *rd, const struct kaff_allocator *alloc,
+		       const struct kaff_population *pop, const struct sc_population_ops *ops,
 		       struct kaff_scenario_error *err)
 {
 	struct kaff_scenario *sc;
@@ -43,6 +44,8 @@ static int reader_init(struct reader *rd, const struct kaff_allocator *alloc,
 	sc->alloc = rd->alloc;
 	sc->boot_online = SC_NONE;
 	sc->profile = kaff_profile_default();
+	sc->pop = pop;
+	sc->pop_ops = ops;
 	rd->p.sc = sc;
 	return 0;
 }
@@ -204,6 +207,8 @@ void kaff_scenario_free(struct kaff_scenario *sc)
 	kaff__free(&a, sc->boot);
 	kaff__free(&a, sc->pool);
 	kaff__free(&a, sc->scratch_mask);
+	kaff__free(&a, sc->boot_kts);
+	kaff__free(&a, sc->boot_kt_names);
 	kaff__free(&a, sc);
 }
 
@@ -216,8 +221,11 @@ static int reader_finish(struct reader *rd, int ret, struct kaff_scenario **out)
 		end_line(rd);
 	if (!ret && !p->failed && !p->nomem && !p->cpus_known)
 		kaff__sc_flush(p);
-	if (!ret && !p->failed && !p->nomem && !p->seen_event)
+	if (!ret && !p->failed && !p->nomem && !p->seen_event) {
 		kaff__sc_header_done(p, p->first_event_line ? p->first_event_line : 1);
+		if (!p->failed && p->sc->pop)
+			kaff__sc_seed_population(p, rd->line > 1 ? rd->line - 1 : 1);
+	}
 	if (!ret && !p->failed && !p->nomem && trial_boot(p) == -ENOMEM)
 		p->nomem = true;
 	if (!ret)
@@ -233,8 +241,9 @@ static int reader_finish(struct reader *rd, int ret, struct kaff_scenario **out)
 	return 0;
 }
 
-int kaff_scenario_parse(const char *text, size_t len, const struct kaff_allocator *alloc,
-			struct kaff_scenario **out, struct kaff_scenario_error *err)
+int kaff__scenario_parse(const char *text, size_t len, const struct kaff_population *pop,
+			 const struct sc_population_ops *ops, const struct kaff_allocator *alloc,
+			 struct kaff_scenario **out, struct kaff_scenario_error *err)
 {
 	struct reader rd;
 	int ret;
@@ -242,15 +251,22 @@ int kaff_scenario_parse(const char *text, size_t len, const struct kaff_allocato
 	if (!out || (!text && len))
 		return -EINVAL;
 	*out = NULL;
-	ret = reader_init(&rd, alloc, err);
+	ret = reader_init(&rd, alloc, pop, ops, err);
 	if (ret)
 		return ret;
 	feed(&rd, text, len);
 	return reader_finish(&rd, 0, out);
 }
 
-int kaff_scenario_parse_file(FILE *f, const struct kaff_allocator *alloc,
-			     struct kaff_scenario **out, struct kaff_scenario_error *err)
+int kaff_scenario_parse(const char *text, size_t len, const struct kaff_allocator *alloc,
+			struct kaff_scenario **out, struct kaff_scenario_error *err)
+{
+	return kaff__scenario_parse(text, len, NULL, NULL, alloc, out, err);
+}
+
+int kaff__scenario_parse_file(FILE *f, const struct kaff_population *pop,
+			      const struct sc_population_ops *ops, const struct kaff_allocator *alloc,
+			      struct kaff_scenario **out, struct kaff_scenario_error *err)
 {
 	char chunk[4096];
 	struct reader rd;
@@ -260,7 +276,7 @@ int kaff_scenario_parse_file(FILE *f, const struct kaff_allocator *alloc,
 	if (!out || !f)
 		return -EINVAL;
 	*out = NULL;
-	ret = reader_init(&rd, alloc, err);
+	ret = reader_init(&rd, alloc, pop, ops, err);
 	if (ret)
 		return ret;
 	errno = 0;
@@ -275,6 +291,12 @@ int kaff_scenario_parse_file(FILE *f, const struct kaff_allocator *alloc,
 	return reader_finish(&rd, ret, out);
 }
 
+int kaff_scenario_parse_file(FILE *f, const struct kaff_allocator *alloc,
+			     struct kaff_scenario **out, struct kaff_scenario_error *err)
+{
+	return kaff__scenario_parse_file(f, NULL, NULL, alloc, out, err);
+}
+
 const struct kaff_profile *kaff_scenario_profile(const struct kaff_scenario *sc)
 {
 	return sc ? sc->profile : NULL;
@@ -283,6 +305,11 @@ const struct kaff_profile *kaff_scenario_profile(const struct kaff_scenario *sc)
 unsigned int kaff_scenario_nr_events(const struct kaff_scenario *sc)
 {
 	return sc ? sc->nr_events : 0;
+}
+
+unsigned int kaff_scenario_nr_boot_kthreads(const struct kaff_scenario *sc)
+{
+	return sc ? sc->nr_boot_kts : 0;
 }
 
 unsigned int kaff_scenario_nr_boot_params(const struct kaff_scenario *sc)
@@ -323,10 +350,12 @@ int kaff_scenario_event_describe(const struct kaff_scenario *sc, unsigned int i,
 			n = snprintf(buf, len, "create %s node=%d", name, (int)e->num);
 		break;
 	case SC_CREATE_ON_CPU:
+	case SC_CREATE_PER_CPU:
 	case SC_BIND:
 		n = snprintf(buf, len, "%s %s %d", kaff__sc_cmd_word(e->cmd), name, (int)e->num);
 		break;
 	case SC_PREFER:
+	case SC_BIND_MASK:
 	case SC_SETAFFINITY:
 	case SC_EXPECT:
 		n = snprintf(buf, len, "%s %s %s", kaff__sc_cmd_word(e->cmd), name, e->text);

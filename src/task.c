@@ -61,6 +61,8 @@ int kaff__task_new(struct kaff_ctx *ctx, int node, int cpu, uint32_t flags,
 		kaff__list_add_head(ctx->kt, &ctx->per_cpu, *id, KL_MANAGED);
 		ctx->nr_per_cpu++;
 	}
+	if (flags & KT_IRQ)
+		kaff__list_add_tail(ctx->kt, &ctx->irq, *id, KL_MANAGED);
 	return 0;
 }
 
@@ -84,6 +86,8 @@ void kaff__task_free(struct kaff_ctx *ctx, struct kaff_kthread *k)
 		kaff__list_del(ctx->kt, &ctx->per_cpu, id, KL_MANAGED);
 		ctx->nr_per_cpu--;
 	}
+	if (k->flags & KT_IRQ)
+		kaff__list_del(ctx->kt, &ctx->irq, id, KL_MANAGED);
 	if (id != KAFF_KTHREADD) {
 		kaff__list_del(ctx->kt, &ctx->live, id, KL_LIVE);
 		ctx->nr_live--;
@@ -106,6 +110,7 @@ void kaff__task_table_fini(struct kaff_ctx *ctx)
 	ctx->live.first = ctx->live.last = KAFF_NONE;
 	ctx->managed.first = ctx->managed.last = KAFF_NONE;
 	ctx->per_cpu.first = ctx->per_cpu.last = KAFF_NONE;
+	ctx->irq.first = ctx->irq.last = KAFF_NONE;
 }
 
 static int task_set(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_imask *cpus,

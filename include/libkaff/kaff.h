@@ -14,6 +14,8 @@
 #include <libkaff/profile.h>
 #include <libkaff/machine.h>
 #include <libkaff/kthread.h>
+#include <libkaff/irq.h>
+#include <libkaff/population.h>
 #include <libkaff/scenario.h>
 #include <libkaff/invariant.h>
 

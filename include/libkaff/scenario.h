@@ -11,12 +11,16 @@
 
 #include <libkaff/common.h>
 #include <libkaff/machine.h>
+#include <libkaff/population.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 struct kaff_scenario;
+
+/* The longest task name, in bytes (the kernel's names of its kthreads). */
+#define KAFF_TASK_NAME_MAX 63
 
 /**
  * struct kaff_scenario_error - where and why a scenario was refused
@@ -73,6 +77,34 @@ KAFF_EXPORT int kaff_scenario_parse(const char *text, size_t len,
 KAFF_EXPORT int kaff_scenario_parse_file(FILE *f, const struct kaff_allocator *alloc,
 					 struct kaff_scenario **out,
 					 struct kaff_scenario_error *err);
+/**
+ * kaff_scenario_parse_population() - kaff_scenario_parse() on a population
+ * @pop: the kthreads of a real kernel (kaff_population_parse()); it must
+ *	outlive the scenario and its replays
+ *
+ * The scenario's cpus, node and kernel lines must be the population's
+ * (a scenario error otherwise); its boot lines may differ. A replay first
+ * makes every kthread of @pop at boot, each by its class, so that under
+ * the snapshot's own kernel, boot line and online CPUs each keeps its
+ * snapshot mask; rcuo kthreads follow the scenario's boot line. Events may
+ * name a population kthread whose name no other one has.
+ *
+ * Return: as kaff_scenario_parse(); -EINVAL for a NULL @pop.
+ */
+KAFF_EXPORT int kaff_scenario_parse_population(const char *text, size_t len,
+					       const struct kaff_population *pop,
+					       const struct kaff_allocator *alloc,
+					       struct kaff_scenario **out,
+					       struct kaff_scenario_error *err);
+/**
+ * kaff_scenario_parse_file_population() - kaff_scenario_parse_file() on a
+ * population, as kaff_scenario_parse_population()
+ */
+KAFF_EXPORT int kaff_scenario_parse_file_population(FILE *f,
+						    const struct kaff_population *pop,
+						    const struct kaff_allocator *alloc,
+						    struct kaff_scenario **out,
+						    struct kaff_scenario_error *err);
 /** kaff_scenario_free() - NULL is a no-op */
 KAFF_EXPORT void kaff_scenario_free(struct kaff_scenario *sc);
 
@@ -124,6 +156,13 @@ KAFF_EXPORT int kaff_scenario_replay(const struct kaff_scenario *sc,
 
 /** kaff_scenario_nr_events() - the number of events (header lines excluded) */
 KAFF_EXPORT unsigned int kaff_scenario_nr_events(const struct kaff_scenario *sc);
+
+/**
+ * kaff_scenario_nr_boot_kthreads() - the kthreads a replay makes at boot
+ * from the scenario's population (0 without one). A replay's kthread ids
+ * stay below this + kaff_scenario_nr_events() + 1.
+ */
+KAFF_EXPORT unsigned int kaff_scenario_nr_boot_kthreads(const struct kaff_scenario *sc);
 
 /**
  * kaff_scenario_event_describe() - event @i as one normalised line

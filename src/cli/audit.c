@@ -19,7 +19,7 @@
 
 static const char audit_usage[] =
 	"usage: kaff audit [-J] [-k V] [--max-states N] [--no-wake] [--explore dup|replay]\n"
-	"                  FILE.scn|-\n"
+	"                  [--population POP] FILE.scn|-\n"
 	"\n"
 	"Replay FILE, then explore CPU hotplug from where it ends: every whole-node\n"
 	"offline, every node's housekeeping CPUs offline, every single-CPU offline\n"
@@ -35,6 +35,8 @@ static const char audit_usage[] =
 	"\n"
 	"  -J, --json      machine-readable output, every kthread and state" KAFF_JSON_NOTE "\n"
 	"  -k, --kernel V  replay under profile V instead of the file's kernel line\n"
+	"  --population POP  replay on every kthread of the population file POP\n"
+	"                  (kaff host --kthreads; docs/population.md)\n"
 	"  --max-states N  explore at most N states (default 4096)\n"
 	"  --no-wake       do not wake the kthreads after the hotplug operations\n"
 	"  --explore M     dup: each state from a copy of the end of the scenario\n"
@@ -46,7 +48,8 @@ static const char audit_usage[] =
 	"Exit status: 0 nothing to report, 1 findings, 2 usage or scenario error,\n"
 	"3 libkaff failed.\n";
 
-enum { OPT_JSON = 'J', OPT_KERNEL = 'k', OPT_MAX_STATES = 256, OPT_NO_WAKE, OPT_EXPLORE };
+enum { OPT_JSON = 'J', OPT_KERNEL = 'k', OPT_MAX_STATES = 256, OPT_NO_WAKE, OPT_EXPLORE,
+       OPT_POPULATION };
 
 static const struct kaff_opt audit_opts[] = {
 	{ "json", OPT_JSON, false },
@@ -54,6 +57,7 @@ static const struct kaff_opt audit_opts[] = {
 	{ "max-states", OPT_MAX_STATES, true },
 	{ "no-wake", OPT_NO_WAKE, false },
 	{ "explore", OPT_EXPLORE, true },
+	{ "population", OPT_POPULATION, true },
 	{ NULL, 0, false },
 };
 
@@ -118,19 +122,42 @@ static void base_change(void *data, unsigned int id, const struct kaff_cpumask *
 	tr->cause[id] = (uint8_t)cause;
 }
 
+/* Kthread @id is named @name (found by name_lookup()). */
+static int name_add(struct audit *au, struct au_names *nm, unsigned int id, const char *name)
+{
+	uint32_t b = name_hash(name) & (nm->nb - 1);
+
+	au->names[id] = strdup(name);
+	if (!au->names[id])
+		return -ENOMEM;
+	nm->chain[id] = nm->bucket[b];
+	nm->bucket[b] = id;
+	return 0;
+}
+
 /* Replay the scenario to its end, giving each mask its cause, and each
  * kthread its name. */
 static int base_replay(struct audit *au, struct au_track *tr, struct au_names *nm)
 {
 	struct kaff_ctx *ctx = kaff_replay_ctx(au->base);
-	unsigned int next_id = 1;
-	int ret;
+	unsigned int next_id = 1 + kaff_scenario_nr_boot_kthreads(au->sc);
+	unsigned int i;
+	int ret = 0;
 
+	/* a population's kthreads, made at boot, before any event */
+	for (i = 0; i < kaff_replay_nr_tasks(au->base) && !ret; i++) {
+		const char *name = NULL;
+		unsigned int id = kaff_replay_task(au->base, i, &name);
+
+		if (id != KAFF_KTHREAD_NONE && id < au->nr_ids && name && !au->names[id])
+			ret = name_add(au, nm, id, name);
+	}
+	if (ret)
+		return ret;
 	tr->ctx = ctx;
 	kaff_ctx_set_change_fn(ctx, base_change, tr);
 	for (;;) {
 		char desc[160], cmd[32] = "", name[64] = "";
-		uint32_t b;
 
 		if (kaff_scenario_event_describe(au->sc, kaff_replay_position(au->base), desc, sizeof(desc),
 						 NULL) < 0 ||
@@ -146,13 +173,9 @@ static int base_replay(struct audit *au, struct au_track *tr, struct au_names *n
 		/* ids are given 1, 2, 3, ... to the creations that succeed */
 		if (next_id >= au->nr_ids || !kaff_kthread_cpus_mask(ctx, next_id))
 			continue;
-		if (!(au->names[next_id] = strdup(name))) {
-			ret = -ENOMEM;
+		ret = name_add(au, nm, next_id, name);
+		if (ret)
 			break;
-		}
-		b = name_hash(name) & (nm->nb - 1);
-		nm->chain[next_id] = nm->bucket[b];
-		nm->bucket[b] = next_id;
 		tr->cause[next_id] = cmd[6] ? CAUSE_BIND : CAUSE_CREATE;
 		next_id++;
 	}
@@ -250,7 +273,7 @@ static int audit_setup(struct audit *au)
 	ctx = kaff_replay_ctx(au->base);
 	au->cpus = kaff_machine_nr_cpu_ids(ctx);
 	au->nr_nodes = kaff_machine_nr_nodes(ctx);
-	au->nr_ids = kaff_scenario_nr_events(au->sc) + 1;
+	au->nr_ids = kaff_scenario_nr_boot_kthreads(au->sc) + kaff_scenario_nr_events(au->sc) + 1;
 	for (nm.nb = 64; nm.nb < au->nr_ids; nm.nb *= 2)
 		;
 	au->protected_cpus = mask_new(au);
@@ -339,7 +362,8 @@ static void audit_free(struct audit *au)
 }
 
 /* 0, or the exit status to return (help, version, a usage error). */
-static int parse_args(int argc, char **argv, struct audit *au, const char **file, bool *json)
+static int parse_args(int argc, char **argv, struct audit *au, const char **file, bool *json,
+		      const char **popfile)
 {
 	static const char *const operands[] = { "FILE" };
 	const char *kernel = NULL;
@@ -357,6 +381,8 @@ static int parse_args(int argc, char **argv, struct audit *au, const char **file
 			au->wake = false;
 		} else if (opt == OPT_KERNEL) {
 			kernel = a.arg;
+		} else if (opt == OPT_POPULATION) {
+			*popfile = a.arg;
 		} else if (opt == OPT_EXPLORE) {
 			if (strcmp(a.arg, "dup") && strcmp(a.arg, "replay")) {
 				fprintf(stderr, "kaff: audit: --explore must be dup or replay\n");
@@ -387,7 +413,8 @@ static int parse_args(int argc, char **argv, struct audit *au, const char **file
 
 int kaff_cmd_audit(int argc, char **argv)
 {
-	const char *file = NULL;
+	const char *file = NULL, *popfile = NULL;
+	struct kaff_population *pop = NULL;
 	struct kaff_scenario *sc = NULL;
 	struct kaff_sbuf out = { 0 };
 	struct audit au;
@@ -395,12 +422,19 @@ int kaff_cmd_audit(int argc, char **argv)
 	int ret, status;
 
 	memset(&au, 0, sizeof(au));
-	status = parse_args(argc, argv, &au, &file, &json);
+	status = parse_args(argc, argv, &au, &file, &json, &popfile);
 	if (status)
 		return status < 0 ? KAFF_EXIT_OK : status;
-	status = kaff_load_scenario("audit", file, NULL, &sc);
-	if (status)
+	if (popfile) {
+		status = kaff_cli_read_population(popfile, NULL, &pop);
+		if (status)
+			return status;
+	}
+	status = kaff_load_scenario("audit", file, NULL, pop, &sc);
+	if (status) {
+		kaff_population_free(pop);
 		return status;
+	}
 	au.sc = sc;
 	au.kthreadd = kaff_kthreadd_label(sc);
 	au.file = kaff_display_name(file);
@@ -446,5 +480,6 @@ out:
 	kaff_sbuf_free(&out);
 	audit_free(&au);
 	kaff_scenario_free(sc);
+	kaff_population_free(pop);
 	return status;
 }

@@ -55,20 +55,42 @@ char *kaff_mask_str(const struct kaff_cpumask *m);
  */
 #define KAFF_READ_ALL_MAX (1u << 20)
 char *kaff_read_all(const char *path, size_t *len);
+/* kaff_read_all() up to @max bytes (a population file). */
+char *kaff_read_file(const char *path, size_t *len, size_t max);
 
 /* "<stdin>" for "-", else @path: how messages name an input. */
 const char *kaff_display_name(const char *path);
 
 /*
  * kaff_load_scenario() - read and parse @path ("-": stdin) as it is read,
- * reporting errors on stderr as "kaff: FILE:LINE:COL: message", or
- * "kaff: CMD: FILE: reason" (@cmd NULL: "kaff: FILE: reason", as `run`
- * says it). @alloc as for kaff_scenario_parse().
+ * on the population @pop when not NULL, reporting errors on stderr as
+ * "kaff: FILE:LINE:COL: message", or "kaff: CMD: FILE: reason" (@cmd
+ * NULL: "kaff: FILE: reason", as `run` says it). @alloc as for
+ * kaff_scenario_parse().
  *
  * Return: KAFF_EXIT_OK with *@out set, or the exit status to return.
  */
 int kaff_load_scenario(const char *cmd, const char *path, const struct kaff_allocator *alloc,
-		       struct kaff_scenario **out);
+		       const struct kaff_population *pop, struct kaff_scenario **out);
+
+/*
+ * kaff_cli_read_population() - read and parse a population file
+ * (FORMAT.md "Census"), reporting errors on stderr as
+ * "kaff: FILE:LINE:COL: message".
+ *
+ * Return: KAFF_EXIT_OK with *@out set, or the exit status to return.
+ */
+int kaff_cli_read_population(const char *path, const struct kaff_allocator *alloc,
+			     struct kaff_population **out);
+
+/*
+ * kaff_host_census() - the census block of the kthreads in @proc
+ * (kthreads.c): "census 1" and one sorted line per kthread into @out,
+ * header comments about what was left out or renamed into @notes.
+ *
+ * Return: 0, -ENOMEM, or -errno of opening @proc.
+ */
+int kaff_host_census(const char *proc, struct kaff_sbuf *out, struct kaff_sbuf *notes);
 
 /* --json where kaff was built without jansson: what --help says, and the refusal. */
 #ifdef KAFF_HAVE_JANSSON

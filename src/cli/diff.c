@@ -20,7 +20,7 @@
 #include "diff.h"
 
 static const char diff_usage[] =
-	"usage: kaff diff [-J] [-k A] [-k B] FILE.scn|-\n"
+	"usage: kaff diff [-J] [-k A] [-k B] [--population POP] FILE.scn|-\n"
 	"\n"
 	"Replay FILE under two profiles (default A = 6.14, B = 7.3) and print, event\n"
 	"by event, the kthread masks and event results that differ; then each\n"
@@ -28,7 +28,8 @@ static const char diff_usage[] =
 	"which differences flipping that field alone explains.\n"
 	"\n"
 	"  -k, --kernel V  the first one sets A, the second one sets B (6.14 to 7.3)\n"
-	"  -J, --json      print one JSON object (schema kaff-diff 1) instead of the\n"
+	"  --population POP   replay on every kthread of the population file POP\n"
+	"                     (kaff host --kthreads; docs/population.md)\n"	"  -J, --json      print one JSON object (schema kaff-diff 1) instead of the\n"
 	"                  text" KAFF_JSON_NOTE "\n"
 	"  -h, --help      print this help\n"
 	"  -V, --version   print kaff's version\n"
@@ -36,9 +37,10 @@ static const char diff_usage[] =
 	"Exit status: 0 identical, 1 they differ, 2 usage or scenario error (or a\n"
 	"profile that cannot replay the file: isolate under 6.x), 3 libkaff failed.\n";
 
-enum { OPT_JSON = 'J', OPT_KERNEL = 'k' };
+enum { OPT_JSON = 'J', OPT_KERNEL = 'k', OPT_POPULATION = 256 };
 
 static const struct kaff_opt diff_opts[] = {
+	{ "population", OPT_POPULATION, true },
 	{ "json", OPT_JSON, false },
 	{ "kernel", OPT_KERNEL, true },
 	{ NULL, 0, false },
@@ -541,6 +543,8 @@ int kaff_cmd_diff(int argc, char **argv)
 	const char *kernels[2] = { "6.14", "7.3" }, *file = NULL;
 	struct kaff_scenario *sc = NULL;
 	struct diff_state st;
+	struct kaff_population *pop = NULL;
+	const char *popfile = NULL;
 	static const char *const operands[] = { "FILE" };
 	unsigned int nk = 0;
 	struct kaff_args args;
@@ -550,6 +554,8 @@ int kaff_cmd_diff(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	kaff_args_init(&args, "diff", diff_usage, diff_opts, argc, argv);
 	while ((opt = kaff_args_next(&args)) > 0) {
+		if (opt == OPT_POPULATION)
+			popfile = args.arg;
 		if (opt == OPT_JSON) {
 			json = true;
 		} else if (opt == OPT_KERNEL && nk == 2) {
@@ -569,9 +575,16 @@ int kaff_cmd_diff(int argc, char **argv)
 	for (i = 0; i < 2; i++)
 		if (!kaff_args_profile(&args, kernels[i], i ? &st.b : &st.a))
 			return args.status;
-	status = kaff_load_scenario("diff", file, NULL, &sc);
-	if (status)
+	if (popfile) {
+		status = kaff_cli_read_population(popfile, NULL, &pop);
+		if (status)
+			return status;
+	}
+	status = kaff_load_scenario("diff", file, NULL, pop, &sc);
+	if (status) {
+		kaff_population_free(pop);
 		return status;
+	}
 	st.file = kaff_display_name(file);
 	st.sc = sc;
 	st.kthreadd = kaff_kthreadd_label(sc);
@@ -634,5 +647,6 @@ int kaff_cmd_diff(int argc, char **argv)
 out:
 	diff_state_free(&st);
 	kaff_scenario_free(sc);
+	kaff_population_free(pop);
 	return status;
 }

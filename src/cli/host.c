@@ -19,6 +19,7 @@
 
 static const char host_usage[] =
 	"usage: kaff host [--sysfs DIR] [--cmdline FILE] [-k V] [--release R]\n"
+	"                 [--kthreads [--proc DIR]]\n"
 	"\n"
 	"Print a scenario header (kernel, cpus, node, boot, boot_online lines) that\n"
 	"describes a machine: CPUs from DIR/devices/system/cpu/{possible,online},\n"
@@ -30,20 +31,26 @@ static const char host_usage[] =
 	"  -k, --kernel V  profile for the kernel line (6.14 to 7.3); needed when the\n"
 	"                  running kernel is outside that range\n"
 	"  --release R     take R as the kernel release instead of uname -r\n"
+	"  --kthreads      also list every kthread (a population file: the header,\n"
+	"                  then a census block, workqueue workers left out)\n"
+	"  --proc DIR      procfs root for --kthreads (default /proc)\n"
 	"  -h, --help      print this help\n"
 	"  -V, --version   print kaff's version\n"
 	"\n"
-	"Append events to the header and replay it with kaff run.\n"
+	"Append events to the header and replay it with kaff run; replay a\n"
+	"scenario on the --kthreads output with kaff run --population FILE.\n"
 	"Exit status: 0 printed, 2 usage error, unreadable sysfs or a kernel\n"
 	"outside 6.14 to 7.3 without --kernel, 3 out of memory.\n";
 
-enum { OPT_KERNEL = 'k', OPT_SYSFS = 256, OPT_CMDLINE, OPT_RELEASE };
+enum { OPT_KERNEL = 'k', OPT_SYSFS = 256, OPT_CMDLINE, OPT_RELEASE, OPT_KTHREADS, OPT_PROC };
 
 static const struct kaff_opt host_opts[] = {
 	{ "sysfs", OPT_SYSFS, true },
 	{ "cmdline", OPT_CMDLINE, true },
 	{ "kernel", OPT_KERNEL, true },
 	{ "release", OPT_RELEASE, true },
+	{ "kthreads", OPT_KTHREADS, false },
+	{ "proc", OPT_PROC, true },
 	{ NULL, 0, false },
 };
 
@@ -353,7 +360,10 @@ static int put_machine(struct host_state *st)
 
 int kaff_cmd_host(int argc, char **argv)
 {
-	const char *kernel = NULL, *release = NULL, *source;
+	const char *kernel = NULL, *release = NULL, *source, *proc = NULL;
+	struct kaff_population *pop = NULL;
+	struct kaff_sbuf census = { 0 };
+	bool kthreads = false;
 	const struct kaff_profile *profile = NULL;
 	struct kaff_sbuf boot = { 0 }, notes = { 0 };
 	struct kaff_scenario_error err;
@@ -380,9 +390,17 @@ int kaff_cmd_host(int argc, char **argv)
 			kernel = a.arg;
 		else if (opt == OPT_RELEASE)
 			release = a.arg;
+		else if (opt == OPT_KTHREADS)
+			kthreads = true;
+		else if (opt == OPT_PROC)
+			proc = a.arg;
 	}
 	if (opt < 0 || !kaff_args_operands(&a, 0, 0, NULL))
 		return a.status;
+	if (proc && !kthreads) {
+		kaff_args_error(&a, "--proc goes with --kthreads");
+		return a.status;
+	}
 
 	/* The profile first: without one there is nothing to print. */
 	if (kernel) {
@@ -461,6 +479,15 @@ int kaff_cmd_host(int argc, char **argv)
 	if (len && cmdline[len - 1] == '\n')
 		cmdline[--len] = '\0';
 	read_cmdline(&st, cmdline, &boot, &notes);
+	if (kthreads) {
+		ret = kaff_host_census(proc ? proc : "/proc", &census, &notes);
+		if (ret == -ENOMEM)
+			goto oom;
+		if (ret) {
+			fprintf(stderr, "kaff: host: %s: %s\n", proc ? proc : "/proc", strerror(-ret));
+			goto out;
+		}
+	}
 
 	if (!strcmp(source, "--kernel"))
 		kaff_sbuf_printf(&st.out, "# kaff host: kernel %s from --kernel\n", kaff_profile_name(profile));
@@ -478,16 +505,21 @@ int kaff_cmd_host(int argc, char **argv)
 		kaff_sbuf_puts(&st.out, "# no nohz_full= or isolcpus= on the kernel command line\n");
 	if (notes.len)
 		kaff_sbuf_puts(&st.out, notes.s);
-	if (st.out.oom || boot.oom || notes.oom)
+	if (census.len)
+		kaff_sbuf_puts(&st.out, census.s);
+	if (st.out.oom || boot.oom || notes.oom || census.oom)
 		goto oom;
 
-	/* What we print must be a header libkaff accepts. */
-	ret = kaff_scenario_parse(st.out.s, st.out.len, NULL, &sc, &err);
+	/* What we print must be a header (a population) libkaff accepts. */
+	if (kthreads)
+		ret = kaff_population_parse(st.out.s, st.out.len, NULL, &pop, &err);
+	else
+		ret = kaff_scenario_parse(st.out.s, st.out.len, NULL, &sc, &err);
 	if (ret == -ENOMEM)
 		goto oom;
 	if (ret) {
-		fprintf(stderr, "kaff: host: the header for this machine is refused: line %u: %s\n",
-			err.line, err.msg);
+		fprintf(stderr, "kaff: host: the %s for this machine is refused: line %u: %s\n",
+			kthreads ? "population" : "header", err.line, err.msg);
 		goto out;
 	}
 	status = kaff_flush_out("host", &st.out);
@@ -497,6 +529,8 @@ oom:
 	status = KAFF_EXIT_INTERNAL;
 out:
 	kaff_scenario_free(sc);
+	kaff_population_free(pop);
+	kaff_sbuf_free(&census);
 	kaff_cpumask_free(all);
 	free(dir);
 	free(cmdline);

@@ -29,7 +29,7 @@
 #include "render.h"
 
 static const char render_usage[] =
-	"usage: kaff render [-k V] -o OUT.svg FILE.scn|-\n"
+	"usage: kaff render [-k V] [--population POP] -o OUT.svg FILE.scn|-\n"
 	"\n"
 	"Draw FILE's replay as an SVG picture: one row per task, one column per\n"
 	"event that changes the picture, each cell a strip of all the CPUs after\n"
@@ -42,14 +42,17 @@ static const char render_usage[] =
 	"\n"
 	"  -o, --output FILE  where to write the SVG ('-': standard output); required\n"
 	"  -k, --kernel V     replay under profile V instead of the file's kernel line\n"
+	"  --population POP   replay on every kthread of the population file POP\n"
+	"                     (kaff host --kthreads; docs/population.md)\n"
 	"  -h, --help         print this help\n"
 	"  -V, --version      print kaff's version\n"
 	"\n"
 	"Exit status: 0 written, 2 usage or scenario error, 3 libkaff or the write failed.\n";
 
-enum { OPT_KERNEL = 'k', OPT_OUTPUT = 'o' };
+enum { OPT_KERNEL = 'k', OPT_OUTPUT = 'o', OPT_POPULATION = 256 };
 
 static const struct kaff_opt render_opts[] = {
+	{ "population", OPT_POPULATION, true },
 	{ "kernel", OPT_KERNEL, true },
 	{ "output", OPT_OUTPUT, true },
 	{ NULL, 0, false },
@@ -392,6 +395,9 @@ static int choose_columns(struct render *rd, struct snap *s)
 		kaff_replay_free(r);
 		if (ret < 0)
 			return ret;
+		/* nothing changed the picture: still show the kthreads, as
+		 * the state at the end */
+		ret = !rd->nr_cols && rd->nr_events ? add_col(rd, rd->nr_events - 1) : 0;
 		/* the cells interned here are drawn again in pass 2 */
 	}
 	if (ret)
@@ -535,6 +541,8 @@ int kaff_cmd_render(int argc, char **argv)
 	struct kaff_replay *r = NULL;
 	struct render rd;
 	struct snap snap = { 0 };
+	struct kaff_population *pop = NULL;
+	const char *popfile = NULL;
 	static const char *const operands[] = { "FILE" };
 	struct kaff_args args;
 	int opt, ret, status;
@@ -542,7 +550,9 @@ int kaff_cmd_render(int argc, char **argv)
 	memset(&rd, 0, sizeof(rd));
 	kaff_args_init(&args, "render", render_usage, render_opts, argc, argv);
 	while ((opt = kaff_args_next(&args)) > 0) {
-		if (opt == OPT_OUTPUT)
+		if (opt == OPT_POPULATION)
+			popfile = args.arg;
+		else if (opt == OPT_OUTPUT)
 			outp = args.arg;
 		else if (opt == OPT_KERNEL)
 			kernel = args.arg;
@@ -556,9 +566,16 @@ int kaff_cmd_render(int argc, char **argv)
 	}
 	if (kernel && !kaff_args_profile(&args, kernel, &rd.profile))
 		return args.status;
-	status = kaff_load_scenario("render", file, NULL, &sc);
-	if (status)
+	if (popfile) {
+		status = kaff_cli_read_population(popfile, NULL, &pop);
+		if (status)
+			return status;
+	}
+	status = kaff_load_scenario("render", file, NULL, pop, &sc);
+	if (status) {
+		kaff_population_free(pop);
 		return status;
+	}
 	rd.sc = sc;
 	rd.file = kaff_display_name(file);
 	if (!rd.profile)
@@ -608,5 +625,6 @@ int kaff_cmd_render(int argc, char **argv)
 out:
 	render_free(&rd);
 	kaff_scenario_free(sc);
+	kaff_population_free(pop);
 	return status;
 }

@@ -17,7 +17,7 @@
 #include "cli.h"
 
 static const char run_usage[] =
-	"usage: kaff run [-v] [-J] [-k V] FILE.scn|-\n"
+	"usage: kaff run [-v] [-J] [-k V] [--population POP] FILE.scn|-\n"
 	"\n"
 	"Replay FILE ('-': standard input) and print its trace on standard output:\n"
 	"for each 'show', \"show N\" and one \"NAME CPULIST\" line per live kthread; for\n"
@@ -28,6 +28,9 @@ static const char run_usage[] =
 	"\n"
 	"  -k, --kernel V  replay under profile V (6.14 to 7.3) instead of the file's\n"
 	"                  kernel line\n"
+	"  --population POP  first make every kthread of the population file POP\n"
+	"                  (kaff host --kthreads; docs/population.md) at boot; FILE's\n"
+	"                  cpus, node and kernel lines must be POP's\n"
 	"  -J, --json      print one JSON object (schema kaff-run 1) instead of the\n"
 	"                  trace" KAFF_JSON_NOTE "\n"
 	"  -v, --verbose   also print the kernel's messages during the replay (WARNs,\n"
@@ -39,11 +42,12 @@ static const char run_usage[] =
 	"Exit status: 0 replayed, 1 an expect line failed, 2 usage or scenario error,\n"
 	"3 libkaff failed (out of memory) or the output could not be written.\n";
 
-enum { OPT_JSON = 'J', OPT_KERNEL = 'k', OPT_VERBOSE = 'v' };
+enum { OPT_JSON = 'J', OPT_KERNEL = 'k', OPT_VERBOSE = 'v', OPT_POPULATION = 256 };
 
 static const struct kaff_opt run_opts[] = {
 	{ "json", OPT_JSON, false },
 	{ "kernel", OPT_KERNEL, true },
+	{ "population", OPT_POPULATION, true },
 	{ "verbose", OPT_VERBOSE, false },
 	{ NULL, 0, false },
 };
@@ -213,12 +217,13 @@ static int collect(void *data, const char *buf, size_t len)
 
 /*
  * What one event printed, as JSON: "! COMMAND ARG ERRNO" is its error;
- * "show N" and the "NAME CPULIST" lines after it are a show.
+ * "show N" and the "NAME CPULIST" lines after it are a show; "census N"
+ * and the "COMM F P MASK" lines after it a census.
  */
 static int put_output(json_t *ev, char *text)
 {
 	char *line, *next, *sp;
-	json_t *tasks = NULL;
+	json_t *tasks = NULL, *kthreads = NULL;
 	int err = 0;
 
 	for (line = text; line && *line; line = next) {
@@ -230,16 +235,28 @@ static int put_output(json_t *ev, char *text)
 			continue;
 		if (line[0] == '!') {
 			err |= json_object_set_new(ev, "error", json_string(sp + 1));
-		} else if (!strncmp(line, "show ", 5) && !tasks) {
+		} else if (!strncmp(line, "show ", 5) && !tasks && !kthreads) {
 			err |= json_object_set_new(ev, "show", json_integer(strtol(sp + 1, NULL, 10)));
 			/* ev owns the array (set_new frees it when it fails) */
 			tasks = json_array();
 			if (json_object_set_new(ev, "tasks", tasks))
 				return -ENOMEM;
+		} else if (!strncmp(line, "census ", 7) && !tasks && !kthreads) {
+			err |= json_object_set_new(ev, "census", json_integer(strtol(sp + 1, NULL, 10)));
+			kthreads = json_array();
+			if (json_object_set_new(ev, "kthreads", kthreads))
+				return -ENOMEM;
 		} else if (tasks) {
 			*sp = '\0';
 			err |= json_array_append_new(tasks, json_pack("{s:s, s:s}", "name", line,
 								      "mask", sp + 1));
+		} else if (kthreads && sp - line > 4) {
+			/* "COMM F P MASK": F and P are one letter each */
+			sp[-4] = '\0';
+			err |= json_array_append_new(kthreads,
+				json_pack("{s:s, s:b, s:b, s:s}", "comm", line,
+					  "no_setaffinity", sp[-3] == 'n', "kthreadd_child",
+					  sp[-1] == 'k', "mask", sp + 1));
 		}
 	}
 	return err ? -ENOMEM : 0;
@@ -320,6 +337,8 @@ int kaff_cmd_run(int argc, char **argv)
 	struct kaff_replay_ops ops = { 0 };
 	struct kaff_allocator alloc;
 	struct kaff_scenario *sc = NULL;
+	struct kaff_population *pop = NULL;
+	const char *popfile = NULL;
 	struct fail_alloc fa = { 0, 0 };
 	struct run_state st;
 	struct kaff_args a;
@@ -335,6 +354,8 @@ int kaff_cmd_run(int argc, char **argv)
 			json = true;
 		else if (opt == OPT_KERNEL && !kaff_args_profile(&a, a.arg, &ops.profile))
 			return a.status;
+		else if (opt == OPT_POPULATION)
+			popfile = a.arg;
 	}
 	if (opt < 0 || !kaff_args_operands(&a, 1, 1, operands))
 		return a.status;
@@ -343,9 +364,16 @@ int kaff_cmd_run(int argc, char **argv)
 		return kaff_json_unavailable("run");
 #endif
 	st.file = kaff_display_name(a.operands[0]);
-	status = kaff_load_scenario(NULL, a.operands[0], run_allocator(&alloc, &fa), &sc);
-	if (status)
+	if (popfile) {
+		status = kaff_cli_read_population(popfile, run_allocator(&alloc, &fa), &pop);
+		if (status)
+			return status;
+	}
+	status = kaff_load_scenario(NULL, a.operands[0], run_allocator(&alloc, &fa), pop, &sc);
+	if (status) {
+		kaff_population_free(pop);
 		return status;
+	}
 	ops.expect_failed = expect_failed;
 	ops.log_fn = verbose ? log_line : NULL;
 	ops.data = &st;
@@ -361,5 +389,6 @@ int kaff_cmd_run(int argc, char **argv)
 	json_decref(st.expect);
 #endif
 	kaff_scenario_free(sc);
+	kaff_population_free(pop);
 	return status;
 }

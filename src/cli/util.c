@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers shared by the kaff subcommands: strings, files, scenarios. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,11 @@ char *kaff_mask_str(const struct kaff_cpumask *m)
 
 char *kaff_read_all(const char *path, size_t *len)
 {
+	return kaff_read_file(path, len, KAFF_READ_ALL_MAX);
+}
+
+char *kaff_read_file(const char *path, size_t *len, size_t max)
+{
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	size_t cap = 4096, n = 0;
 	char *buf, *nb;
@@ -109,11 +115,11 @@ char *kaff_read_all(const char *path, size_t *len)
 		if (n < cap - 1)
 			break;
 		/* sysfs files and a command line are small: /dev/zero is not one */
-		nb = cap >= KAFF_READ_ALL_MAX ? NULL : realloc(buf, cap * 2);
+		nb = cap >= max ? NULL : realloc(buf, cap * 2);
 		if (!nb) {
 			free(buf);
 			buf = NULL;
-			errno = cap >= KAFF_READ_ALL_MAX ? EFBIG : ENOMEM;
+			errno = cap >= max ? EFBIG : ENOMEM;
 			break;
 		}
 		buf = nb;
@@ -141,7 +147,7 @@ const char *kaff_display_name(const char *path)
 }
 
 int kaff_load_scenario(const char *cmd, const char *path, const struct kaff_allocator *alloc,
-		       struct kaff_scenario **out)
+		       const struct kaff_population *pop, struct kaff_scenario **out)
 {
 	const char *name = kaff_display_name(path), *sep = cmd ? ": " : "";
 	struct kaff_scenario_error err;
@@ -161,7 +167,8 @@ int kaff_load_scenario(const char *cmd, const char *path, const struct kaff_allo
 		return KAFF_EXIT_USAGE;
 	}
 	/* read as it is parsed: memory does not grow with the file */
-	ret = kaff_scenario_parse_file(f, alloc, out, &err);
+	ret = pop ? kaff_scenario_parse_file_population(f, pop, alloc, out, &err)
+		  : kaff_scenario_parse_file(f, alloc, out, &err);
 	if (f != stdin)
 		fclose(f);
 	if (ret == -EINVAL) {
@@ -177,6 +184,45 @@ int kaff_load_scenario(const char *cmd, const char *path, const struct kaff_allo
 	if (ret) {
 		fprintf(stderr, "kaff: %s%s%s: %s\n", cmd, sep, name, strerror(-ret));
 		return KAFF_EXIT_USAGE;
+	}
+	return KAFF_EXIT_OK;
+}
+
+int kaff_cli_read_population(const char *path, const struct kaff_allocator *alloc,
+			     struct kaff_population **out)
+{
+	struct kaff_scenario_error err;
+	size_t len;
+	char *text;
+	int ret;
+
+	*out = NULL;
+	/* a population of a big machine is megabytes: the limit is the
+	 * address space's */
+	text = kaff_read_file(path, &len, SIZE_MAX / 4);
+	if (!text) {
+		int e = errno;
+
+		if (e == ENOMEM) {
+			fprintf(stderr, "kaff: %s: ENOMEM: out of memory reading the file\n",
+				kaff_display_name(path));
+			return KAFF_EXIT_INTERNAL;
+		}
+		fprintf(stderr, "kaff: %s: %s\n", kaff_display_name(path), strerror(e));
+		return KAFF_EXIT_USAGE;
+	}
+	ret = kaff_population_parse(text, len, alloc, out, &err);
+	free(text);
+	if (ret == -EINVAL) {
+		fprintf(stderr, "kaff: %s:%u:%u: %s\n", kaff_display_name(path), err.line, err.col,
+			err.msg);
+		return KAFF_EXIT_USAGE;
+	}
+	if (ret) {
+		fprintf(stderr, "kaff: %s: %s: %s while reading the population\n",
+			kaff_display_name(path), kaff_strerrorname(ret),
+			ret == -ENOMEM ? "out of memory" : strerror(-ret));
+		return KAFF_EXIT_INTERNAL;
 	}
 	return KAFF_EXIT_OK;
 }

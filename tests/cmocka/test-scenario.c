@@ -141,7 +141,8 @@ static void test_event_rules(void **state)
 	refused(EV("create A node=-1\n"), 5, 10, "node=ID");
 	refused(EV("create A nodes=1\n"), 5, 10, "node=ID");
 	refused(EV("create 1A\n"), 5, 8, "not a task name");
-	refused(EV("create ABCDEFGHIJKLMNOPQ\n"), 5, 8, "not a task name");
+	refused(EV("create Abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n"), 5, 8, "not a task name");   /* 64 bytes */
+	refused(EV("create A\xc3\xa9\n"), 5, 8, "not a task name");   /* not ASCII */
 	refused(EV("create A\ncreate A\n"), 6, 8, "exists already");
 	refused(EV("wake B\n"), 5, 6, "does not exist");
 	refused(EV("create A\nstop A\nwake A\n"), 7, 6, "was stopped");
@@ -169,6 +170,54 @@ static void expect_cb(void *data, unsigned int line, const char *name, const cha
 	char *out = data;
 
 	snprintf(out, 128, "%u %s %s %s", line, name, want, got);
+}
+
+/*
+ * Real kthread names, create_per_cpu, bind_mask and census. Expected
+ * census by hand (FORMAT.md "Census"): lines sorted in byte order
+ * ('A' < 'c' < 'i' < 'ks' < 'kt' < 'r'); 7.3 with isolcpus=domain,3 puts
+ * kthreadd and default kthreads on the domain housekeeping CPUs 0-2;
+ * bound and per-CPU kthreads have PF_NO_SETAFFINITY ('n'); a per-CPU
+ * kthread keeps {cpu} while parked, and one created for an offline CPU
+ * parks at once and meets the scheduler fallback (all CPUs).
+ */
+static void test_census_and_kthread_names(void **state)
+{
+	static const char scn[] =
+		"kernel 7.3\ncpus 4\nboot isolcpus=domain,3\n"
+		"create_per_cpu ksoftirqd/2 2\n"
+		"create irq/9-acpi\nbind_mask irq/9-acpi 1-2\nwake irq/9-acpi\n"
+		"create rcu_exp_par_gp_kthread_worker/0\nwake rcu_exp_par_gp_kthread_worker/0\n"
+		"create A\nwake A\n"
+		"offline 2\ncensus\n"
+		"create_per_cpu cpuhp/2 2\nbind_mask A 1\nbind_mask irq/9-acpi 0\ncensus\n";
+	static const char want[] =
+		"census 1\n"
+		"A - k 0-2\n"
+		"irq/9-acpi n k 1-2\n"
+		"ksoftirqd/2 n k 2\n"
+		"kthreadd - - 0-2\n"
+		"rcu_exp_par_gp_kthread_worker/0 - k 0-2\n"
+		"census 2\n"
+		"A - k 0-2\n"      /* bind_mask after the first wake: WARN, no change */
+		"cpuhp/2 n k 0-3\n"
+		"irq/9-acpi n k 1-2\n"
+		"ksoftirqd/2 n k 2\n"
+		"kthreadd - - 0-2\n"
+		"rcu_exp_par_gp_kthread_worker/0 - k 0-2\n";
+	char name63[80], *got;
+
+	(void)state;
+	got = trace_of(scn, NULL);
+	assert_string_equal(got, want);
+	free(got);
+	/* 63 bytes is the longest name; any printable ASCII after the first byte */
+	snprintf(name63, sizeof(name63), "cpus 1\ncreate _%062d\n", 0);
+	accepted(name63);
+	accepted("cpus 1\ncreate a!\"$%&'()*+,-./:;<=>?@[\\]^`{|}~\n");
+	refused("cpus 4\ncreate A\nbind_mask A -\n", 3, 13, "bind_mask needs at least one CPU");
+	refused("cpus 4\ncreate_per_cpu A 4\n", 2, 18, "CPU 4 does not exist");
+	refused("cpus 4\ncensus 1\n", 2, 8, "'census' takes 0 arguments");
 }
 
 static void test_replay_api(void **state)
@@ -394,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_lexical_rules),
 		cmocka_unit_test(test_header_rules),
 		cmocka_unit_test(test_event_rules),
+		cmocka_unit_test(test_census_and_kthread_names),
 		cmocka_unit_test(test_replay_api),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_replay_steps),

@@ -45,7 +45,7 @@ static void run_diff_data(const char *k1, const char *k2, const char *name, stru
 	run_kaff(args, NULL, r);
 }
 
-static const char usage_head[] = "usage: kaff diff [-J] [-k A] [-k B] FILE.scn|-\n";
+static const char usage_head[] = "usage: kaff diff [-J] [-k A] [-k B] [--population POP] FILE.scn|-\n";
 
 /* ------------------------------------------------------------------------
  * Arguments (the usage text: "the first --kernel sets A, the second one

@@ -17,6 +17,7 @@
  * host prints a header; the manual's example is replayable).
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -264,6 +265,267 @@ START_TEST(test_host_sparse_snapshot)
 	/* parameters that have nothing to do with CPUs are left out */
 	ck_assert(!strstr(r.out, "BOOT_IMAGE") && !strstr(r.out, "root="));
 	result_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * kaff host --kthreads
+ */
+
+/* `kaff run --population OUT` of OUT's own header and a census: the
+ * population replays to its own census block. */
+static void replays_to_itself(const char *out)
+{
+	const char *block = strstr(out, "\ncensus 1\n");
+	char pop[512], scn[512];
+	const char *run[] = { "run", "--population", pop, scn, NULL };
+	struct run_result rr;
+	char *hdr;
+
+	ck_assert_msg(block != NULL, "no census block:\n%s", out);
+	block++;
+	tmp_file(pop, sizeof(pop), "host.pop");
+	tmp_file(scn, sizeof(scn), "host-census.scn");
+	write_text(pop, out);
+	hdr = malloc((size_t)(block - out) + 8);
+	ck_assert(hdr != NULL);
+	memcpy(hdr, out, (size_t)(block - out));
+	strcpy(hdr + (block - out), "census\n");
+	write_text(scn, hdr);
+	run_kaff(run, NULL, &rr);
+	ck_assert_msg(rr.status == 0 && rr.errlen == 0, "kaff run --population: exit %d: %s",
+		      rr.status, rr.err);
+	ck_assert_msg(!strcmp(rr.out, block), "replayed:\n%s\nwant:\n%s", rr.out, block);
+	result_free(&rr);
+	free(hdr);
+	unlink(pop);
+	unlink(scn);
+}
+
+/*
+ * A fake /proc: the flags are the 9th field of /proc/PID/stat
+ * (fs/proc/array.c do_task_stat()), PF_KTHREAD 0x00200000, PF_WQ_WORKER
+ * 0x00000020, PF_NO_SETAFFINITY 0x04000000 (include/linux/sched.h).
+ * pid 1 is no kthread; pid 20 a workqueue worker (left out, as in a
+ * census); pid 31 exited while kaff read /proc (no files: left out
+ * silently); pid 30's name holds blanks and parentheses, so its stat must
+ * be read after the last ')' and its census name gets '_' for each blank
+ * (a note says so). kthreadd is the kthread whose parent is pid 0.
+ */
+START_TEST(test_host_kthreads_fake_proc)
+{
+	static const struct entry tree[] = {
+		{ "sys/devices/system/cpu/possible", "0-3\n" },
+		{ "sys/devices/system/cpu/online", "0-3\n" },
+		{ "cmdline", "BOOT_IMAGE=/vmlinuz isolcpus=3\n" },
+		{ "proc/1/stat", "1 (init) S 0 1 1 0 -1 4194560 0 0\n" },
+		{ "proc/1/comm", "init\n" },
+		{ "proc/1/status", "Name:\tinit\nCpus_allowed_list:\t0-3\n" },
+		{ "proc/2/stat", "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0\n" },
+		{ "proc/2/comm", "kthreadd\n" },
+		{ "proc/2/status", "Name:\tkthreadd\nCpus_allowed_list:\t0-2\n" },
+		{ "proc/15/stat", "15 (ksoftirqd/1) S 2 0 0 0 -1 69238848 0 0\n" },
+		{ "proc/15/comm", "ksoftirqd/1\n" },
+		{ "proc/15/status", "Name:\tksoftirqd/1\nCpus_allowed_list:\t1\n" },
+		{ "proc/20/stat", "20 (kworker/0:1-events) I 2 0 0 0 -1 69238880 0 0\n" },
+		{ "proc/20/comm", "kworker/0:1-events\n" },
+		{ "proc/20/status", "Name:\tkworker\nCpus_allowed_list:\t0\n" },
+		{ "proc/30/stat", "30 (my (odd) thr) S 2 0 0 0 -1 2129984 0 0\n" },
+		{ "proc/30/comm", "my (odd) thr\n" },
+		{ "proc/30/status", "Name:\tmy (odd) thr\nCpus_allowed_list:\t0-2\n" },
+		{ "proc/31", NULL },
+		{ "proc/40/stat", "40 (irq/9-acpi) S 2 0 0 0 -1 69238848 0 0\n" },
+		{ "proc/40/comm", "irq/9-acpi\n" },
+		{ "proc/40/status", "Name:\tirq/9-acpi\nCpus_allowed_list:\t1\n" },
+		{ "proc/sys", NULL },
+		{ NULL, NULL },
+	};
+	char root[512], sys[600], cmd[600], proc[600];
+	const char *args[] = { "host", "--sysfs", sys, "--cmdline", cmd, "--kernel", "7.3",
+			       "--kthreads", "--proc", proc, NULL };
+	struct run_result r;
+	char *cmds;
+
+	make_tree(root, sizeof(root), tree);
+	path_of(sys, sizeof(sys), root, "sys");
+	path_of(cmd, sizeof(cmd), root, "cmdline");
+	path_of(proc, sizeof(proc), root, "proc");
+	run_kaff(args, NULL, &r);
+	ck_assert_msg(r.status == 0 && r.errlen == 0, "exit %d: %s", r.status, r.err);
+	cmds = commands_of(r.out);
+	ck_assert_msg(!strcmp(cmds, "kernel 7.3\ncpus 4\nnode 0 0-3\nboot_online 0-3\nboot isolcpus=3\n"
+				    "census 1\n"
+				    "irq/9-acpi n k 1\n"
+				    "ksoftirqd/1 n k 1\n"
+				    "kthreadd - - 0-2\n"
+				    "my_(odd)_thr - k 0-2\n"), "output:\n%s", r.out);
+	ck_assert_msg(comment_has(r.out, "kthread 30", "my_(odd)_thr"), "no note:\n%s", r.out);
+	free(cmds);
+	replays_to_itself(r.out);
+	result_free(&r);
+	remove_tree(root);
+}
+END_TEST
+
+/*
+ * The real /proc of this machine: every kthread but workqueue workers is
+ * listed (counted here from /proc/PID/stat independently), kthreadd
+ * among them, and the output replays to its own census. --kernel: the
+ * machine's kernel may be outside 6.14 to 7.3.
+ */
+/* kthreads in /proc but workqueue workers, from the stat flags */
+static unsigned int count_kthreads(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	unsigned int n = 0;
+
+	ck_assert(d != NULL);
+	while ((de = readdir(d))) {
+		char path[300], buf[1024];
+		unsigned long flags = 0;
+		const char *p;
+		FILE *f;
+		int i;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		/* ") S ppid pgrp session tty tpgid flags": the 7th word after ')' */
+		for (i = 0; p && i < 7; i++)
+			p = strchr(p + 1, ' ');
+		if (p && sscanf(p, "%lu", &flags) == 1 && (flags & 0x00200000ul) &&
+		    !(flags & 0x20ul))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_host_kthreads_real_proc)
+{
+	const char *args[] = { "host", "--kernel", "7.3", "--kthreads", NULL };
+	struct run_result r;
+	const char *p;
+	unsigned int lines = 0;
+
+	run_kaff(args, NULL, &r);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	p = strstr(r.out, "\ncensus 1\n");
+	ck_assert_msg(p != NULL, "no census block:\n%s", r.out);
+	for (p += strlen("\ncensus 1\n"); *p; p = strchr(p, '\n') + 1)
+		lines++;
+	ck_assert_msg(strstr(r.out, "\nkthreadd - - "), "no kthreadd:\n%s", r.out);
+	/* kthreads come and go rarely once booted (workers are left out) */
+	ck_assert_msg(lines == count_kthreads(), "%u kthreads listed, /proc has %u:\n%s", lines,
+		      count_kthreads(), r.out);
+	replays_to_itself(r.out);
+	result_free(&r);
+}
+END_TEST
+
+/*
+ * diff, audit and render on a population. The snapshot: 7.3, 4 CPUs in
+ * nodes 0-1 and 2-3, booted without isolation; the scenario boots it with
+ * isolcpus=domain,3. kcompactd1 is node 1's kthread: the domain
+ * housekeeping CPUs of node 1 are {2}. When CPU 2 goes down and it wakes
+ * (kcompactd wakes every 500 ms; audit wakes every managed kthread after
+ * the hotplug), no CPU of its mask is online: the scheduler fallback puts
+ * it on every CPU, the isolated CPU 3 included, which audit reports. diff
+ * 6.19 vs 7.3: 6.x kthreads follow HK_TYPE_KERNEL_NOISE, which isolcpus=
+ * without nohz leaves unset, so kcompactd1 is on 2-3 under 6.19.
+ */
+START_TEST(test_population_tools)
+{
+	static const char pop_text[] =
+		"kernel 7.3\ncpus 4\nnode 0 0-1\nnode 1 2-3\n"
+		"census 1\n"
+		"cpuhp/2 n k 2\n"
+		"kcompactd0 - k 0-1\n"
+		"kcompactd1 - k 2-3\n"
+		"kthreadd - - 0-3\n"
+		"rcu_preempt - k 0-3\n";
+	static const char scn_text[] =
+		"kernel 7.3\ncpus 4\nnode 0 0-1\nnode 1 2-3\nboot isolcpus=domain,3\n"
+		"census\n";
+	char pop[512], scn[512], svg[512], bad[512];
+	const char *diff[] = { "diff", "--kernel", "6.19", "--kernel", "7.3", "--population", pop,
+			       scn, NULL };
+	const char *audit[] = { "audit", "--population", pop, scn, NULL };
+	const char *render[] = { "render", "--population", pop, scn, "-o", svg, NULL };
+	const char *run[] = { "run", "--population", pop, scn, NULL };
+	const char *refused[] = { "run", "--population", pop, bad, NULL };
+	const char *missing[] = { "audit", "--population", "/nonexistent/pop", scn, NULL };
+	struct run_result r;
+	char *svgtext;
+
+	tmp_file(pop, sizeof(pop), "tools.pop");
+	tmp_file(scn, sizeof(scn), "tools.scn");
+	tmp_file(svg, sizeof(svg), "tools.svg");
+	tmp_file(bad, sizeof(bad), "bad.scn");
+	write_text(pop, pop_text);
+	write_text(scn, scn_text);
+	write_text(bad, "kernel 7.3\ncpus 8\ncensus\n");
+
+	run_kaff(run, NULL, &r);
+	ck_assert_msg(r.status == 0 && !strcmp(r.out, "census 1\n"
+						     "cpuhp/2 n k 2\n"
+						     "kcompactd0 - k 0-1\n"
+						     "kcompactd1 - k 2\n"
+						     "kthreadd - - 0-2\n"
+						     "rcu_preempt - k 0-2\n"),
+		      "run: exit %d\n%s%s", r.status, r.out, r.err);
+	result_free(&r);
+
+#ifdef KAFF_HAVE_JANSSON
+	{
+		const char *json[] = { "run", "-J", "--population", pop, scn, NULL };
+
+		/* the census as JSON: every kthread with its flags */
+		run_kaff(json, NULL, &r);
+		ck_assert_msg(r.status == 0 && strstr(r.out, "\"census\": 1") &&
+			      strstr(r.out, "\"comm\": \"kthreadd\"") &&
+			      strstr(r.out, "\"no_setaffinity\": true"), "run -J:\n%s%s", r.out, r.err);
+		result_free(&r);
+	}
+#endif
+	run_kaff(diff, NULL, &r);
+	ck_assert_msg(r.status == 1, "diff: exit %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.out, "kcompactd1") && strstr(r.out, "6.19 2-3") &&
+		      strstr(r.out, "7.3 2"), "diff:\n%s", r.out);
+	result_free(&r);
+
+	run_kaff(audit, NULL, &r);
+	ck_assert_msg(r.status == 1, "audit: exit %d: %s\n%s", r.status, r.err, r.out);
+	ck_assert_msg(strstr(r.out, "kcompactd1"), "audit:\n%s", r.out);
+	result_free(&r);
+
+	run_kaff(render, NULL, &r);
+	ck_assert_msg(r.status == 0, "render: exit %d: %s", r.status, r.err);
+	svgtext = read_or_fail(svg, NULL);
+	ck_assert_msg(strstr(svgtext, "kcompactd1") && strstr(svgtext, "rcu_preempt"),
+		      "render: no population kthread in the picture");
+	free(svgtext);
+	result_free(&r);
+
+	/* the scenario must describe the snapshot's machine */
+	run_kaff(refused, NULL, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "'cpus 8' is not the population's 'cpus 4'"),
+		      "exit %d: %s", r.status, r.err);
+	result_free(&r);
+	run_kaff(missing, NULL, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "/nonexistent/pop"), "exit %d: %s", r.status,
+		      r.err);
+	result_free(&r);
+	unlink(pop);
+	unlink(scn);
+	unlink(svg);
+	unlink(bad);
 }
 END_TEST
 
@@ -736,6 +998,9 @@ static Suite *cli_host_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_host_nodes);
 	tcase_add_test(tc, test_host_sparse_snapshot);
+	tcase_add_test(tc, test_host_kthreads_fake_proc);
+	tcase_add_test(tc, test_host_kthreads_real_proc);
+	tcase_add_test(tc, test_population_tools);
 	tcase_add_test(tc, test_host_cmdline_quotes);
 	tcase_add_test(tc, test_host_release);
 	tcase_add_test(tc, test_host_refused);
