@@ -16,7 +16,7 @@
 static const size_t ctx_masks[] = {
 	MASK(possible), MASK(online), MASK(boot_online), MASK(boot_isolated),
 	MASK(cpuset_isolated), MASK(empty), MASK(hk[0]), MASK(hk[1]), MASK(hk[2]),
-	MASK(hk[3]), MASK(tmp.target), MASK(tmp.result), MASK(tmp.want), MASK(tmp.non_hk),
+	MASK(hk[3]), MASK(tmp.target), MASK(tmp.node), MASK(tmp.result), MASK(tmp.want), MASK(tmp.non_hk),
 	MASK(tmp.staging), MASK(tmp.isolated), MASK(tmp.was_isolated), MASK(tmp.hk_new),
 	MASK(tmp.hk_old),
 };

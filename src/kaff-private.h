@@ -301,6 +301,7 @@ struct kaff_ctx {
 	 * masks. Each has one purpose, so that no two users overlap. */
 	struct kaff_scratch {
 		struct kaff_cpumask *target;   /* what one kthread is asked for */
+		struct kaff_cpumask *node;     /* a node's CPUs for the fetch hook */
 		struct kaff_cpumask *result;   /* what it gets */
 		struct kaff_cpumask *want;     /* a group's result (update.c) */
 		struct kaff_cpumask *non_hk, *staging;   /* housekeeping_setup() */
@@ -338,10 +339,19 @@ void kaff__imask_put(struct kaff_ctx *ctx, struct kaff_imask *im);
 /* The rules as the engine reads them. */
 struct kaff_profile {
 	unsigned int major, minor;
-	char name[320];                    /* "6.14", or "6.14+rule=value..." */
+	/* "6.14", or "6.14+rule=value...+label" */
+	char name[320 + KAFF_PROFILE_LABEL_MAX + 2];
 	const char *rules;                 /* "6.14", "7.x" or "custom" */
 	bool builtin;                      /* static: kaff_profile_free() ignores it */
 	int rule[KAFF_RULE_MAX];
+	/* hooks (kaff_profile_set_fetch_fn(), ..._online_fn()): NULL = the
+	 * kernel's rule */
+	kaff_fetch_fn fetch_fn;
+	void *fetch_data;
+	unsigned int fetch_flags;
+	kaff_online_fn online_fn;
+	void *online_data;
+	char label[KAFF_PROFILE_LABEL_MAX + 1];
 };
 
 static inline int kaff__rule(const struct kaff_ctx *ctx, enum kaff_rule r)
@@ -465,8 +475,9 @@ static inline bool kaff__select_fallback_rq(const struct kaff_ctx *ctx,
 
 /* ---- kthread.c ---------------------------------------------------------- */
 
-/* kthread_fetch_affinity() for a class: a preference, else a node */
-void kaff__fetch_class(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
+/* kthread_fetch_affinity() for a class: a preference, else a node; the
+ * kernel's rule or the profile's hook (-EDOM: the hook gave no CPU) */
+int kaff__fetch_class(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
 		       struct kaff_cpumask *out);
 int kaff__kthreadd_init(struct kaff_ctx *ctx);
 int kaff__create_on_cpu(struct kaff_ctx *ctx, unsigned int cpu, uint32_t extra_flags,

@@ -18,8 +18,8 @@
  * else (7.x only) housekeeping; restricted to housekeeping; the whole
  * housekeeping mask when nothing is left. No online filter.
  */
-void kaff__fetch_class(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
-		       struct kaff_cpumask *out)
+static void fetch_kernel(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
+			 struct kaff_cpumask *out)
 {
 	/* HK_TYPE_KTHREAD is KERNEL_NOISE in 6.x; 7.x reads DOMAIN. */
 	const struct kaff_cpumask *hk = kaff__hk(ctx, KAFF_HK_TYPE_KTHREAD);
@@ -42,6 +42,51 @@ void kaff__fetch_class(const struct kaff_ctx *ctx, const struct kaff_imask *pref
 	kaff_cpumask_copy(out, hk);
 }
 
+/*
+ * The profile's fetch hook, asked with the class and the machine state as
+ * kthread_fetch_affinity() sees them. The node's CPUs go to their own
+ * scratch mask: @out may be any of the others.
+ */
+static int fetch_hook(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
+		      struct kaff_cpumask *out)
+{
+	const struct kaff_profile *p = ctx->profile;
+	struct kaff_fetch_args a;
+	unsigned int t;
+
+	memset(&a, 0, sizeof(a));
+	a.preferred = pref ? &pref->mask : NULL;
+	a.node = pref ? KAFF_NUMA_NO_NODE : node;
+	if (a.node != KAFF_NUMA_NO_NODE) {
+		kaff__node_mask(ctx, (unsigned int)a.node, ctx->tmp.node);
+		a.node_cpus = ctx->tmp.node;
+	}
+	a.kthread_hk = (enum kaff_hk_type)kaff__rule(ctx, KAFF_RULE_KTHREAD_HK);
+	for (t = 0; t < KAFF_HK_TYPE_MAX; t++)
+		a.hk[t] = kaff__hk(ctx, (enum kaff_hk_type)t);
+	a.possible = ctx->possible;
+	a.online = (p->fetch_flags & KAFF_FETCH_READS_ONLINE) ? ctx->online : NULL;
+	a.list_unbound = kaff__rule(ctx, KAFF_RULE_LIST_UNBOUND);
+	kaff_cpumask_clear(out);
+	p->fetch_fn(p->fetch_data, &a, out);
+	/* No CPU: set_cpus_allowed_ptr() could not take it. Refused. */
+	return kaff_cpumask_empty(out) ? -EDOM : 0;
+}
+
+/*
+ * kthread_fetch_affinity() for a class (a preference, else a node): the
+ * kernel's rule or the profile's hook. Return: 0; -EDOM when the hook
+ * gives no CPU (the caller then changes nothing).
+ */
+int kaff__fetch_class(const struct kaff_ctx *ctx, const struct kaff_imask *pref, int node,
+		      struct kaff_cpumask *out)
+{
+	if (ctx->profile->fetch_fn)
+		return fetch_hook(ctx, pref, node, out);
+	fetch_kernel(ctx, pref, node, out);
+	return 0;
+}
+
 /* ---- kthreadd ----------------------------------------------------------- */
 
 /*
@@ -61,9 +106,11 @@ int kaff__kthreadd_init(struct kaff_ctx *ctx)
 
 	kaff_cpumask_clear(start);
 	kaff_cpumask_set_cpu(0, start);
-	if (list)
-		kaff__fetch_class(ctx, NULL, KAFF_NUMA_NO_NODE, want);
-	else
+	if (list) {
+		ret = kaff__fetch_class(ctx, NULL, KAFF_NUMA_NO_NODE, want);
+		if (ret)
+			return ret;
+	} else
 		kaff_cpumask_copy(want, kaff__hk(ctx, KAFF_HK_TYPE_KTHREAD));
 	/* Online is {0} at that time: the request works iff 0 is in it. */
 	cpus = kaff__imask_get(ctx, kaff_cpumask_test_cpu(0, want) ? want : start);
@@ -209,7 +256,11 @@ int kaff_kthread_affine_preferred(struct kaff_ctx *ctx, unsigned int id,
 	pref = kaff__imask_get(ctx, mask);
 	if (!pref)
 		return -ENOMEM;
-	kaff__fetch_class(ctx, pref, k->node, ctx->tmp.target);
+	ret = kaff__fetch_class(ctx, pref, k->node, ctx->tmp.target);
+	if (ret) {
+		kaff__imask_put(ctx, pref);
+		return ret;
+	}
 	cpus = kaff__imask_get(ctx, ctx->tmp.target);
 	if (!cpus) {
 		kaff__imask_put(ctx, pref);
@@ -231,26 +282,31 @@ int kaff_kthread_affine_preferred(struct kaff_ctx *ctx, unsigned int id,
  * managed list and asks for kthread_fetch_affinity(); 6.x gives the
  * others housekeeping_affine(HK_TYPE_KTHREAD) and leaves them unlisted.
  * Its kthread is on @base (with the user request @user); the mask it gets
- * is left in @out (unchanged: @base). Returns true when it lists.
+ * is left in @out (unchanged: @base). *@list: whether it lists. Returns 0
+ * or the fetch hook's -EDOM.
  */
-static bool kthread_affine_node(struct kaff_ctx *ctx, const struct kaff_kthread *k,
-				const struct kaff_cpumask *base, const struct kaff_imask *user,
-				const struct kaff_cpumask **out)
+static int kthread_affine_node(struct kaff_ctx *ctx, const struct kaff_kthread *k,
+			       const struct kaff_cpumask *base, const struct kaff_imask *user,
+			       const struct kaff_cpumask **out, bool *list)
 {
-	bool list = k->node != KAFF_NUMA_NO_NODE || kaff__rule(ctx, KAFF_RULE_LIST_UNBOUND);
 	const struct kaff_cpumask *target = ctx->tmp.target;
+	int ret;
 
-	if (list)
-		kaff__fetch_class(ctx, NULL, k->node, ctx->tmp.target);
-	else if (kaff_housekeeping_enabled(ctx, KAFF_HK_TYPE_KTHREAD))
+	*list = k->node != KAFF_NUMA_NO_NODE || kaff__rule(ctx, KAFF_RULE_LIST_UNBOUND);
+	if (*list) {
+		ret = kaff__fetch_class(ctx, NULL, k->node, ctx->tmp.target);
+		if (ret)
+			return ret;
+	} else if (kaff_housekeeping_enabled(ctx, KAFF_HK_TYPE_KTHREAD)) {
 		target = kaff__hk(ctx, KAFF_HK_TYPE_KTHREAD);
-	else
+	} else {
 		target = NULL;
+	}
 	/* set_cpus_allowed_ptr()'s result is ignored. */
 	if (target &&
 	    kaff__cpus_allowed(ctx, base, user, target, ctx->tmp.result) == SCA_CHANGE)
 		*out = ctx->tmp.result;
-	return list;
+	return 0;
 }
 
 /*
@@ -266,8 +322,11 @@ static int kthread(struct kaff_ctx *ctx, struct kaff_kthread *k,
 	bool list = false;
 	int ret;
 
-	if (!(k->flags & (KAFF_KTHREAD_NO_SETAFFINITY | KAFF_KTHREAD_MANAGED)))
-		list = kthread_affine_node(ctx, k, base, user, &mask);
+	if (!(k->flags & (KAFF_KTHREAD_NO_SETAFFINITY | KAFF_KTHREAD_MANAGED))) {
+		ret = kthread_affine_node(ctx, k, base, user, &mask, &list);
+		if (ret)
+			return ret;
+	}
 	im = kaff__imask_get(ctx, mask);
 	if (!im)
 		return -ENOMEM;
@@ -347,8 +406,7 @@ int kaff_kthread_fetch_affinity(const struct kaff_ctx *ctx, unsigned int id,
 		return ret;
 	if (out->nbits != ctx->nr_cpu_ids)
 		return -ERANGE;
-	kaff__fetch_class(ctx, kaff__kt_pref(k), k->node, out);
-	return 0;
+	return kaff__fetch_class(ctx, kaff__kt_pref(k), k->node, out);
 }
 
 int kaff_kthread_get_info(const struct kaff_ctx *ctx, unsigned int id,

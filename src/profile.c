@@ -32,8 +32,8 @@
 	  [KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED] = 1,                \
 	  [KAFF_RULE_HAS_DOMAIN_BOOT] = 1 }
 
-#define P6(min) { 6, (min), "6." #min, "6.14", true, RULES_6_14 }
-#define P7(min) { 7, (min), "7." #min, "7.x", true, RULES_7 }
+#define P6(min) { 6, (min), "6." #min, "6.14", true, RULES_6_14, NULL, NULL, 0, NULL, NULL, "" }
+#define P7(min) { 7, (min), "7." #min, "7.x", true, RULES_7, NULL, NULL, 0, NULL, NULL, "" }
 
 static const struct kaff_profile profiles[] = {
 	P6(14), P6(15), P6(16), P6(17), P6(18), P6(19), P7(0), P7(1), P7(2), P7(3),
@@ -138,14 +138,20 @@ const char *kaff_profile_rule_name(enum kaff_rule rule)
 	return (unsigned int)rule < KAFF_RULE_MAX ? rule_names[rule] : NULL;
 }
 
-int kaff_profile_rule_lookup(const char *name)
+/* The rule named by the @len bytes at @name, or -ENOENT. */
+static int kaff_profile_rule_lookup_n(const char *name, size_t len)
 {
 	int r;
 
 	for (r = 0; name && r < KAFF_RULE_MAX; r++)
-		if (!strcmp(name, rule_names[r]))
+		if (strlen(rule_names[r]) == len && !memcmp(name, rule_names[r], len))
 			return r;
 	return -ENOENT;
+}
+
+int kaff_profile_rule_lookup(const char *name)
+{
+	return name ? kaff_profile_rule_lookup_n(name, strlen(name)) : -ENOENT;
 }
 
 const char *kaff_profile_value_name(enum kaff_rule rule, int value)
@@ -185,7 +191,14 @@ static void derived_rename(struct kaff_profile *p)
 					      rule_names[r],
 					      kaff_profile_value_name((enum kaff_rule)r,
 								      p->rule[r]));
-	if (!memcmp(p->rule, seed_rules, sizeof(seed_rules)))
+	if (p->label[0])
+		snprintf(p->name + n, sizeof(p->name) - n, "+%s", p->label);
+	else
+		snprintf(p->name + n, sizeof(p->name) - n, "%s%s", p->fetch_fn ? "+fetch_fn" : "",
+			 p->online_fn ? "+online_fn" : "");
+	if (p->fetch_fn || p->online_fn)
+		p->rules = "custom";
+	else if (!memcmp(p->rule, seed_rules, sizeof(seed_rules)))
 		p->rules = "6.14";
 	else if (!memcmp(p->rule, rules_7x, sizeof(rules_7x)))
 		p->rules = "7.x";
@@ -241,4 +254,155 @@ void kaff_profile_free(struct kaff_profile *p)
 {
 	if (p && !p->builtin)
 		free(p);
+}
+
+/* ---- rules as text ------------------------------------------------------ */
+
+/* One "RULE=VALUE" term of @len bytes: its rule and value, or -ENOENT
+ * (unknown rule) / -EINVAL (no '=', bad value). */
+static int parse_term(const char *t, size_t len, int *rule, int *value)
+{
+	const char *eq = memchr(t, '=', len);
+	size_t nlen, vlen;
+	int r, v;
+
+	if (!eq)
+		return len && kaff_profile_rule_lookup_n(t, len) < 0 ? -ENOENT : -EINVAL;
+	nlen = (size_t)(eq - t);
+	vlen = len - nlen - 1;
+	r = kaff_profile_rule_lookup_n(t, nlen);
+	if (r < 0)
+		return r;
+	for (v = 0; v < KAFF_HK_TYPE_MAX; v++) {
+		const char *vn = kaff_profile_value_name((enum kaff_rule)r, v);
+
+		if (vn && strlen(vn) == vlen && !memcmp(vn, eq + 1, vlen)) {
+			*rule = r;
+			*value = v;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int kaff_profile_set_rules(struct kaff_profile *p, const char *rules, size_t *errpos)
+{
+	int rule[KAFF_RULE_MAX];
+	const char *t = rules;
+	int r, v, ret;
+
+	if (!p || p->builtin || !rules) {
+		if (errpos)
+			*errpos = 0;
+		return -EINVAL;
+	}
+	/* All or nothing: check every term on a copy of the rules first. */
+	memcpy(rule, p->rule, sizeof(rule));
+	for (;;) {
+		size_t len = strcspn(t, "+");
+
+		ret = parse_term(t, len, &r, &v);
+		if (ret) {
+			if (errpos)
+				*errpos = (size_t)(t - rules);
+			return ret;
+		}
+		rule[r] = v;
+		if (!t[len])
+			break;
+		t += len + 1;
+	}
+	memcpy(p->rule, rule, sizeof(rule));
+	derived_rename(p);
+	return 0;
+}
+
+int kaff_profile_parse(const char *spec, struct kaff_profile **out, size_t *errpos)
+{
+	const struct kaff_profile *base;
+	size_t blen, pos = 0;
+	char version[16];
+	int ret;
+
+	if (errpos)
+		*errpos = 0;
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!spec)
+		return -EINVAL;
+	blen = strcspn(spec, "+");
+	if (blen >= sizeof(version))
+		return -EINVAL;
+	memcpy(version, spec, blen);
+	version[blen] = '\0';
+	ret = kaff_profile_lookup(version, &base);
+	if (!ret)
+		ret = kaff_profile_derive(base, out);
+	if (!ret && spec[blen]) {
+		ret = kaff_profile_set_rules(*out, spec + blen + 1, &pos);
+		pos += blen + 1;
+	}
+	if (ret) {
+		if (errpos)
+			*errpos = pos;
+		kaff_profile_free(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
+/* ---- hooks ----------------------------------------------------------------- */
+
+int kaff_profile_set_fetch_fn(struct kaff_profile *p, kaff_fetch_fn fn, void *data,
+			      unsigned int flags)
+{
+	if (!p || p->builtin || (flags & ~KAFF_FETCH_READS_ONLINE))
+		return -EINVAL;
+	p->fetch_fn = fn;
+	p->fetch_data = fn ? data : NULL;
+	p->fetch_flags = fn ? flags : 0;
+	derived_rename(p);
+	return 0;
+}
+
+int kaff_profile_set_online_fn(struct kaff_profile *p, kaff_online_fn fn, void *data)
+{
+	if (!p || p->builtin)
+		return -EINVAL;
+	p->online_fn = fn;
+	p->online_data = fn ? data : NULL;
+	derived_rename(p);
+	return 0;
+}
+
+kaff_fetch_fn kaff_profile_get_fetch_fn(const struct kaff_profile *p, void **data,
+					unsigned int *flags)
+{
+	if (data)
+		*data = p ? p->fetch_data : NULL;
+	if (flags)
+		*flags = p ? p->fetch_flags : 0;
+	return p ? p->fetch_fn : NULL;
+}
+
+kaff_online_fn kaff_profile_get_online_fn(const struct kaff_profile *p, void **data)
+{
+	if (data)
+		*data = p ? p->online_data : NULL;
+	return p ? p->online_fn : NULL;
+}
+
+int kaff_profile_set_label(struct kaff_profile *p, const char *label)
+{
+	size_t n = label ? strlen(label) : 0;
+
+	if (!p || p->builtin)
+		return -EINVAL;
+	if (n > KAFF_PROFILE_LABEL_MAX)
+		return -ENAMETOOLONG;
+	memcpy(p->label, label ? label : "", n);
+	p->label[n] = '\0';
+	derived_rename(p);
+	return 0;
 }

@@ -125,6 +125,16 @@ static int expect(struct kaff_replay *r, const struct sc_event *e, struct kaff_r
 	return 0;
 }
 
+/*
+ * An error the kernel reports goes into the trace ("! CMD ARG ERRNO") and
+ * the replay goes on; libkaff's own refusals stop it: out of memory, and
+ * a profile's fetch hook that gave no CPU (-EDOM).
+ */
+static bool kernel_error(int ret)
+{
+	return ret && ret != -ENOMEM && ret != -EDOM;
+}
+
 static int step(struct kaff_replay *r, const struct sc_event *e, struct kaff_replay_result *res)
 {
 	const struct kaff_scenario *sc = r->sc;
@@ -151,17 +161,17 @@ static int step(struct kaff_replay *r, const struct sc_event *e, struct kaff_rep
 		return kaff_kthread_bind_mask(r->ctx, id, &m);
 	case SC_PREFER:
 		ret = kaff_kthread_affine_preferred(r->ctx, id, &m);
-		return ret && ret != -ENOMEM ? emit_error(r, "prefer", name, ret) : ret;
+		return kernel_error(ret) ? emit_error(r, "prefer", name, ret) : ret;
 	case SC_WAKE:
 		return kaff_wake_up_process(r->ctx, id);
 	case SC_SETAFFINITY:
 		ret = kaff_sched_setaffinity(r->ctx, id, &m);
-		return ret && ret != -ENOMEM ? emit_error(r, "setaffinity", name, ret) : ret;
+		return kernel_error(ret) ? emit_error(r, "setaffinity", name, ret) : ret;
 	case SC_OFFLINE:
 	case SC_ONLINE:
 		ret = e->cmd == SC_OFFLINE ? kaff_cpu_offline(r->ctx, (unsigned int)e->num)
 					   : kaff_cpu_online(r->ctx, (unsigned int)e->num);
-		if (ret && ret != -ENOMEM) {
+		if (kernel_error(ret)) {
 			char cpu[16];
 
 			snprintf(cpu, sizeof(cpu), "%d", (int)e->num);
@@ -175,7 +185,7 @@ static int step(struct kaff_replay *r, const struct sc_event *e, struct kaff_rep
 		return ret;
 	case SC_ISOLATE:
 		ret = kaff_cpuset_set_isolated(r->ctx, &m);
-		return ret && ret != -ENOMEM ? emit_error(r, "isolate", e->text, ret) : ret;
+		return kernel_error(ret) ? emit_error(r, "isolate", e->text, ret) : ret;
 	case SC_SHOW:
 		return show(r);
 	case SC_CENSUS:

@@ -8,7 +8,8 @@
  * Two walks compute kthreads_update_affinity(): the kernel's own, kthread
  * by kthread in list order (KAFF_ENGINE_REFERENCE), and the incremental
  * one that looks only at the groups whose result can have changed. Both
- * ask the same rules (kaff__fetch_class(), kaff__cpus_allowed()) and
+ * ask the same rules (kaff__fetch_class(), kaff__cpus_allowed(),
+ * skip_on_online(), each the kernel's or the profile's hook) and
  * write their changes into one undo log, so that an event that runs out
  * of memory changes nothing (kaff__run_event()).
  */
@@ -171,19 +172,37 @@ int kaff__stage_kthread(struct kaff_ctx *ctx, uint32_t id, struct kaff_imask *cp
 
 #define KT_BAD_FLAGS (KAFF_KTHREAD_NO_SETAFFINITY | KAFF_KTHREAD_PER_CPU)
 
-/* 7.x kthreads_online_cpu() leaves kthreads with neither preference nor
- * node alone (they are affine to housekeeping already). */
+/*
+ * kthreads_online_cpu(): does CPU online re-affine the kthreads of group
+ * @g's class? 7.x leaves those with neither preference nor node alone
+ * (they are affine to housekeeping already); the profile's online hook
+ * may decide instead. Housekeeping updates (@force) re-affine every one.
+ */
 static bool skip_on_online(const struct kaff_ctx *ctx, bool force, const struct kaff_group *g)
 {
-	return !force && kaff__rule(ctx, KAFF_RULE_ONLINE_SKIPS_UNBOUND) && !g->pref &&
-	       g->ncls == KAFF_NUMA_NO_NODE;
+	const struct kaff_profile *p = ctx->profile;
+	struct kaff_online_args a;
+
+	if (force)
+		return false;
+	if (!p->online_fn)
+		return kaff__rule(ctx, KAFF_RULE_ONLINE_SKIPS_UNBOUND) && !g->pref &&
+		       g->ncls == KAFF_NUMA_NO_NODE;
+	memset(&a, 0, sizeof(a));
+	a.preferred = g->pref ? &g->pref->mask : NULL;
+	a.node = g->ncls;
+	a.skips_unbound = kaff__rule(ctx, KAFF_RULE_ONLINE_SKIPS_UNBOUND);
+	return !p->online_fn(p->online_data, &a);
 }
 
 /* set_cpus_allowed_ptr(kthread_fetch_affinity()) for the members of @g:
- * the result in @out. */
+ * the result in @out. Returns enum kaff_sca, or the fetch hook's -EDOM. */
 static int eval(const struct kaff_ctx *ctx, const struct kaff_group *g, struct kaff_cpumask *out)
 {
-	kaff__fetch_class(ctx, g->pref, g->ncls, ctx->tmp.target);
+	int ret = kaff__fetch_class(ctx, g->pref, g->ncls, ctx->tmp.target);
+
+	if (ret)
+		return ret;
 	return kaff__cpus_allowed(ctx, &g->cpus->mask, g->user, ctx->tmp.target, out);
 }
 
@@ -209,7 +228,10 @@ static int update_reference(struct kaff_ctx *ctx, struct kaff_event *ev)
 		if (skip_on_online(ctx, ev->force, g))
 			continue;
 		/* set_cpus_allowed_ptr()'s result is ignored by the caller. */
-		if (eval(ctx, g, out) != SCA_CHANGE)
+		ret = eval(ctx, g, out);
+		if (ret < 0)
+			return ret;
+		if (ret != SCA_CHANGE)
 			continue;
 		im = kaff__imask_get(ctx, out);
 		if (!im)
@@ -239,6 +261,8 @@ static int update_group(struct kaff_ctx *ctx, struct kaff_group *g)
 
 	g->stamp = ctx->stamp;
 	state = eval(ctx, g, want);
+	if (state < 0)
+		return state;
 	if (state == SCA_SAME && g->state == SCA_SAME && g->want == g->cpus)
 		return 0;
 	im = kaff__imask_get(ctx, want);
@@ -303,6 +327,10 @@ static int update_incremental(struct kaff_ctx *ctx, struct kaff_event *ev)
 	ctx->stamp++;
 	if (ev->force)
 		return update_groups(ctx, ctx->groups, GL_ALL, true, KAFF_NONE);
+	/* A fetch hook that reads the online mask may change any class's
+	 * result when a CPU comes up: look at every group. */
+	if (ctx->profile->fetch_flags & KAFF_FETCH_READS_ONLINE)
+		return update_groups(ctx, ctx->groups, GL_ALL, false, KAFF_NONE);
 	for (i = 0; i < ctx->nr_dirty; i++) {
 		ret = update_groups(ctx, ctx->node_groups[ctx->dirty_nodes[i]], GL_NODE, false,
 				    KAFF_NONE);

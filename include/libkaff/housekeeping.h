@@ -18,15 +18,15 @@ extern "C" {
 
 struct kaff_ctx;
 
-/* The real masks (7.x has all four; 6.x has no DOMAIN_BOOT). */
+/* The real masks (DOMAIN_BOOT only under the has_domain_boot rule: 7.x). */
 enum kaff_hk_type {
 	KAFF_HK_TYPE_DOMAIN_BOOT,
 	KAFF_HK_TYPE_DOMAIN,
 	KAFF_HK_TYPE_MANAGED_IRQ,
 	KAFF_HK_TYPE_KERNEL_NOISE,
 	KAFF_HK_TYPE_MAX,
-	/* Alias whose target depends on the profile: KERNEL_NOISE in 6.x,
-	 * DOMAIN in 7.x (struct kaff_profile.kthread_hk). */
+	/* Alias whose target is the profile's kthread_hk rule: KERNEL_NOISE
+	 * in 6.x, DOMAIN in 7.x. */
 	KAFF_HK_TYPE_KTHREAD = 16,
 	/* Aliases of KERNEL_NOISE in both (the 6.13 consolidation). */
 	KAFF_HK_TYPE_TICK = KAFF_HK_TYPE_KERNEL_NOISE,
@@ -66,7 +66,7 @@ kaff_cpuset_isolated_cpus(const struct kaff_ctx *ctx);
 
 /**
  * kaff_cpuset_set_isolated() - make @cpus the CPUs of isolated partitions
- * @ctx:  a booted context with a 7.x profile
+ * @ctx:  a booted context whose profile has runtime_domain_isolation (7.x)
  * @cpus: the new set (empty: no partition), of width nr_cpu_ids
  *
  * Models one cgroup-v2 cpuset with cpuset.cpus.partition = isolated
@@ -79,7 +79,8 @@ kaff_cpuset_isolated_cpus(const struct kaff_ctx *ctx);
  *         online domain-housekeeping CPU would remain: then, as the
  *         oracle does after a refusal, the partition is reset to none
  *         (with its effects on kthreads). Refused by libkaff, nothing
- *         changed: -EOPNOTSUPP for a 6.x profile (not modelled), -EPERM
+ *         changed: -EOPNOTSUPP without runtime_domain_isolation (6.x: not
+ *         modelled), -EPERM
  *         before kaff_machine_boot(), -ERANGE if @cpus->nbits is not
  *         nr_cpu_ids, -ENOMEM.
  */

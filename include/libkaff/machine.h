@@ -266,8 +266,8 @@ KAFF_EXPORT int kaff_cpu_online(struct kaff_ctx *ctx, unsigned int cpu);
  * keep their masks (no offline callback); per-CPU kthreads park.
  *
  * Return: 0; kernel errors: -ENOENT for CPU 0, -EBUSY when no online
- *         domain-housekeeping CPU would remain (6.x: other than @cpu;
- *         7.x: at all, @cpu included). libkaff refusals: -ERANGE,
+ *         domain-housekeeping CPU would remain (offline_check_excludes_target,
+ *         6.x: other than @cpu; 7.x: at all, @cpu included). libkaff refusals: -ERANGE,
  *         -EPERM before boot.
  */
 KAFF_EXPORT int kaff_cpu_offline(struct kaff_ctx *ctx, unsigned int cpu);

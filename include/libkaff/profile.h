@@ -19,6 +19,7 @@
 #define LIBKAFF_PROFILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <libkaff/common.h>
 #include <libkaff/housekeeping.h>
@@ -93,13 +94,15 @@ KAFF_EXPORT const struct kaff_profile *kaff_profile_next(const struct kaff_profi
 /**
  * kaff_profile_name() - "6.14" for a built-in profile; for a derived one
  * its base's name followed by "+rule=value" for each rule that differs
- * from the base, in enum order ("6.14+kthread_hk=HK_TYPE_DOMAIN").
+ * from the base, in enum order ("6.14+kthread_hk=HK_TYPE_DOMAIN"), then
+ * its hooks' label (kaff_profile_set_label()). kaff_profile_parse() reads
+ * the name of a profile without hooks back into the same rules.
  */
 KAFF_EXPORT const char *kaff_profile_name(const struct kaff_profile *p);
 
 /**
  * kaff_profile_rules() - which rule set: "6.14" (the seed's), "7.x", or
- * "custom" when a derived profile's rules match neither.
+ * "custom" when a derived profile's rules match neither or it has a hook.
  */
 KAFF_EXPORT const char *kaff_profile_rules(const struct kaff_profile *p);
 
@@ -167,6 +170,163 @@ KAFF_EXPORT int kaff_profile_rule_lookup(const char *name);
  * "HK_TYPE_KERNEL_NOISE", "HK_TYPE_DOMAIN"; NULL if not valid for @rule.
  */
 KAFF_EXPORT const char *kaff_profile_value_name(enum kaff_rule rule, int value);
+
+/* ---- rules as text ------------------------------------------------------ */
+
+/**
+ * kaff_profile_parse() - a profile written as text
+ * @spec:   "BASE" or "BASE+RULE=VALUE[+RULE=VALUE...]": BASE is a
+ *          built-in profile ("6.14" .. "7.3"), RULE a name as
+ *          kaff_profile_rule_name() gives it, VALUE as
+ *          kaff_profile_value_name() gives it ("true", "false",
+ *          "HK_TYPE_KERNEL_NOISE", "HK_TYPE_DOMAIN"). A later term for the
+ *          same rule wins. Example: "6.14+kthread_hk=HK_TYPE_DOMAIN".
+ * @out:    receives a derived profile (free with kaff_profile_free()),
+ *          also when @spec is a bare BASE
+ * @errpos: if not NULL, receives on error the offset in @spec of the term
+ *          refused: 0 for the base, else the first character of the
+ *          "RULE=VALUE" term
+ *
+ * Return: 0; -EINVAL for a NULL argument, a base not of the form
+ *         MAJOR.MINOR, an empty term, a term without '=' or a value not
+ *         valid for its rule; -ERANGE for a base outside 6.14 .. 7.3;
+ *         -ENOENT for an unknown rule name; -ENOMEM. On error *@out is
+ *         NULL: nothing is half-made.
+ */
+KAFF_EXPORT int kaff_profile_parse(const char *spec, struct kaff_profile **out,
+				   size_t *errpos);
+
+/**
+ * kaff_profile_set_rules() - kaff_profile_parse()'s terms, applied to a
+ * derived profile: "RULE=VALUE[+RULE=VALUE...]" (no base)
+ *
+ * Return: as kaff_profile_parse() (-EINVAL also for a NULL or built-in
+ *         @p), with *@errpos the offset in @rules. All or nothing: on
+ *         error @p is unchanged.
+ */
+KAFF_EXPORT int kaff_profile_set_rules(struct kaff_profile *p, const char *rules,
+				       size_t *errpos);
+
+/* ---- hooks: your own rule in C -------------------------------------------
+ *
+ * A derived profile may carry two hooks that replace kernel rules. A
+ * context copies them with the profile; both engines call them
+ * (kaff_ctx_set_engine()). The incremental engine computes a rule once
+ * for all the listed kthreads of a class and only when the class's
+ * inputs changed, so a hook must be a pure function of its arguments: the
+ * same arguments give the same answer, whenever and however often it is
+ * called, and it changes nothing libkaff can see. A hook that also reads
+ * the online mask says so (KAFF_FETCH_READS_ONLINE), and the incremental
+ * engine then re-evaluates every class on each CPU online.
+ * docs/api-conventions.md has the whole contract.
+ */
+
+/* What kthread_fetch_affinity() is given. libkaff may add fields at the
+ * end; a hook must not read past the fields it knows. */
+struct kaff_fetch_args {
+	/* The class: a preference, else a node (KAFF_NUMA_NO_NODE when the
+	 * kthread has neither, or when it has a preference: the kernel then
+	 * ignores its node). */
+	const struct kaff_cpumask *preferred;  /* NULL: no preference */
+	int node;
+	/* cpumask_of_node(node): the node's online CPUs; NULL for
+	 * KAFF_NUMA_NO_NODE */
+	const struct kaff_cpumask *node_cpus;
+	/* the profile's kthread_hk rule: which of @hk HK_TYPE_KTHREAD is */
+	enum kaff_hk_type kthread_hk;
+	/* housekeeping_cpumask(type) for each type */
+	const struct kaff_cpumask *hk[KAFF_HK_TYPE_MAX];
+	const struct kaff_cpumask *possible;
+	/* cpu_online_mask: NULL unless the hook was set with
+	 * KAFF_FETCH_READS_ONLINE */
+	const struct kaff_cpumask *online;
+	/* the profile's list_unbound rule (the kernel's 6.x WARNs and
+	 * returns an empty mask for a class with neither preference nor node) */
+	bool list_unbound;
+};
+
+/*
+ * A kthread_fetch_affinity() hook: write the kthread's affinity into @out
+ * (nr_cpu_ids bits, cleared beforehand). An empty @out is refused: the
+ * call or event that asked fails with -EDOM and changes nothing.
+ */
+typedef void (*kaff_fetch_fn)(void *data, const struct kaff_fetch_args *args,
+			      struct kaff_cpumask *out);
+
+/* kaff_profile_set_fetch_fn() flags */
+#define KAFF_FETCH_READS_ONLINE 0x1u
+
+/**
+ * kaff_profile_set_fetch_fn() - replace kthread_fetch_affinity() for
+ * contexts made from @p: the affinity a preferred kthread gets, a listed
+ * kthread gets at its first run (kthread_affine_node()), and every listed
+ * kthread gets when CPU online or a housekeeping update re-affines it
+ * (kthreads_update_affinity()); kaff_kthread_fetch_affinity() answers it.
+ * @fn:    NULL restores the kernel's rule
+ * @data:  passed to @fn; must outlive every context made from @p
+ * @flags: 0 or KAFF_FETCH_READS_ONLINE
+ *
+ * Return: 0; -EINVAL for a NULL or built-in @p or unknown @flags.
+ */
+KAFF_EXPORT int kaff_profile_set_fetch_fn(struct kaff_profile *p, kaff_fetch_fn fn,
+					  void *data, unsigned int flags);
+
+/* What the CPU-online re-affinement asks of each managed kthread's class.
+ * libkaff may add fields at the end. */
+struct kaff_online_args {
+	const struct kaff_cpumask *preferred;  /* NULL: no preference */
+	int node;                              /* as in struct kaff_fetch_args */
+	/* the profile's online_skips_unbound rule */
+	bool skips_unbound;
+};
+
+/*
+ * A kthreads_online_cpu() hook: true when CPU online re-affines the
+ * managed kthreads of this class (the kernel's rule: always, except, under
+ * online_skips_unbound, a class with neither preference nor node).
+ * Housekeeping updates re-affine every class whatever it says.
+ */
+typedef bool (*kaff_online_fn)(void *data, const struct kaff_online_args *args);
+
+/**
+ * kaff_profile_set_online_fn() - replace which managed kthreads a CPU
+ * online re-affines, for contexts made from @p
+ * @fn:   NULL restores the kernel's rule
+ * @data: passed to @fn; must outlive every context made from @p
+ *
+ * Return: 0; -EINVAL for a NULL or built-in @p.
+ */
+KAFF_EXPORT int kaff_profile_set_online_fn(struct kaff_profile *p, kaff_online_fn fn,
+					   void *data);
+
+/** kaff_profile_get_fetch_fn() - @p's fetch hook (NULL: none), its data
+ * and flags; any output pointer may be NULL */
+KAFF_EXPORT kaff_fetch_fn kaff_profile_get_fetch_fn(const struct kaff_profile *p, void **data,
+						    unsigned int *flags);
+
+/** kaff_profile_get_online_fn() - @p's online hook (NULL: none) and its data */
+KAFF_EXPORT kaff_online_fn kaff_profile_get_online_fn(const struct kaff_profile *p,
+						      void **data);
+
+/**
+ * kaff_profile_set_label() - how kaff_profile_name() names @p's hooks: it
+ * appends "+LABEL" (without a label, "+fetch_fn" and/or "+online_fn" for
+ * the hooks set)
+ * @label: at most KAFF_PROFILE_LABEL_MAX bytes; NULL or "" removes it
+ *
+ * Return: 0; -EINVAL for a NULL or built-in @p; -ENAMETOOLONG.
+ */
+#define KAFF_PROFILE_LABEL_MAX 255
+KAFF_EXPORT int kaff_profile_set_label(struct kaff_profile *p, const char *label);
+
+/*
+ * A shared object that carries a rule for `kaff --kernel BASE+./rule.so`
+ * exports this entry point. kaff calls it once on the derived profile,
+ * which it sets hooks on (and rules, if it wants); it returns 0 or a
+ * negative errno, which kaff reports.
+ */
+#define KAFF_RULE_ENTRY "kaff_rule_init"
+typedef int (*kaff_rule_init_fn)(struct kaff_profile *p);
 
 #ifdef __cplusplus
 }

@@ -146,9 +146,11 @@ struct kaff_replay_result {
  *
  * Return: 0 (expect failures are counted in @res, not errors); -ENOMEM if
  *         memory ran out at the event @res->error_line (the trace stops
- *         before it); what @ops->write_trace returned, if non-zero;
+ *         before it); -EDOM if the profile's fetch hook gave no CPU at
+ *         the event @res->error_line (or at boot: error_line 0), which
+ *         changed nothing; what @ops->write_trace returned, if non-zero;
  *         -EOPNOTSUPP if @ops->profile cannot run this scenario (isolate
- *         under 6.x).
+ *         without runtime_domain_isolation).
  */
 KAFF_EXPORT int kaff_scenario_replay(const struct kaff_scenario *sc,
 				     const struct kaff_replay_ops *ops,

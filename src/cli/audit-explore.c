@@ -152,7 +152,8 @@ static int apply_ops(struct kaff_ctx *ctx, const struct au_op *ops, unsigned int
 		int err = ops[i].online ? kaff_cpu_online(ctx, ops[i].cpu)
 					: kaff_cpu_offline(ctx, ops[i].cpu);
 
-		if (err == -ENOMEM) {
+		/* libkaff's refusals, not the kernel's: stop */
+		if (err == -ENOMEM || err == -EDOM) {
 			kaff_sbuf_free(&refused);
 			return err;
 		}

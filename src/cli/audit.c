@@ -35,6 +35,7 @@ static const char audit_usage[] =
 	"\n"
 	"  -J, --json      machine-readable output, every kthread and state" KAFF_JSON_NOTE "\n"
 	"  -k, --kernel V  replay under profile V instead of the file's kernel line\n"
+	"                  (or BASE+RULE=VALUE...+./RULE.so: kaff(1), KERNEL PROFILES)\n"
 	"  --population POP  replay on every kthread of the population file POP\n"
 	"                  (kaff host --kthreads; docs/population.md)\n"
 	"  --max-states N  explore at most N states (default 4096)\n"
@@ -363,10 +364,9 @@ static void audit_free(struct audit *au)
 
 /* 0, or the exit status to return (help, version, a usage error). */
 static int parse_args(int argc, char **argv, struct audit *au, const char **file, bool *json,
-		      const char **popfile)
+		      const char **popfile, const char **kernel)
 {
 	static const char *const operands[] = { "FILE" };
-	const char *kernel = NULL;
 	unsigned long max = 4096;
 	struct kaff_args a;
 	char *end;
@@ -380,7 +380,7 @@ static int parse_args(int argc, char **argv, struct audit *au, const char **file
 		} else if (opt == OPT_NO_WAKE) {
 			au->wake = false;
 		} else if (opt == OPT_KERNEL) {
-			kernel = a.arg;
+			*kernel = a.arg;
 		} else if (opt == OPT_POPULATION) {
 			*popfile = a.arg;
 		} else if (opt == OPT_EXPLORE) {
@@ -406,14 +406,13 @@ static int parse_args(int argc, char **argv, struct audit *au, const char **file
 	if (*json)
 		return kaff_json_unavailable("audit");
 #endif
-	if (kernel && !kaff_args_profile(&a, kernel, &au->profile))
-		return a.status;
 	return 0;
 }
 
 int kaff_cmd_audit(int argc, char **argv)
 {
-	const char *file = NULL, *popfile = NULL;
+	const char *file = NULL, *popfile = NULL, *kernel = NULL;
+	struct kaff_cli_kernel kk = { 0 };
 	struct kaff_population *pop = NULL;
 	struct kaff_scenario *sc = NULL;
 	struct kaff_sbuf out = { 0 };
@@ -422,19 +421,20 @@ int kaff_cmd_audit(int argc, char **argv)
 	int ret, status;
 
 	memset(&au, 0, sizeof(au));
-	status = parse_args(argc, argv, &au, &file, &json, &popfile);
+	status = parse_args(argc, argv, &au, &file, &json, &popfile, &kernel);
 	if (status)
 		return status < 0 ? KAFF_EXIT_OK : status;
+	if (kernel && (status = kaff_cli_kernel("audit", kernel, &kk)))
+		return status;
+	au.profile = kk.profile;
 	if (popfile) {
 		status = kaff_cli_read_population(popfile, NULL, &pop);
 		if (status)
-			return status;
+			goto out;
 	}
 	status = kaff_load_scenario("audit", file, NULL, pop, &sc);
-	if (status) {
-		kaff_population_free(pop);
-		return status;
-	}
+	if (status)
+		goto out;
 	au.sc = sc;
 	au.kthreadd = kaff_kthreadd_label(sc);
 	au.file = kaff_display_name(file);
@@ -444,7 +444,7 @@ int kaff_cmd_audit(int argc, char **argv)
 	if (!au.profile)
 		au.profile = kaff_scenario_profile(sc);
 	ret = audit_setup(&au);
-	if (ret && ret != -ENOMEM) {
+	if (ret && ret != -ENOMEM && ret != -EDOM) {
 		struct kaff_replay *r = NULL;
 
 		/* the same refusal again, with the shared messages */
@@ -458,6 +458,10 @@ int kaff_cmd_audit(int argc, char **argv)
 		ret = au_explore(&au);
 	if (!ret)
 		ret = au_group(&au);
+	if (ret == -EDOM) {
+		status = kaff_cli_replay_failed("audit", au.file, au.profile, ret);
+		goto out;
+	}
 	if (ret) {
 		fprintf(stderr, "kaff: audit: %s: %s\n", au.file, kaff_strerrorname(ret));
 		status = KAFF_EXIT_INTERNAL;
@@ -481,5 +485,6 @@ out:
 	audit_free(&au);
 	kaff_scenario_free(sc);
 	kaff_population_free(pop);
+	kaff_cli_kernel_free(&kk);
 	return status;
 }

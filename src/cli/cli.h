@@ -117,6 +117,41 @@ const char *kaff_kthreadd_label(const struct kaff_scenario *sc);
 int kaff_replay_start(const char *cmd, const char *file, const struct kaff_scenario *sc,
 		      const struct kaff_profile *profile, struct kaff_replay **out);
 
+/*
+ * The profile a --kernel argument names (kaff.1 "KERNEL PROFILES"):
+ * "MAJOR.MINOR", then any number of "+RULE=VALUE" and "+PATH" terms in
+ * order; a term with a '/' is a shared object whose kaff_rule_init()
+ * (KAFF_RULE_ENTRY) is called on the profile.
+ */
+#define KAFF_CLI_KERNEL_SO_MAX 8
+struct kaff_cli_kernel {
+	const struct kaff_profile *profile;  /* the profile to use */
+	struct kaff_profile *own;            /* a derived one, or NULL */
+	void *dl[KAFF_CLI_KERNEL_SO_MAX];    /* the shared objects loaded */
+	unsigned int nr_dl;
+};
+
+/*
+ * kaff_cli_kernel() - parse --kernel @arg for command @cmd into @k; on
+ * error, one line on stderr naming what was wrong.
+ *
+ * Return: KAFF_EXIT_OK, or the exit status to return (@k then holds
+ *         nothing to free).
+ */
+int kaff_cli_kernel(const char *cmd, const char *arg, struct kaff_cli_kernel *k);
+/* Free what kaff_cli_kernel() made (after the last context using it). */
+void kaff_cli_kernel_free(struct kaff_cli_kernel *k);
+
+/*
+ * kaff_cli_replay_failed() - report a replay that libkaff stopped with
+ * @err under @profile (@where: "FILE" or "FILE:LINE").
+ *
+ * Return: the exit status: 2 for a profile's hook that gave a kthread no
+ *         CPU (-EDOM), 3 otherwise (out of memory, ...).
+ */
+int kaff_cli_replay_failed(const char *cmd, const char *where,
+			   const struct kaff_profile *profile, int err);
+
 /* Write @b to stdout and flush: 0, or KAFF_EXIT_INTERNAL after a message. */
 int kaff_flush_out(const char *cmd, const struct kaff_sbuf *b);
 

@@ -105,7 +105,7 @@ int kaff_diff_record(const struct kaff_scenario *sc, const struct kaff_profile *
 	ops.write_trace = collect_trace;
 	ops.data = &trace;
 	ret = kaff_replay_new(sc, &ops, &r);
-	if (ret == -ENOMEM || ret == -EOPNOTSUPP)
+	if (ret == -ENOMEM || ret == -EOPNOTSUPP || ret == -EDOM)
 		return ret;
 	run->boot_ret = ret;
 	if (ret)

@@ -27,9 +27,11 @@ static const char diff_usage[] =
 	"struct kaff_profile field (kernel rule) that differs between A and B, and\n"
 	"which differences flipping that field alone explains.\n"
 	"\n"
-	"  -k, --kernel V  the first one sets A, the second one sets B (6.14 to 7.3)\n"
+	"  -k, --kernel V  the first one sets A, the second one sets B (6.14 to 7.3,\n"
+	"                  or BASE+RULE=VALUE...+./RULE.so: kaff(1), KERNEL PROFILES)\n"
 	"  --population POP   replay on every kthread of the population file POP\n"
-	"                     (kaff host --kthreads; docs/population.md)\n"	"  -J, --json      print one JSON object (schema kaff-diff 1) instead of the\n"
+	"                     (kaff host --kthreads; docs/population.md)\n"
+	"  -J, --json      print one JSON object (schema kaff-diff 1) instead of the\n"
 	"                  text" KAFF_JSON_NOTE "\n"
 	"  -h, --help      print this help\n"
 	"  -V, --version   print kaff's version\n"
@@ -66,6 +68,7 @@ static const struct fgroup_desc fgroups[FG_NR] = {
 			       "last domain-housekeeping CPU offline check" },
 	[FG_BOOT_SHARED] = { "boot_shared_flag_always_ignored", "D15",
 			     "second boot parameter sharing a flag" },
+	[FG_HOOKS] = { "fetch_fn, online_fn", "hooks", "your own rule in C" },
 };
 
 /* The profile rules of each group (DOMAIN_BOOT exists to be the base of
@@ -77,6 +80,7 @@ static const int fgroup_rules[FG_NR][2] = {
 	[FG_RUNTIME_ISO] = { KAFF_RULE_RUNTIME_DOMAIN_ISOLATION, KAFF_RULE_HAS_DOMAIN_BOOT },
 	[FG_OFFLINE_CHECK] = { KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET, -1 },
 	[FG_BOOT_SHARED] = { KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED, -1 },
+	[FG_HOOKS] = { -1, -1 },
 };
 
 static int rule(const struct kaff_profile *p, enum kaff_rule r)
@@ -84,11 +88,25 @@ static int rule(const struct kaff_profile *p, enum kaff_rule r)
 	return kaff_profile_get(p, r);
 }
 
+/* Do the fetch or online hooks (or their data) of @p and @q differ? */
+static bool hooks_differ(const struct kaff_profile *p, const struct kaff_profile *q)
+{
+	void *dp, *dq;
+	unsigned int fp, fq;
+
+	if (kaff_profile_get_fetch_fn(p, &dp, &fp) != kaff_profile_get_fetch_fn(q, &dq, &fq) ||
+	    dp != dq || fp != fq)
+		return true;
+	return kaff_profile_get_online_fn(p, &dp) != kaff_profile_get_online_fn(q, &dq) || dp != dq;
+}
+
 static bool fgroup_differs(enum field_group g, const struct kaff_profile *a,
 			   const struct kaff_profile *b)
 {
 	int i;
 
+	if (g == FG_HOOKS)
+		return hooks_differ(a, b);
 	for (i = 0; i < 2 && fgroup_rules[g][i] >= 0; i++)
 		if (rule(a, (enum kaff_rule)fgroup_rules[g][i]) !=
 		    rule(b, (enum kaff_rule)fgroup_rules[g][i]))
@@ -104,6 +122,14 @@ static int fgroup_hybrid(enum field_group g, const struct kaff_profile *base,
 
 	if (ret)
 		return ret;
+	if (g == FG_HOOKS) {
+		void *data;
+		unsigned int flags;
+		kaff_fetch_fn fetch = kaff_profile_get_fetch_fn(from, &data, &flags);
+
+		kaff_profile_set_fetch_fn(*out, fetch, data, flags);
+		kaff_profile_set_online_fn(*out, kaff_profile_get_online_fn(from, &data), data);
+	}
 	for (i = 0; i < 2 && fgroup_rules[g][i] >= 0; i++) {
 		enum kaff_rule r = (enum kaff_rule)fgroup_rules[g][i];
 
@@ -138,6 +164,10 @@ static void fgroup_values(struct kaff_sbuf *o, enum field_group g, const struct 
 
 	for (i = 0; i < 2; i++) {
 		kaff_sbuf_printf(o, "%s%s ", i ? ", " : "", kaff_profile_name(p[i]));
+		if (g == FG_HOOKS)
+			kaff_sbuf_printf(o, "%s/%s",
+					 kaff_profile_get_fetch_fn(p[i], NULL, NULL) ? "hook" : "kernel",
+					 kaff_profile_get_online_fn(p[i], NULL) ? "hook" : "kernel");
 		for (j = 0; j < 2 && fgroup_rules[g][j] >= 0; j++) {
 			enum kaff_rule r = (enum kaff_rule)fgroup_rules[g][j];
 
@@ -212,6 +242,14 @@ static void fgroup_rule(struct kaff_sbuf *o, enum field_group g, const struct ka
 				 "going down under %s and %s it under %s",
 				 rule(a, KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET) ? "excludes" : "counts", an,
 				 rule(b, KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET) ? "excludes" : "counts", bn);
+		break;
+	case FG_HOOKS:
+		kaff_sbuf_printf(o, "kthread_fetch_affinity() is %s under %s and %s under %s; "
+				 "which managed kthreads CPU online re-affines: %s under %s, %s under %s",
+				 kaff_profile_get_fetch_fn(a, NULL, NULL) ? "a hook" : "the kernel's", an,
+				 kaff_profile_get_fetch_fn(b, NULL, NULL) ? "a hook" : "the kernel's", bn,
+				 kaff_profile_get_online_fn(a, NULL) ? "a hook" : "the kernel's rule", an,
+				 kaff_profile_get_online_fn(b, NULL) ? "a hook" : "the kernel's rule", bn);
 		break;
 	case FG_BOOT_SHARED:
 		kaff_sbuf_printf(o, "a second isolation boot parameter sharing a flag with the first is %s under %s "
@@ -370,7 +408,8 @@ static int run_hybrids(struct diff_state *st)
 			ret = kaff_diff_record(st->sc, hp, &st->hy[g][side]);
 			kaff_profile_free(hp);
 			/* A hybrid that cannot replay the file explains nothing. */
-			if (ret == -EOPNOTSUPP)
+			/* ... or whose hook gives a kthread no CPU */
+			if (ret == -EOPNOTSUPP || ret == -EDOM)
 				continue;
 			if (ret)
 				return ret;
@@ -474,9 +513,9 @@ static void summarize(struct diff_state *st)
 							 : "not testable alone on this file");
 		kaff_sbuf_puts(o, "\n");
 	}
-	if (!fgroup_differs(FG_KTHREAD_HK, st->a, st->b) && !fgroup_differs(FG_LIST_UNBOUND, st->a, st->b) &&
-	    !fgroup_differs(FG_ONLINE_SKIPS, st->a, st->b) && !fgroup_differs(FG_RUNTIME_ISO, st->a, st->b) &&
-	    !fgroup_differs(FG_OFFLINE_CHECK, st->a, st->b) && !fgroup_differs(FG_BOOT_SHARED, st->a, st->b))
+	for (g = 0; g < FG_NR && !fgroup_differs((enum field_group)g, st->a, st->b); g++)
+		;
+	if (g == FG_NR)
 		kaff_sbuf_puts(o, "  none: both follow the same rules\n");
 	if (unexplained) {
 		unsigned int n = 0;
@@ -509,7 +548,7 @@ void kaff_diff_put_result(struct kaff_sbuf *o, const char *res)
 
 const char *kaff_diff_fgroup_key(enum field_group g)
 {
-	return kaff_profile_rule_name((enum kaff_rule)fgroup_rules[g][0]);
+	return g == FG_HOOKS ? "hooks" : kaff_profile_rule_name((enum kaff_rule)fgroup_rules[g][0]);
 }
 
 bool kaff_diff_fgroup(const struct diff_state *st, enum field_group g, const char **fields,
@@ -541,6 +580,7 @@ static void diff_state_free(struct diff_state *st)
 int kaff_cmd_diff(int argc, char **argv)
 {
 	const char *kernels[2] = { "6.14", "7.3" }, *file = NULL;
+	struct kaff_cli_kernel kk[2] = { { 0 }, { 0 } };
 	struct kaff_scenario *sc = NULL;
 	struct diff_state st;
 	struct kaff_population *pop = NULL;
@@ -572,25 +612,34 @@ int kaff_cmd_diff(int argc, char **argv)
 	if (json)
 		return kaff_json_unavailable("diff");
 #endif
-	for (i = 0; i < 2; i++)
-		if (!kaff_args_profile(&args, kernels[i], i ? &st.b : &st.a))
-			return args.status;
+	for (i = 0; i < 2; i++) {
+		status = kaff_cli_kernel("diff", kernels[i], &kk[i]);
+		if (status) {
+			kaff_cli_kernel_free(&kk[0]);
+			return status;
+		}
+	}
+	st.a = kk[0].profile;
+	st.b = kk[1].profile;
 	if (popfile) {
 		status = kaff_cli_read_population(popfile, NULL, &pop);
 		if (status)
-			return status;
+			goto out;
 	}
 	status = kaff_load_scenario("diff", file, NULL, pop, &sc);
-	if (status) {
-		kaff_population_free(pop);
-		return status;
-	}
+	if (status)
+		goto out;
 	st.file = kaff_display_name(file);
 	st.sc = sc;
 	st.kthreadd = kaff_kthreadd_label(sc);
 	ret = kaff_diff_record(sc, st.a, &st.ra);
 	if (!ret)
 		ret = kaff_diff_record(sc, st.b, &st.rb);
+	if (ret == -EDOM) {
+		status = kaff_cli_replay_failed("diff", st.file,
+						st.ra.points || st.ra.boot_ret ? st.b : st.a, ret);
+		goto out;
+	}
 	if (ret == -EOPNOTSUPP) {
 		fprintf(stderr, "kaff: diff: %s: isolate is not modelled under kernel %s: no comparison "
 			"(two 7.x profiles compare: --kernel 7.0 --kernel 7.3)\n",
@@ -648,5 +697,7 @@ out:
 	diff_state_free(&st);
 	kaff_scenario_free(sc);
 	kaff_population_free(pop);
+	kaff_cli_kernel_free(&kk[0]);
+	kaff_cli_kernel_free(&kk[1]);
 	return status;
 }

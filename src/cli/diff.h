@@ -46,6 +46,7 @@ enum field_group {
 	FG_RUNTIME_ISO,
 	FG_OFFLINE_CHECK,
 	FG_BOOT_SHARED,
+	FG_HOOKS,     /* the profile's hooks, not a rule (kaff_profile_set_fetch_fn()) */
 	FG_NR
 };
 
@@ -75,7 +76,8 @@ void kaff_diff_run_free(struct obs_run *run);
 /*
  * kaff_diff_record() - replay @sc under @profile and record every point.
  * Return: 0 (a boot the profile refuses is recorded in run->boot_ret, not
- * an error); -ENOMEM; -EOPNOTSUPP when the profile cannot replay the file.
+ * an error); -ENOMEM; -EOPNOTSUPP when the profile cannot replay the file;
+ * -EDOM when its fetch hook gives a kthread no CPU.
  */
 int kaff_diff_record(const struct kaff_scenario *sc, const struct kaff_profile *profile,
 		     struct obs_run *run);
@@ -87,7 +89,8 @@ bool kaff_diff_same(const char *x, const char *y);
  * result on one line; the field group @g's names, topic, values and rule. */
 const char *kaff_diff_shown(const struct diff_state *st, const char *task);
 void kaff_diff_put_result(struct kaff_sbuf *o, const char *res);
-/* The group's name: its first rule's (kaff_profile_rule_name()). */
+/* The group's name: its first rule's (kaff_profile_rule_name()), "hooks"
+ * for the hooks. */
 const char *kaff_diff_fgroup_key(enum field_group g);
 bool kaff_diff_fgroup(const struct diff_state *st, enum field_group g, const char **fields,
 		      const char **topic, struct kaff_sbuf *values, struct kaff_sbuf *rule);

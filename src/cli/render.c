@@ -42,6 +42,7 @@ static const char render_usage[] =
 	"\n"
 	"  -o, --output FILE  where to write the SVG ('-': standard output); required\n"
 	"  -k, --kernel V     replay under profile V instead of the file's kernel line\n"
+	"                     (or BASE+RULE=VALUE...+./RULE.so: kaff(1), KERNEL PROFILES)\n"
 	"  --population POP   replay on every kthread of the population file POP\n"
 	"                     (kaff host --kthreads; docs/population.md)\n"
 	"  -h, --help         print this help\n"
@@ -537,6 +538,7 @@ static void render_free(struct render *rd)
 int kaff_cmd_render(int argc, char **argv)
 {
 	const char *file = NULL, *outp = NULL, *kernel = NULL;
+	struct kaff_cli_kernel kk = { 0 };
 	struct kaff_scenario *sc = NULL;
 	struct kaff_replay *r = NULL;
 	struct render rd;
@@ -564,18 +566,17 @@ int kaff_cmd_render(int argc, char **argv)
 		kaff_args_error(&args, "missing -o OUT.svg");
 		return args.status;
 	}
-	if (kernel && !kaff_args_profile(&args, kernel, &rd.profile))
-		return args.status;
+	if (kernel && (status = kaff_cli_kernel("render", kernel, &kk)))
+		return status;
+	rd.profile = kk.profile;
 	if (popfile) {
 		status = kaff_cli_read_population(popfile, NULL, &pop);
 		if (status)
-			return status;
+			goto out;
 	}
 	status = kaff_load_scenario("render", file, NULL, pop, &sc);
-	if (status) {
-		kaff_population_free(pop);
-		return status;
-	}
+	if (status)
+		goto out;
 	rd.sc = sc;
 	rd.file = kaff_display_name(file);
 	if (!rd.profile)
@@ -612,6 +613,10 @@ int kaff_cmd_render(int argc, char **argv)
 	if (!ret)
 		ret = kaff_render_svg(&rd);
 	snap_free(&snap);
+	if (ret == -EDOM) {
+		status = kaff_cli_replay_failed("render", rd.file, rd.profile, ret);
+		goto out;
+	}
 	if (ret) {
 		fprintf(stderr, "kaff: render: %s: %s\n", rd.file, kaff_strerrorname(ret));
 		status = KAFF_EXIT_INTERNAL;
@@ -626,5 +631,6 @@ out:
 	render_free(&rd);
 	kaff_scenario_free(sc);
 	kaff_population_free(pop);
+	kaff_cli_kernel_free(&kk);
 	return status;
 }

@@ -27,7 +27,8 @@ static const char run_usage[] =
 	"console line and what it means.\n"
 	"\n"
 	"  -k, --kernel V  replay under profile V (6.14 to 7.3) instead of the file's\n"
-	"                  kernel line\n"
+	"                  kernel line; V may also be BASE+RULE=VALUE...+./RULE.so,\n"
+	"                  rules changed and rules in C (kaff(1), KERNEL PROFILES)\n"
 	"  --population POP  first make every kthread of the population file POP\n"
 	"                  (kaff host --kthreads; docs/population.md) at boot; FILE's\n"
 	"                  cpus, node and kernel lines must be POP's\n"
@@ -145,6 +146,12 @@ static int replay_failed(const struct run_state *st, const struct kaff_replay_op
 		fprintf(stderr, "kaff: %s: isolate is not modelled under kernel %s\n", st->file,
 			kaff_profile_name(profile));
 		return KAFF_EXIT_USAGE;
+	}
+	if (ret == -EDOM) {
+		char where[4096];
+
+		snprintf(where, sizeof(where), line ? "%s:%u" : "%s", st->file, line);
+		return kaff_cli_replay_failed("run", where, profile, ret);
 	}
 	if (ret != -ENOMEM && ret != -EIO && !line) {
 		/* Only a profile other than the file's can refuse its header. */
@@ -340,6 +347,7 @@ int kaff_cmd_run(int argc, char **argv)
 	struct kaff_population *pop = NULL;
 	const char *popfile = NULL;
 	struct fail_alloc fa = { 0, 0 };
+	struct kaff_cli_kernel kk = { 0 };
 	struct run_state st;
 	struct kaff_args a;
 	bool verbose = false, json = false;
@@ -352,26 +360,37 @@ int kaff_cmd_run(int argc, char **argv)
 			verbose = true;
 		else if (opt == OPT_JSON)
 			json = true;
-		else if (opt == OPT_KERNEL && !kaff_args_profile(&a, a.arg, &ops.profile))
-			return a.status;
+		else if (opt == OPT_KERNEL) {
+			kaff_cli_kernel_free(&kk);
+			if ((status = kaff_cli_kernel("run", a.arg, &kk)))
+				return status;
+		}
 		else if (opt == OPT_POPULATION)
 			popfile = a.arg;
 	}
-	if (opt < 0 || !kaff_args_operands(&a, 1, 1, operands))
+	if (opt < 0 || !kaff_args_operands(&a, 1, 1, operands)) {
+		kaff_cli_kernel_free(&kk);
 		return a.status;
+	}
 #ifndef KAFF_HAVE_JANSSON
-	if (json)
+	if (json) {
+		kaff_cli_kernel_free(&kk);
 		return kaff_json_unavailable("run");
+	}
 #endif
+	ops.profile = kk.profile;
 	st.file = kaff_display_name(a.operands[0]);
 	if (popfile) {
 		status = kaff_cli_read_population(popfile, run_allocator(&alloc, &fa), &pop);
-		if (status)
+		if (status) {
+			kaff_cli_kernel_free(&kk);
 			return status;
+		}
 	}
 	status = kaff_load_scenario(NULL, a.operands[0], run_allocator(&alloc, &fa), pop, &sc);
 	if (status) {
 		kaff_population_free(pop);
+		kaff_cli_kernel_free(&kk);
 		return status;
 	}
 	ops.expect_failed = expect_failed;
@@ -390,5 +409,6 @@ int kaff_cmd_run(int argc, char **argv)
 #endif
 	kaff_scenario_free(sc);
 	kaff_population_free(pop);
+	kaff_cli_kernel_free(&kk);
 	return status;
 }

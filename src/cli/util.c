@@ -248,6 +248,8 @@ int kaff_replay_start(const char *cmd, const char *file, const struct kaff_scena
 		fprintf(stderr, "kaff: %s: %s: ENOMEM\n", cmd, kaff_display_name(file));
 		return KAFF_EXIT_INTERNAL;
 	}
+	if (ret == -EDOM)
+		return kaff_cli_replay_failed(cmd, kaff_display_name(file), profile, ret);
 	/* The parser booted the file under its own profile, so only another
 	 * profile can refuse the boot_online set. */
 	fprintf(stderr, "kaff: %s: %s: kernel %s refuses this boot_online set (%s taking a CPU down)\n",
