@@ -248,7 +248,7 @@ static void test_housekeeping_isolcpus_setup_no_flag_is_domain(void **state)
 		struct kaff_ctx *ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=2-3"));
 
 		/* D9: DOMAIN_BOOT exists and is set only in 7.x */
-		expect_all(ctx, is7(p) ? "0-1,4-7" : "0-7", is7(p),
+		expect_all(ctx, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? "0-1,4-7" : "0-7", rule(p, KAFF_RULE_HAS_DOMAIN_BOOT),
 			   "0-1,4-7", true, "0-7", false, "0-7", false);
 		kaff_ctx_free(ctx);
 	}
@@ -263,16 +263,16 @@ static void test_housekeeping_isolcpus_setup_flags(void **state)
 
 	(void)state;
 	for_each_profile(p) {
-		const char *db = is7(p) ? "0-1,4-7" : "0-7";
+		const char *db = rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? "0-1,4-7" : "0-7";
 		struct kaff_ctx *ctx;
 
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=nohz,domain,managed_irq,2-3"));
-		expect_all(ctx, db, is7(p), "0-1,4-7", true, "0-1,4-7", true, "0-1,4-7", true);
+		expect_all(ctx, db, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "0-1,4-7", true, "0-1,4-7", true, "0-1,4-7", true);
 		kaff_ctx_free(ctx);
 
 		/* flags in another order: the same */
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=managed_irq,nohz,domain,2-3"));
-		expect_all(ctx, db, is7(p), "0-1,4-7", true, "0-1,4-7", true, "0-1,4-7", true);
+		expect_all(ctx, db, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "0-1,4-7", true, "0-1,4-7", true, "0-1,4-7", true);
 		kaff_ctx_free(ctx);
 
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=nohz,2-3"));
@@ -280,7 +280,7 @@ static void test_housekeeping_isolcpus_setup_flags(void **state)
 		kaff_ctx_free(ctx);
 
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=domain,2-3"));
-		expect_all(ctx, db, is7(p), "0-1,4-7", true, "0-7", false, "0-7", false);
+		expect_all(ctx, db, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "0-1,4-7", true, "0-7", false, "0-7", false);
 		kaff_ctx_free(ctx);
 
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=managed_irq,2-3"));
@@ -298,10 +298,10 @@ static void test_housekeeping_isolcpus_setup_unknown_flag_skipped(void **state)
 
 	(void)state;
 	for_each_profile(p) {
-		const char *db = is7(p) ? "0-1,4-7" : "0-7";
+		const char *db = rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? "0-1,4-7" : "0-7";
 		struct kaff_ctx *ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=foo,2-3"));
 
-		expect_all(ctx, db, is7(p), "0-1,4-7", true, "0-7", false, "0-7", false);
+		expect_all(ctx, db, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "0-1,4-7", true, "0-7", false, "0-7", false);
 		assert_true(logged("isolcpus: Skipped unknown flag"));
 		kaff_ctx_free(ctx);
 
@@ -312,7 +312,7 @@ static void test_housekeeping_isolcpus_setup_unknown_flag_skipped(void **state)
 
 		/* "nohzx," is not "nohz,": an unknown letters-only word, skipped */
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=nohzx,2-3"));
-		expect_all(ctx, db, is7(p), "0-1,4-7", true, "0-7", false, "0-7", false);
+		expect_all(ctx, db, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "0-1,4-7", true, "0-7", false, "0-7", false);
 		kaff_ctx_free(ctx);
 	}
 }
@@ -365,13 +365,13 @@ static void test_housekeeping_isolcpus_setup_latin1_letters(void **state)
 
 	(void)state;
 	for_each_profile(p) {
-		const char *db = is7(p) ? "0-1,4-7" : "0-7";
+		const char *db = rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? "0-1,4-7" : "0-7";
 		struct kaff_ctx *ctx;
 
 		for (i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++) {
 			print_message("# %s skipped[%zu]\n", kaff_profile_name(p), i);
 			ctx = boot_ctx(p, 8, NULL, PARAMS(skipped[i]));
-			expect_all(ctx, db, is7(p), "0-1,4-7", true, "0-7", false, "0-7", false);
+			expect_all(ctx, db, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "0-1,4-7", true, "0-7", false, "0-7", false);
 			assert_true(logged("isolcpus: Skipped unknown flag"));
 			kaff_ctx_free(ctx);
 		}
@@ -504,9 +504,9 @@ static void test_housekeeping_setup_all_isolated_boot_cpu_forced(void **state)
 		expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, "0", true);
 		kaff_ctx_free(ctx);
 
-		db = is7(p) ? "0" : "0-7";
+		db = rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? "0" : "0-7";
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=0-7"));
-		expect_all(ctx, db, is7(p), "0", true, "0-7", false, "0-7", false);
+		expect_all(ctx, db, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "0", true, "0-7", false, "0-7", false);
 		kaff_ctx_free(ctx);
 
 		/* one CPU: forcing CPU 0 back leaves nothing isolated → step 4,
@@ -523,9 +523,9 @@ static void test_housekeeping_setup_all_isolated_boot_cpu_forced(void **state)
 
 		/* second parameter (no shared flag) isolating everything: forced
 		 * back to {0} without the warning (only the first warns) */
-		db = is7(p) ? "0" : "0-7";
+		db = rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? "0" : "0-7";
 		ctx = boot_ctx(p, 8, NULL, PARAMS("nohz_full=1-3", "isolcpus=domain,0-7"));
-		expect_all(ctx, db, is7(p), "0", true, "0-7", false, "0,4-7", true);
+		expect_all(ctx, db, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "0", true, "0-7", false, "0,4-7", true);
 		assert_false(logged("using boot CPU"));
 		kaff_ctx_free(ctx);
 	}
@@ -548,7 +548,7 @@ static void test_housekeeping_setup_second_param_shared_flag(void **state)
 		/* case 16: nohz_full=L isolcpus=nohz,domain,managed_irq,L */
 		ctx = boot_ctx(p, 8, NULL,
 			       PARAMS("nohz_full=2-3", "isolcpus=nohz,domain,managed_irq,2-3"));
-		if (is7(p)) {
+		if (rule(p, KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED)) {
 			/* second ignored: only nohz_full= applies */
 			expect_all(ctx, "0-7", false, "0-7", false, "0-7", false, L, true);
 			assert_true(logged("Housekeeping: nohz_full= must match isolcpus="));
@@ -569,7 +569,7 @@ static void test_housekeeping_setup_second_param_shared_flag(void **state)
 		/* two isolcpus= sharing DOMAIN, the second adding managed_irq */
 		ctx = boot_ctx(p, 8, NULL,
 			       PARAMS("isolcpus=domain,2-3", "isolcpus=domain,managed_irq,2-3"));
-		if (is7(p))
+		if (rule(p, KAFF_RULE_BOOT_SHARED_FLAG_ALWAYS_IGNORED))
 			expect_all(ctx, L, true, L, true, "0-7", false, "0-7", false);
 		else
 			expect_all(ctx, "0-7", false, L, true, L, true, "0-7", false);
@@ -578,14 +578,14 @@ static void test_housekeeping_setup_second_param_shared_flag(void **state)
 		/* 6.x: the same with a different list is ignored */
 		ctx = boot_ctx(p, 8, NULL,
 			       PARAMS("isolcpus=domain,2-3", "isolcpus=domain,managed_irq,2-4"));
-		expect_all(ctx, is7(p) ? L : "0-7", is7(p), L, true, "0-7", false, "0-7", false);
+		expect_all(ctx, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? L : "0-7", rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), L, true, "0-7", false, "0-7", false);
 		kaff_ctx_free(ctx);
 
 		/* reverse order: isolcpus= first, nohz_full= second sharing
 		 * KERNEL_NOISE through isolcpus=nohz; different list → ignored,
 		 * the first one's masks stay */
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=nohz,domain,2-3", "nohz_full=2-4"));
-		expect_all(ctx, is7(p) ? L : "0-7", is7(p), L, true, "0-7", false, L, true);
+		expect_all(ctx, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? L : "0-7", rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), L, true, "0-7", false, L, true);
 		kaff_ctx_free(ctx);
 	}
 }
@@ -606,13 +606,13 @@ static void test_housekeeping_setup_second_param_no_shared_flag(void **state)
 
 		/* case 17 shape: same list */
 		ctx = boot_ctx(p, 8, NULL, PARAMS("nohz_full=2-3", "isolcpus=domain,2-3"));
-		expect_all(ctx, is7(p) ? "0-1,4-7" : "0-7", is7(p), "0-1,4-7", true,
+		expect_all(ctx, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? "0-1,4-7" : "0-7", rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "0-1,4-7", true,
 			   "0-7", false, "0-1,4-7", true);
 		kaff_ctx_free(ctx);
 
 		/* different lists */
 		ctx = boot_ctx(p, 8, NULL, PARAMS("nohz_full=2-3", "isolcpus=domain,4-5"));
-		expect_all(ctx, is7(p) ? "0-3,6-7" : "0-7", is7(p), "0-3,6-7", true,
+		expect_all(ctx, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? "0-3,6-7" : "0-7", rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "0-3,6-7", true,
 			   "0-7", false, "0-1,4-7", true);
 		kaff_ctx_free(ctx);
 
@@ -624,7 +624,7 @@ static void test_housekeeping_setup_second_param_no_shared_flag(void **state)
 		/* no CPU outside both lists: 6.14 has no combination check; in
 		 * 7.x it compares with cpu_possible_mask and passes */
 		ctx = boot_ctx(p, 8, NULL, PARAMS("nohz_full=1-7", "isolcpus=domain,0"));
-		expect_all(ctx, is7(p) ? "1-7" : "0-7", is7(p), "1-7", true,
+		expect_all(ctx, rule(p, KAFF_RULE_HAS_DOMAIN_BOOT) ? "1-7" : "0-7", rule(p, KAFF_RULE_HAS_DOMAIN_BOOT), "1-7", true,
 			   "0-7", false, "0", true);
 		kaff_ctx_free(ctx);
 	}
@@ -640,14 +640,14 @@ static void test_housekeeping_cpumask_kthread_alias(void **state)
 	for_each_profile(p) {
 		struct kaff_ctx *ctx = boot_ctx(p, 8, NULL, PARAMS("nohz_full=2-3"));
 
-		if (is7(p))
+		if (rule(p, KAFF_RULE_KTHREAD_HK) == KAFF_HK_TYPE_DOMAIN)
 			expect_hk(ctx, KAFF_HK_TYPE_KTHREAD, "0-7", false);
 		else
 			expect_hk(ctx, KAFF_HK_TYPE_KTHREAD, "0-1,4-7", true);
 		kaff_ctx_free(ctx);
 
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=domain,4-5"));
-		if (is7(p))
+		if (rule(p, KAFF_RULE_KTHREAD_HK) == KAFF_HK_TYPE_DOMAIN)
 			expect_hk(ctx, KAFF_HK_TYPE_KTHREAD, "0-3,6-7", true);
 		else
 			expect_hk(ctx, KAFF_HK_TYPE_KTHREAD, "0-7", false);
@@ -723,7 +723,7 @@ static void test_housekeeping_update_domain_is_boot_minus_partition(void **state
 	for_each_profile(p) {
 		struct kaff_ctx *ctx;
 
-		if (!is7(p))
+		if (!rule(p, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION))
 			continue;
 		/* with boot isolcpus=domain,6-7: DOMAIN_BOOT = 0-5 */
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=domain,6-7"));
@@ -775,7 +775,7 @@ static void test_housekeeping_update_no_online_housekeeping_refused(void **state
 	for_each_profile(p) {
 		struct kaff_ctx *ctx;
 
-		if (!is7(p))
+		if (!rule(p, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION))
 			continue;
 		/* iso-10: every CPU */
 		ctx = boot_ctx(p, 4, NULL, NULL);
@@ -818,7 +818,7 @@ static void test_housekeeping_update_offline_and_cpu0_accepted(void **state)
 	for_each_profile(p) {
 		struct kaff_ctx *ctx;
 
-		if (!is7(p))
+		if (!rule(p, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION))
 			continue;
 		ctx = boot_ctx(p, 8, "0-3", NULL);
 		assert_int_equal(set_iso(ctx, "4-7"), 0);
@@ -877,7 +877,7 @@ static void test_cpuset_set_isolated_refusals(void **state)
 
 	(void)state;
 	for_each_profile(p) {
-		if (is7(p))
+		if (rule(p, KAFF_RULE_RUNTIME_DOMAIN_ISOLATION))
 			continue;
 		ctx = boot_ctx(p, 8, NULL, PARAMS("isolcpus=domain,6-7"));
 		assert_int_equal(set_iso(ctx, "2-3"), -EOPNOTSUPP);

@@ -475,7 +475,7 @@ static void test_cpu_down_maps_locked_6x_last_domain_hk_ebusy(void **state)
 	for_each_profile(p) {
 		struct kaff_ctx *ctx;
 
-		if (is7(p))
+		if (!rule(p, KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET))
 			continue;
 		ctx = boot_ctx(p, 8, "isolcpus=domain,0-3", NULL);
 		expect_ret(kaff_cpu_offline(ctx, 4), 0);
@@ -515,7 +515,7 @@ static void test_cpu_down_7x_last_domain_hk_allowed(void **state)
 		struct kaff_ctx *ctx;
 		struct kaff_cpumask *m;
 
-		if (!is7(p))
+		if (rule(p, KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET))
 			continue;
 		ctx = boot_ctx(p, 8, "isolcpus=domain,0-3", NULL);
 		expect_ret(kaff_cpu_offline(ctx, 4), 0);
@@ -620,7 +620,7 @@ static void test_machine_boot_online_refused_6x_ebusy(void **state)
 		assert_non_null(ctx);
 		expect_ret(kaff_machine_add_boot_param(ctx, "isolcpus=domain,0-3"), 0);
 		expect_ret(set_boot_online(ctx, "0-3"), 0);
-		if (!is7(p)) {
+		if (rule(p, KAFF_RULE_OFFLINE_CHECK_EXCLUDES_TARGET)) {
 			expect_ret(kaff_machine_boot(ctx), -EBUSY);
 			assert_false(kaff_ctx_booted(ctx));
 			/* not booted: no housekeeping to read, events refused */
