@@ -6,6 +6,10 @@
  *   parse     kaff_scenario_parse() (includes its boot check)
  *   replay    kaff_scenario_replay() with a null trace sink
  *   kaff run  the CLI, end to end, its output to /dev/null (with --kaff)
+ *   hooks     kaff_scenario_replay() under the same rules written as hooks
+ *             (examples/rules/kernel.c: kaff_profile_set_fetch_fn() and
+ *             kaff_profile_set_online_fn()), run alternately with the
+ *             built-in replay in the same loop; the ratio is of the medians
  *
  * Usage: bench-replay [--gen GEN] [--kaff PATH] FILE.scn[=CPUS,EVENTS,SEED]...
  *
@@ -29,6 +33,7 @@
 #include <libkaff/kaff.h>
 
 #include "bench.h"
+#include "kernel.h"
 
 extern char **environ;
 
@@ -151,7 +156,7 @@ int main(int argc, char **argv)
 	const char *kaff = NULL, *gen = NULL;
 	unsigned int reps = bench_reps(3), r;
 	int i = 1;
-	double *t = malloc(3 * (size_t)reps * sizeof(double));
+	double *t = malloc(4 * (size_t)reps * sizeof(double));
 
 	if (!t)
 		die("out of memory", "-", 0);
@@ -175,8 +180,9 @@ int main(int argc, char **argv)
 	       "alone, the replay alone (null trace sink), and `kaff run` end to end "
 	       "(its stdout to /dev/null; the child's CPU time).\n\n", reps);
 	printf("| scenario | CPUs | events | parse: events/s | replay: events/s | "
-	       "replay: ns/event | kaff run: events/s | trace bytes |\n");
-	printf("|---|---|---|---|---|---|---|---|\n");
+	       "replay: ns/event | kaff run: events/s | trace bytes | hooks: events/s | "
+	       "hooks / built-in |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|\n");
 	for (; i < argc; i++) {
 		size_t len, bytes = 0;
 		char *text;
@@ -184,7 +190,8 @@ int main(int argc, char **argv)
 		struct kaff_scenario_error err;
 		struct kaff_replay_ops ops;
 		struct kaff_replay_result res;
-		struct bench_stats sp, sr, sk;
+		struct bench_stats sp, sr, sk, sh;
+		struct kaff_profile *hooked = NULL;
 		double events = 0;
 		unsigned int nbits = 0;
 		const char *p, *base = strrchr(argv[i], '/');
@@ -205,16 +212,27 @@ int main(int argc, char **argv)
 				fprintf(stderr, "%s:%u:%u: %s\n", argv[i], err.line, err.col, err.msg);
 				die("kaff_scenario_parse", argv[i], ret);
 			}
-			memset(&ops, 0, sizeof(ops));
-			ops.write_trace = null_sink;
-			ops.data = &bytes;
-			memset(&res, 0, sizeof(res));
-			bytes = 0;
-			t0 = bench_now_ns();
-			ret = kaff_scenario_replay(sc, &ops, &res);
-			t[reps + r] = bench_now_ns() - t0;
-			if (ret)
-				die("kaff_scenario_replay", argv[i], ret);
+			if (!hooked &&
+			    (kaff_profile_derive(kaff_scenario_profile(sc), &hooked) ||
+			     kaff_profile_set_fetch_fn(hooked, rule_kernel_fetch, NULL, 0) ||
+			     kaff_profile_set_online_fn(hooked, rule_kernel_online, NULL)))
+				die("kaff_profile_derive", argv[i], 0);
+			/* built-in and hooks alternately first, against drift */
+			for (int k = 0; k < 2; k++) {
+				bool hooks = (k + r) % 2;
+
+				memset(&ops, 0, sizeof(ops));
+				ops.write_trace = null_sink;
+				ops.data = &bytes;
+				ops.profile = hooks ? hooked : NULL;
+				memset(&res, 0, sizeof(res));
+				bytes = 0;
+				t0 = bench_now_ns();
+				ret = kaff_scenario_replay(sc, &ops, &res);
+				t[(hooks ? 3 : 1) * reps + r] = bench_now_ns() - t0;
+				if (ret)
+					die("kaff_scenario_replay", argv[i], ret);
+			}
 			events = (double)res.events;
 			kaff_scenario_free(sc);
 			if (kaff)
@@ -233,7 +251,10 @@ int main(int argc, char **argv)
 		} else {
 			printf(" | –");
 		}
-		printf(" | %zu |\n", bytes);
+		bench_stats_of(t + 3 * reps, reps, &sh);
+		rate(b[2], sizeof(b[2]), events, &sh);
+		printf(" | %zu | %s | %.2fx |\n", bytes, b[2], sh.med / sr.med);
+		kaff_profile_free(hooked);
 		fflush(stdout);
 		free(text);
 	}
