@@ -57,6 +57,12 @@ static enum au_rule why_protected(struct audit *au, const struct kaff_ctx *ctx,
 	 * here: it only narrows the kthread code's later updates (target ∩
 	 * request, docs/algorithm.md#rule-user-filter), so it never adds a protected CPU; the
 	 * rules below name where the CPU came from. */
+	/* Under a fetch hook the kernel's reasoning below does not hold. */
+	if (kaff_profile_get_fetch_fn(au->profile, NULL, NULL)) {
+		kaff_sbuf_printf(t, "fetch hook: under kernel %s kthread_fetch_affinity() is a hook, "
+				    "and it gave this mask", kaff_profile_name(au->profile));
+		return RULE_OTHER;
+	}
 	if (hk && kaff_cpumask_and(au->tmp, hk, au->protected_cpus) &&
 	    kaff_cpumask_intersects(au->tmp, info->cpus)) {
 		bool domain = kthread_hk(au) == KAFF_HK_TYPE_DOMAIN;
@@ -104,7 +110,8 @@ static enum au_rule why_lost(struct audit *au, const struct kaff_ctx *ctx,
 		else if (!kaff_cpumask_intersects(info->cpus, online))
 			kaff_sbuf_puts(t, "; there is no offline callback, so it keeps a mask with no online CPU "
 					  "until its next wake (docs/algorithm.md#rule-offline)");
-		else if (hk && !kaff_cpumask_intersects(info->preferred ? info->preferred : pref, hk))
+		else if (hk && !kaff_profile_get_fetch_fn(au->profile, NULL, NULL) &&
+			 !kaff_cpumask_intersects(info->preferred ? info->preferred : pref, hk))
 			kaff_sbuf_puts(t, "; last resort: kthread_fetch_affinity() found no housekeeping CPU "
 					  "among them and gave it the whole housekeeping mask (docs/algorithm.md#rule-fetch)");
 		return RULE_HOTPLUG;
@@ -126,6 +133,11 @@ static enum au_rule why_lost(struct audit *au, const struct kaff_ctx *ctx,
 	if (cause == CAUSE_FALLBACK) {
 		kaff_sbuf_puts(t, "scheduler fallback: it woke with no online CPU in its mask (docs/algorithm.md#rule-fallback)");
 		return RULE_FALLBACK;
+	}
+	if (kaff_profile_get_fetch_fn(au->profile, NULL, NULL)) {
+		kaff_sbuf_printf(t, "fetch hook: under kernel %s kthread_fetch_affinity() is a hook, "
+				    "and it gave this mask", kaff_profile_name(au->profile));
+		return RULE_OTHER;
 	}
 	/* node kthreads fetch the online CPUs of their node */
 	kaff_cpumask_and(au->tmp2, pref, info->preferred ? pref : online);

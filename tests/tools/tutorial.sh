@@ -1,7 +1,8 @@
 #!/bin/bash
 # Run docs/tutorial.md as written: in each ```console block, a line
 # "$ COMMAND" is run with bash in a scratch directory (where `examples`
-# is the tree's examples/ and `kaff` is the one just built), and the lines
+# is the tree's examples/, `build` the build directory and `kaff` the one
+# just built), and the lines
 # after it, up to the next "$ " line or the end of the block, must be its
 # output (stdout and stderr together), byte for byte. A command ending in
 # <<'WORD' takes the lines up to WORD as its here-document. A comment
@@ -17,6 +18,8 @@ doc=$src/docs/tutorial.md
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kaff-tutorial.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 ln -s "$src/examples" "$tmp/examples"
+# section 11 loads the rules the build made: build/examples/NAME.so
+ln -s "$(cd "$(dirname "$kaff")" && pwd)" "$tmp/build"
 export PATH="$(cd "$(dirname "$kaff")" && pwd):$PATH"
 export LC_ALL=C
 
