@@ -23,6 +23,7 @@
 #include "kaff-private.h"
 #include "scenario-private.h"
 #include "cmocka-sweep.h"
+#include "kernel.h"
 #include "test-common.h"
 
 static struct kaff_test_alloc ta;
@@ -210,16 +211,22 @@ static void test_ctx_new_each_allocation(void **state)
 	assert_true(n > 10);
 }
 
-/* Every entry point, both profiles, at every allocation it makes. */
-static void run_api_sweep(const char *version)
+/* Every entry point, both profiles, at every allocation it makes;
+ * @spec as kaff_profile_parse() reads it, with the kernel's rules as
+ * hooks when @hooks (examples/rules/kernel.c). */
+static void run_api_sweep(const char *spec, bool hooks)
 {
-	const struct kaff_profile *p;
+	struct kaff_profile *p;
 	struct kaff_ctx *ctx;
 	unsigned int a, b, c, d, e, cpu;
 	unsigned long changes = 0;
 	int node;
 
-	assert_int_equal(kaff_profile_lookup(version, &p), 0);
+	assert_int_equal(kaff_profile_parse(spec, &p, NULL), 0);
+	if (hooks) {
+		assert_int_equal(kaff_profile_set_fetch_fn(p, rule_kernel_fetch, NULL, 0), 0);
+		assert_int_equal(kaff_profile_set_online_fn(p, rule_kernel_online, NULL), 0);
+	}
 	kaff_test_alloc_init(&ta, 0, &alloc);
 	ctx = kaff_ctx_new(p, 8, &alloc);
 	assert_non_null(ctx);
@@ -277,19 +284,30 @@ static void run_api_sweep(const char *version)
 	sweep_dup(ctx);
 	assert_true(changes > 0);
 	kaff_ctx_free(ctx);
+	kaff_profile_free(p);
 	assert_int_equal(ta.live, 0);
 }
 
 static void test_api_sweep_6_14(void **state)
 {
 	(void)state;
-	run_api_sweep("6.14");
+	run_api_sweep("6.14", false);
 }
 
 static void test_api_sweep_7_3(void **state)
 {
 	(void)state;
-	run_api_sweep("7.3");
+	run_api_sweep("7.3", false);
+}
+
+/* The same under the kernel's rules as hooks, and a rule set no kernel
+ * has: the hooks' calls sit between the allocations of every event. */
+static void test_api_sweep_hooks(void **state)
+{
+	(void)state;
+	run_api_sweep("7.3", true);
+	run_api_sweep("6.14+kthread_hk=HK_TYPE_DOMAIN+list_unbound=true+runtime_domain_isolation=true"
+		      "+has_domain_boot=true", true);
 }
 
 /* ---- scenarios: parse and replay every case with failing allocations */
@@ -428,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_ctx_new_each_allocation),
 		cmocka_unit_test(test_api_sweep_6_14),
 		cmocka_unit_test(test_api_sweep_7_3),
+		cmocka_unit_test(test_api_sweep_hooks),
 		cmocka_unit_test(test_scenario_sweep),
 	};
 
