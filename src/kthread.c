@@ -110,8 +110,9 @@ int kaff__kthreadd_init(struct kaff_ctx *ctx)
 		ret = kaff__fetch_class(ctx, NULL, KAFF_NUMA_NO_NODE, want);
 		if (ret)
 			return ret;
-	} else
+	} else {
 		kaff_cpumask_copy(want, kaff__hk(ctx, KAFF_HK_TYPE_KTHREAD));
+	}
 	/* Online is {0} at that time: the request works iff 0 is in it. */
 	cpus = kaff__imask_get(ctx, kaff_cpumask_test_cpu(0, want) ? want : start);
 	if (!cpus)

@@ -139,7 +139,7 @@ const char *kaff_profile_rule_name(enum kaff_rule rule)
 }
 
 /* The rule named by the @len bytes at @name, or -ENOENT. */
-static int kaff_profile_rule_lookup_n(const char *name, size_t len)
+static int rule_lookup_n(const char *name, size_t len)
 {
 	int r;
 
@@ -151,7 +151,7 @@ static int kaff_profile_rule_lookup_n(const char *name, size_t len)
 
 int kaff_profile_rule_lookup(const char *name)
 {
-	return name ? kaff_profile_rule_lookup_n(name, strlen(name)) : -ENOENT;
+	return name ? rule_lookup_n(name, strlen(name)) : -ENOENT;
 }
 
 const char *kaff_profile_value_name(enum kaff_rule rule, int value)
@@ -233,6 +233,20 @@ int kaff_profile_set(struct kaff_profile *p, enum kaff_rule rule, int value)
 	return 0;
 }
 
+/* The value of @rule written as the @len bytes at @s, or -EINVAL. */
+static int value_lookup_n(enum kaff_rule rule, const char *s, size_t len)
+{
+	int v;
+
+	for (v = 0; v < KAFF_HK_TYPE_MAX; v++) {
+		const char *vn = kaff_profile_value_name(rule, v);
+
+		if (vn && strlen(vn) == len && !memcmp(vn, s, len))
+			return v;
+	}
+	return -EINVAL;
+}
+
 int kaff_profile_set_by_name(struct kaff_profile *p, const char *name, const char *value)
 {
 	int r = kaff_profile_rule_lookup(name), v;
@@ -241,13 +255,8 @@ int kaff_profile_set_by_name(struct kaff_profile *p, const char *name, const cha
 		return r;
 	if (!value)
 		return -EINVAL;
-	for (v = 0; v < KAFF_HK_TYPE_MAX; v++) {
-		const char *vn = kaff_profile_value_name((enum kaff_rule)r, v);
-
-		if (vn && !strcmp(vn, value))
-			return kaff_profile_set(p, (enum kaff_rule)r, v);
-	}
-	return -EINVAL;
+	v = value_lookup_n((enum kaff_rule)r, value, strlen(value));
+	return v < 0 ? v : kaff_profile_set(p, (enum kaff_rule)r, v);
 }
 
 void kaff_profile_free(struct kaff_profile *p)
@@ -267,22 +276,18 @@ static int parse_term(const char *t, size_t len, int *rule, int *value)
 	int r, v;
 
 	if (!eq)
-		return len && kaff_profile_rule_lookup_n(t, len) < 0 ? -ENOENT : -EINVAL;
+		return len && rule_lookup_n(t, len) < 0 ? -ENOENT : -EINVAL;
 	nlen = (size_t)(eq - t);
 	vlen = len - nlen - 1;
-	r = kaff_profile_rule_lookup_n(t, nlen);
+	r = rule_lookup_n(t, nlen);
 	if (r < 0)
 		return r;
-	for (v = 0; v < KAFF_HK_TYPE_MAX; v++) {
-		const char *vn = kaff_profile_value_name((enum kaff_rule)r, v);
-
-		if (vn && strlen(vn) == vlen && !memcmp(vn, eq + 1, vlen)) {
-			*rule = r;
-			*value = v;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	v = value_lookup_n((enum kaff_rule)r, eq + 1, vlen);
+	if (v < 0)
+		return v;
+	*rule = r;
+	*value = v;
+	return 0;
 }
 
 int kaff_profile_set_rules(struct kaff_profile *p, const char *rules, size_t *errpos)
