@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "diff-state.h"
 
 #ifdef KAFF_HAVE_JANSSON
 #include <jansson.h>

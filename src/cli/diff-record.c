@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "diff-state.h"
 
 /*
  * kthreadd's entry, tasks[0] of every point. A scenario may name a task

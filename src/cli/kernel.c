@@ -218,17 +218,3 @@ void kaff_cli_kernel_free(struct kaff_cli_kernel *k)
 		dlclose(k->dl[--k->nr_dl]);
 	memset(k, 0, sizeof(*k));
 }
-
-int kaff_cli_replay_failed(const char *cmd, const char *where, const struct kaff_profile *profile,
-			   int err)
-{
-	if (err == -EDOM) {
-		fprintf(stderr, "kaff: %s: %s: the fetch hook of kernel %s gave a kthread no CPU (EDOM): "
-			"kthread_fetch_affinity() must return a CPU; the event was refused\n",
-			cmd, where, kaff_profile_name(profile));
-		return KAFF_EXIT_USAGE;
-	}
-	fprintf(stderr, "kaff: %s: %s: replay stopped: %s (%s)\n", cmd, where, kaff_strerrorname(err),
-		err == -ENOMEM ? "out of memory" : strerror(-err));
-	return KAFF_EXIT_INTERNAL;
-}

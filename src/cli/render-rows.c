@@ -10,7 +10,7 @@
  */
 #include <errno.h>
 
-#include "render.h"
+#include "render-state.h"
 
 /* "ksoftirqd/12" -> "ksoftirqd/" (into @buf, cut to fit) */
 static void name_stem(const char *name, char *buf, size_t size)

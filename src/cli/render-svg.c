@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
+#include "render-state.h"
 
 static const struct {
 	const char *color, *label;

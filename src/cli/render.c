@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
+#include "render-state.h"
 
 static const char render_usage[] =
 	"usage: kaff render [-k V] [--population POP] -o OUT.svg FILE.scn|-\n"
@@ -62,67 +62,6 @@ static const struct kaff_opt render_opts[] = {
 #define DETECT_MAX 256u
 
 
-
-/* Open-addressing tables hold index + 1 (0: empty); sizes are powers of 2. */
-static unsigned int *table_grow(unsigned int *old, unsigned int *size, unsigned int used)
-{
-	unsigned int *t;
-
-	if (old && (used + 1) * 2 <= *size)
-		return old;
-	*size = *size ? *size * 2 : 1024;
-	t = calloc(*size, sizeof(*t));
-	if (t)
-		free(old);
-	return t;
-}
-
-int64_t kaff_render_intern(struct render *rd, const struct rd_run *r, unsigned int n)
-{
-	uint64_t h = hash_bytes(HASH_INIT, r, n * sizeof(*r));
-	unsigned int *t, i, slot;
-
-	t = table_grow(rd->cell_hash, &rd->cell_hash_size, rd->nr_cells);
-	if (!t)
-		return -ENOMEM;
-	if (t != rd->cell_hash) {
-		rd->cell_hash = t;
-		for (i = 0; i < rd->nr_cells; i++) {
-			for (slot = rd->cells[i].hash & (rd->cell_hash_size - 1); t[slot];)
-				slot = (slot + 1) & (rd->cell_hash_size - 1);
-			t[slot] = i + 1;
-		}
-	}
-	for (slot = h & (rd->cell_hash_size - 1); t[slot]; slot = (slot + 1) & (rd->cell_hash_size - 1)) {
-		const struct rd_cell *c = &rd->cells[t[slot] - 1];
-
-		if (c->hash == h && c->nr == n && !memcmp(rd->runs + c->first, r, n * sizeof(*r)))
-			return t[slot] - 1;
-	}
-	if (rd->nr_cells == rd->cap_cells) {
-		unsigned int cap = rd->cap_cells ? rd->cap_cells * 2 : 256;
-		struct rd_cell *nc = realloc(rd->cells, cap * sizeof(*nc));
-
-		if (!nc)
-			return -ENOMEM;
-		rd->cells = nc;
-		rd->cap_cells = cap;
-	}
-	while (rd->nr_runs + n > rd->cap_runs) {
-		size_t cap = rd->cap_runs ? rd->cap_runs * 2 : 1024;
-		struct rd_run *nr = realloc(rd->runs, cap * sizeof(*nr));
-
-		if (!nr)
-			return -ENOMEM;
-		rd->runs = nr;
-		rd->cap_runs = cap;
-	}
-	memcpy(rd->runs + rd->nr_runs, r, n * sizeof(*r));
-	rd->cells[rd->nr_cells] = (struct rd_cell){ h, (unsigned int)rd->nr_runs, n };
-	rd->nr_runs += n;
-	t[slot] = ++rd->nr_cells;
-	return rd->nr_cells - 1;
-}
 
 /* What each CPU is before any mask: bit 0 online, bit 1 isolated; and the
  * segments of CPUs that are alike, so that a mask's runs cost its weight
@@ -206,7 +145,7 @@ static int64_t task_of(struct render *rd, const char *name)
 	uint64_t h = hash_str(name);
 	unsigned int *t, i, slot, mask;
 
-	t = table_grow(rd->name_hash, &rd->hash_size, rd->nr_tasks);
+	t = kaff_render_table_grow(rd->name_hash, &rd->hash_size, rd->nr_tasks);
 	if (!t)
 		return -ENOMEM;
 	mask = rd->hash_size - 1;

@@ -257,6 +257,21 @@ int kaff_replay_start(const char *cmd, const char *file, const struct kaff_scena
 	return KAFF_EXIT_USAGE;
 }
 
+/* A replay that libkaff stopped: a hook's refusal is the user's (exit 2). */
+int kaff_cli_replay_failed(const char *cmd, const char *where, const struct kaff_profile *profile,
+			   int err)
+{
+	if (err == -EDOM) {
+		fprintf(stderr, "kaff: %s: %s: the fetch hook of kernel %s gave a kthread no CPU (EDOM): "
+			"kthread_fetch_affinity() must return a CPU; the event was refused\n",
+			cmd, where, kaff_profile_name(profile));
+		return KAFF_EXIT_USAGE;
+	}
+	fprintf(stderr, "kaff: %s: %s: replay stopped: %s (%s)\n", cmd, where, kaff_strerrorname(err),
+		err == -ENOMEM ? "out of memory" : strerror(-err));
+	return KAFF_EXIT_INTERNAL;
+}
+
 int kaff_flush_out(const char *cmd, const struct kaff_sbuf *b)
 {
 	if (b->oom) {

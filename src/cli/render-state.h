@@ -4,8 +4,8 @@
  * columns, each task's cell in each column, which tasks share a row) and
  * the picture (render-svg.c).
  */
-#ifndef KAFF_CLI_RENDER_H
-#define KAFF_CLI_RENDER_H
+#ifndef KAFF_CLI_RENDER_STATE_H
+#define KAFF_CLI_RENDER_STATE_H
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -114,6 +114,11 @@ static inline unsigned int *table_for(unsigned int n, unsigned int *size)
 }
 
 /* Intern the runs [@r, @r + @n): the cell's index, or -ENOMEM. */
+/* Open-addressing tables hold index + 1 (0: empty); sizes are powers of
+ * 2. A bigger table when @used entries need one (the caller refills it),
+ * else @old; NULL when out of memory (@old is kept). */
+unsigned int *kaff_render_table_grow(unsigned int *old, unsigned int *size, unsigned int used);
+/* The index of the cell made of runs @r[0..@n), stored if new; -ENOMEM. */
 int64_t kaff_render_intern(struct render *rd, const struct rd_run *r, unsigned int n);
 
 /* The rows (render-rows.c): 0 or -ENOMEM. */
@@ -125,4 +130,4 @@ unsigned int kaff_render_cols_max(unsigned int cpus);
 /* The whole SVG into rd->out: 0 or -ENOMEM. */
 int kaff_render_svg(struct render *rd);
 
-#endif /* KAFF_CLI_RENDER_H */
+#endif /* KAFF_CLI_RENDER_STATE_H */

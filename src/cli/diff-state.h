@@ -3,8 +3,8 @@
  * kaff diff's pieces (diff.c compares and explains, diff-record.c replays
  * and records, diff-json.c writes --json).
  */
-#ifndef KAFF_CLI_DIFF_H
-#define KAFF_CLI_DIFF_H
+#ifndef KAFF_CLI_DIFF_STATE_H
+#define KAFF_CLI_DIFF_STATE_H
 
 #include "cli.h"
 
@@ -50,6 +50,15 @@ enum field_group {
 	FG_NR
 };
 
+/* What a group of fields is (diff-fields.c). */
+struct fgroup_desc {
+	const char *fields; /* the rule names */
+	const char *kernel; /* docs/algorithm.md#rule-differences rows */
+	const char *topic;
+};
+
+extern const struct fgroup_desc kaff_diff_fgroups[FG_NR];
+
 /* One difference: point @p, @task (NULL: the event's result). */
 struct difference {
 	unsigned int point;
@@ -92,10 +101,22 @@ void kaff_diff_put_result(struct kaff_sbuf *o, const char *res);
 /* The group's name: its first rule's (kaff_profile_rule_name()), "hooks"
  * for the hooks. */
 const char *kaff_diff_fgroup_key(enum field_group g);
+bool kaff_diff_fgroup_differs(enum field_group g, const struct kaff_profile *a,
+			      const struct kaff_profile *b);
+/* A profile derived from @base with group @g taken from @from. */
+int kaff_diff_fgroup_hybrid(enum field_group g, const struct kaff_profile *base,
+			    const struct kaff_profile *from, struct kaff_profile **out);
+/* "A: value, B: value" of the group's fields. */
+void kaff_diff_fgroup_values(struct kaff_sbuf *o, enum field_group g,
+			     const struct kaff_profile *a, const struct kaff_profile *b);
+/* The rule in words, going from A to B, with this machine's CPUs. */
+void kaff_diff_fgroup_rule(struct kaff_sbuf *o, enum field_group g, const struct kaff_profile *a,
+			   const struct kaff_profile *b, const struct obs_run *ra,
+			   const struct obs_run *rb);
 bool kaff_diff_fgroup(const struct diff_state *st, enum field_group g, const char **fields,
 		      const char **topic, struct kaff_sbuf *values, struct kaff_sbuf *rule);
 
 /* --json: the whole comparison as one object (docs/json.md, kaff-diff). */
 int kaff_diff_json(const struct diff_state *st, struct kaff_sbuf *out);
 
-#endif /* KAFF_CLI_DIFF_H */
+#endif /* KAFF_CLI_DIFF_STATE_H */
