@@ -4,7 +4,7 @@
  *
  * Replays one scenario under two profiles and reports, event by event,
  * where the kthread masks (and the events' results) differ; then which
- * struct kaff_profile fields differ and which difference each one explains.
+ * profile rules differ and which difference each one explains.
  *
  * Attribution is counterfactual rather than guessed: for every group of
  * differing fields, the scenario is replayed once more under A with only
@@ -24,8 +24,8 @@ static const char diff_usage[] =
 	"\n"
 	"Replay FILE under two profiles (default A = 6.14, B = 7.3) and print, event\n"
 	"by event, the kthread masks and event results that differ; then each\n"
-	"struct kaff_profile field (kernel rule) that differs between A and B, and\n"
-	"which differences flipping that field alone explains.\n"
+	"profile rule (kernel rule, or your own hook) that differs between A and B,\n"
+	"and which differences flipping that rule alone explains.\n"
 	"\n"
 	"  -k, --kernel V  the first one sets A, the second one sets B (6.14 to 7.3,\n"
 	"                  or BASE+RULE=VALUE...+./RULE.so: kaff(1), KERNEL PROFILES)\n"
