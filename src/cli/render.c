@@ -300,9 +300,20 @@ static int add_col(struct render *rd, unsigned int ev)
 }
 
 /* Pass 1: the events that become columns. */
-static int choose_columns(struct render *rd, struct snap *s)
+/* A replay of the scenario under the picture's profile, its refusals
+ * ("! ..." lines) collected in rd->trace. */
+static int replay_new(struct render *rd, struct kaff_replay **r)
 {
 	struct kaff_replay_ops ops = { 0 };
+
+	ops.profile = rd->profile;
+	ops.write_trace = collect_trace;
+	ops.data = &rd->trace;
+	return kaff_replay_new(rd->sc, &ops, r);
+}
+
+static int choose_columns(struct render *rd, struct snap *s)
+{
 	struct kaff_replay *r;
 	uint64_t prev, h;
 	unsigned int i, j, n;
@@ -318,10 +329,7 @@ static int choose_columns(struct render *rd, struct snap *s)
 			     !strcmp(d, "show")))
 				ret = add_col(rd, i);
 	} else {
-		ops.profile = rd->profile;
-		ops.write_trace = collect_trace;
-		ops.data = &rd->trace;
-		ret = kaff_replay_new(rd->sc, &ops, &r);
+		ret = replay_new(rd, &r);
 		if (ret)
 			return ret;
 		ret = picture_hash(rd, s, r, &prev);
@@ -358,16 +366,12 @@ static int choose_columns(struct render *rd, struct snap *s)
 /* Pass 2: replay again and read every task's cell in each column. */
 static int read_columns(struct render *rd, struct snap *s)
 {
-	struct kaff_replay_ops ops = { 0 };
 	struct kaff_replay *r;
 	struct kaff_ctx *ctx;
 	unsigned int i, col = 0, t;
 	int ret;
 
-	ops.profile = rd->profile;
-	ops.write_trace = collect_trace;
-	ops.data = &rd->trace;
-	ret = kaff_replay_new(rd->sc, &ops, &r);
+	ret = replay_new(rd, &r);
 	if (ret)
 		return ret;
 	ctx = kaff_replay_ctx(r);
