@@ -51,24 +51,44 @@ static void check_error(const uint8_t *data, size_t size, const struct kaff_scen
 		   err->line, len, err->msg);
 }
 
-/* Each line: "show N", "! CMD ARG ERRNO" or "NAME LIST". */
+/* A cpulist as the trace prints it: digits, ',' and '-' ("-": empty). */
+static void check_list(const char *c, const char *end, const char *t, const char *nl)
+{
+	FUZZ_CHECK(c < end, "empty list in '%.*s'", (int)(nl - t), t);
+	for (; c < end; c++)
+		FUZZ_CHECK((*c >= '0' && *c <= '9') || *c == ',' || *c == '-',
+			   "bad list in '%.*s'", (int)(nl - t), t);
+}
+
+/*
+ * Each line: "! CMD ARG ERRNO"; a header "show N" or "census N"; under a
+ * show, "NAME LIST"; under a census (FORMAT.md), "COMM F P MASK" with F
+ * 'n' or '-' and P 'k' or '-'.
+ */
 static void check_trace(const char *t)
 {
+	bool census = false;
+
 	while (*t) {
-		const char *nl = strchr(t, '\n');
+		const char *nl = strchr(t, '\n'), *sp;
 
 		FUZZ_CHECK(nl != NULL, "trace does not end with a newline");
 		FUZZ_CHECK(nl > t, "empty trace line");
+		sp = memchr(t, ' ', (size_t)(nl - t));
 		if (*t == '!') {
 			FUZZ_CHECK(t[1] == ' ', "bad error line");
+		} else if (sp && (!strncmp(t, "show ", 5) || !strncmp(t, "census ", 7))) {
+			census = *t == 'c';
+			check_list(sp + 1, nl, t, nl);
+		} else if (census) {
+			FUZZ_CHECK(sp && sp > t && nl - sp >= 6 && (sp[1] == 'n' || sp[1] == '-') &&
+				   sp[2] == ' ' && (sp[3] == 'k' || sp[3] == '-') && sp[4] == ' ',
+				   "bad census line '%.*s'", (int)(nl - t), t);
+			check_list(sp + 5, nl, t, nl);
 		} else {
-			const char *sp = memchr(t, ' ', (size_t)(nl - t));
-
 			FUZZ_CHECK(sp && sp > t && sp + 1 < nl, "bad trace line '%.*s'",
 				   (int)(nl - t), t);
-			for (const char *c = sp + 1; c < nl; c++)
-				FUZZ_CHECK((*c >= '0' && *c <= '9') || *c == ',' || *c == '-',
-					   "bad list in '%.*s'", (int)(nl - t), t);
+			check_list(sp + 1, nl, t, nl);
 		}
 		t = nl + 1;
 	}

@@ -15,7 +15,10 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=32}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
 secs=${KAFF_FUZZ_SECONDS:-30}
 mkdir -p "$work/corpus" "$work/artifacts"
+# libFuzzer's own exit codes for a crash (77) and a timeout (70) read as
+# "skipped" (77) to meson: a finding must fail the test.
 set -- -max_total_time="$secs" -timeout=20 -rss_limit_mb=4096 -max_len=4096 \
+	-error_exitcode=1 -timeout_exitcode=1 \
 	-print_final_stats=1 -artifact_prefix="$work/artifacts/"
 if [ -n "$dict" ]; then
 	set -- "$@" -dict="$dict"
