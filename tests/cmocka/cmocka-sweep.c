@@ -48,3 +48,12 @@ int kaff_test_sweep(struct kaff_ctx *ctx, struct kaff_test_alloc *ta,
 	free(before);
 	return ret;
 }
+
+void kaff_test_count_change(void *data, unsigned int id, const struct kaff_cpumask *o,
+			    const struct kaff_cpumask *n)
+{
+	(void)id;
+	(void)o;
+	(void)n;
+	(*(unsigned long *)data)++;
+}

@@ -13,6 +13,11 @@
 /* The state dump of @ctx (malloc'd), failing the test if the dump fails. */
 char *kaff_test_dump(const struct kaff_ctx *ctx);
 
+/* A change callback (kaff_ctx_set_change_fn()) that counts its calls in
+ * the unsigned long at @data. */
+void kaff_test_count_change(void *data, unsigned int id, const struct kaff_cpumask *o,
+			    const struct kaff_cpumask *n);
+
 /*
  * kaff_test_sweep() - run @op(@ctx, @arg) with its 1st, 2nd, ... allocation
  * failing through @ta (the context's allocator) until it returns something

@@ -179,15 +179,6 @@ static void sweep_dup(struct kaff_ctx *ctx)
 	kaff_ctx_free(copy);
 }
 
-static void count_change(void *data, unsigned int id, const struct kaff_cpumask *o,
-			 const struct kaff_cpumask *n)
-{
-	(void)id;
-	(void)o;
-	(void)n;
-	(*(unsigned long *)data)++;
-}
-
 /* kaff_ctx_new() fails cleanly at each of its allocations. */
 static void test_ctx_new_each_allocation(void **state)
 {
@@ -239,7 +230,7 @@ static void run_api_sweep(const char *spec, bool hooks)
 	assert_int_equal(sweep(ctx, op_boot, NULL), 0);
 	/* every event below also with a change callback: its buffer
 	 * allocates (notify.c) */
-	kaff_ctx_set_change_fn(ctx, count_change, &changes);
+	kaff_ctx_set_change_fn(ctx, kaff_test_count_change, &changes);
 
 	node = 1;
 	assert_int_equal(sweep(ctx, op_create, &node), 0);

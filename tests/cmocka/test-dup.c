@@ -575,15 +575,6 @@ struct step_arg {
 	struct kaff_replay_result *res;
 };
 
-static void count_change(void *data, unsigned int id, const struct kaff_cpumask *o,
-			 const struct kaff_cpumask *n)
-{
-	(void)id;
-	(void)o;
-	(void)n;
-	(*(unsigned long *)data)++;
-}
-
 static int step_op(struct kaff_ctx *ctx, void *arg)
 {
 	struct step_arg *s = arg;
@@ -615,7 +606,7 @@ static void change_alloc_case(const char *name, const char *text, size_t len)
 	kaff_test_alloc_init(&ta, 0, &alloc);
 	assert_int_equal(kaff_scenario_parse(text, len, &alloc, &sc, NULL), 0);
 	assert_int_equal(kaff__replay_init(&r, sc, &ops), 0);
-	kaff_ctx_set_change_fn(r.ctx, count_change, &seen);
+	kaff_ctx_set_change_fn(r.ctx, kaff_test_count_change, &seen);
 	for (i = 0; i < sc->nr_events; i++) {
 		struct step_arg s = { &r, i, &seen, &res };
 
