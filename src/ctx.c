@@ -105,6 +105,8 @@ void kaff_ctx_free(struct kaff_ctx *ctx)
 	if (!ctx)
 		return;
 	a = ctx->alloc;
+	if (ctx->ck)
+		kaff_ctx_commit(ctx);
 	kaff__task_table_fini(ctx);
 	kaff__groups_fini(ctx);
 	kaff__update_fini(ctx);

@@ -129,6 +129,6 @@ int kaff_ctx_dump(const struct kaff_ctx *ctx,
 		put(&o, " %u", (unsigned int)id);
 	put(&o, "\nnext_id %u live %u per_cpu %u masks %zu groups %zu deferred_hk_update %d\n",
 	    (unsigned int)ctx->nr_kt, (unsigned int)ctx->nr_live, (unsigned int)ctx->nr_per_cpu,
-	    ctx->imasks.count, ctx->ngroups, (int)ctx->hk_update_deferred);
+	    kaff__imask_count(ctx), ctx->ngroups, (int)ctx->hk_update_deferred);
 	return o.ret;
 }

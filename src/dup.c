@@ -102,11 +102,18 @@ static int alloc_masks(struct dup *d)
 	for (b = 0; b < t->nbuckets; b++) {
 		for (n = t->buckets[b]; n; n = n->next) {
 			const struct kaff_imask *im = kaff_container_of(n, struct kaff_imask, node);
-			struct kaff_imask *c = kaff__malloc(&d->dst->alloc, sizeof(*c) + bytes);
+			struct kaff_imask *c;
 
+			/* dormant (a checkpoint of the original keeps it): not
+			 * part of the state, not copied */
+			if (!im->refs)
+				continue;
+			c = kaff__malloc(&d->dst->alloc, sizeof(*c) + bytes);
 			if (!c)
 				return -ENOMEM;
 			*c = *im;
+			c->dormant = 0;
+			c->dnext = NULL;
 			c->mask.bits = c->words;
 			memcpy(c->words, im->words, bytes);
 			ptrmap_put(&d->masks, im, c);
@@ -171,6 +178,9 @@ static int alloc_arrays(struct dup *d)
 			    !(c->node_cpus[i] = kaff__cpumask_zalloc(a, s->nr_cpu_ids)))
 				return -ENOMEM;
 	}
+	if (s->irq_vectors &&
+	    !(c->irq_vectors = copy_bytes(a, s->irq_vectors, s->nr_cpu_ids * sizeof(*s->irq_vectors))))
+		return -ENOMEM;
 	if (s->node_groups &&
 	    (!(c->node_groups = kaff__zalloc(a, s->nr_nodes * sizeof(*c->node_groups))) ||
 	     !(c->node_dirty = copy_bytes(a, s->node_dirty, s->nr_nodes)) ||
@@ -240,6 +250,10 @@ static void fill_groups(struct dup *d)
 		}
 		c->tnext = NULL;
 		c->touched = 0;
+		/* the copy holds no checkpoint */
+		c->ck_fresh = c->ck_retired = 0;
+		c->ck_gen = 0;
+		c->ck_prev = c->ck_next = NULL;
 		c->pref = MAP_MASK(d, g->pref);
 		c->user = MAP_MASK(d, g->user);
 		c->cpus = MAP_MASK(d, g->cpus);
@@ -311,6 +325,7 @@ static void fill_ctx(struct dup *d)
 	c->live = s->live;
 	c->managed = s->managed;
 	c->per_cpu = s->per_cpu;
+	c->irq = s->irq;
 	c->nr_live = s->nr_live;
 	c->nr_per_cpu = s->nr_per_cpu;
 	c->nr_bad = s->nr_bad;

@@ -34,8 +34,11 @@ int kaff__groups_init(struct kaff_ctx *ctx)
 }
 
 /* The doubly linked lists of groups, one pair of links each. */
-static void glist_add(struct kaff_group **head, struct kaff_group *g, int l)
+static void glist_add(struct kaff_ctx *ctx, struct kaff_group **head, struct kaff_group *g, int l)
 {
+	kaff__group_write(ctx, g);
+	if (*head)
+		kaff__group_write(ctx, *head);
 	g->gl[l].prev = NULL;
 	g->gl[l].next = *head;
 	if (*head)
@@ -43,8 +46,13 @@ static void glist_add(struct kaff_group **head, struct kaff_group *g, int l)
 	*head = g;
 }
 
-static void glist_del(struct kaff_group **head, struct kaff_group *g, int l)
+static void glist_del(struct kaff_ctx *ctx, struct kaff_group **head, struct kaff_group *g, int l)
 {
+	kaff__group_write(ctx, g);
+	if (g->gl[l].prev)
+		kaff__group_write(ctx, g->gl[l].prev);
+	if (g->gl[l].next)
+		kaff__group_write(ctx, g->gl[l].next);
 	if (g->gl[l].prev)
 		g->gl[l].prev->gl[l].next = g->gl[l].next;
 	else
@@ -81,15 +89,16 @@ void kaff__group_set_state(struct kaff_ctx *ctx, struct kaff_group *g, int state
 {
 	if (g->state == state)
 		return;
+	kaff__group_write(ctx, g);
 	if (g->state == SCA_CHANGE)
-		glist_del(&ctx->resolvable, g, GL_STATE);
+		glist_del(ctx, &ctx->resolvable, g, GL_STATE);
 	else if (g->state == SCA_NO_ONLINE)
-		glist_del(&ctx->stuck, g, GL_STATE);
+		glist_del(ctx, &ctx->stuck, g, GL_STATE);
 	g->state = (uint8_t)state;
 	if (state == SCA_CHANGE)
-		glist_add(&ctx->resolvable, g, GL_STATE);
+		glist_add(ctx, &ctx->resolvable, g, GL_STATE);
 	else if (state == SCA_NO_ONLINE)
-		glist_add(&ctx->stuck, g, GL_STATE);
+		glist_add(ctx, &ctx->stuck, g, GL_STATE);
 }
 
 static void touch(struct kaff_ctx *ctx, struct kaff_group *g)
@@ -103,16 +112,25 @@ static void touch(struct kaff_ctx *ctx, struct kaff_group *g)
 
 static void group_free(struct kaff_ctx *ctx, struct kaff_group *g)
 {
+	kaff__group_write(ctx, g);
 	kaff__htable_del(&ctx->groups_by_key, &g->node);
-	glist_del(&ctx->groups, g, GL_ALL);
+	glist_del(ctx, &ctx->groups, g, GL_ALL);
 	if (node_class(g))
-		glist_del(&ctx->node_groups[g->ncls], g, GL_NODE);
+		glist_del(ctx, &ctx->node_groups[g->ncls], g, GL_NODE);
 	kaff__group_set_state(ctx, g, SCA_SAME);
 	kaff__imask_put(ctx, g->pref);
 	kaff__imask_put(ctx, g->user);
 	kaff__imask_put(ctx, g->cpus);
 	kaff__imask_put(ctx, g->want);
 	ctx->ngroups--;
+	if (ctx->ck && !g->ck_fresh) {
+		/* a rollback brings it back from its saved copy */
+		g->pref = g->user = g->cpus = g->want = NULL;
+		g->ck_retired = 1;
+		return;
+	}
+	if (g->ck_fresh)
+		kaff__ckpt_fresh_del(ctx, g);
 	kaff__free(&ctx->alloc, g);
 }
 
@@ -142,6 +160,9 @@ int kaff__group_get(struct kaff_ctx *ctx, struct kaff_imask *pref, int node,
 	g = kaff__zalloc(&ctx->alloc, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
+	/* made under a checkpoint: first, so that nothing saves it */
+	if (ctx->ck)
+		kaff__ckpt_fresh_add(ctx, g);
 	g->pref = pref ? kaff__imask_ref(pref) : NULL;
 	g->user = user ? kaff__imask_ref(user) : NULL;
 	g->cpus = kaff__imask_ref(cpus);
@@ -150,9 +171,9 @@ int kaff__group_get(struct kaff_ctx *ctx, struct kaff_imask *pref, int node,
 	g->members.first = g->members.last = KAFF_NONE;
 	g->node.hash = key_hash(pref, node, user, cpus, bad);
 	kaff__htable_add(&ctx->groups_by_key, &g->node);
-	glist_add(&ctx->groups, g, GL_ALL);
+	glist_add(ctx, &ctx->groups, g, GL_ALL);
 	if (node_class(g))
-		glist_add(&ctx->node_groups[node], g, GL_NODE);
+		glist_add(ctx, &ctx->node_groups[node], g, GL_NODE);
 	g->state = SCA_SAME;
 	if (bad)
 		g->want = kaff__imask_ref(cpus);   /* never updated: it only WARNs */
@@ -166,8 +187,10 @@ int kaff__group_get(struct kaff_ctx *ctx, struct kaff_imask *pref, int node,
 
 void kaff__group_add_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t id)
 {
+	kaff__kt_write(ctx, id);
+	kaff__group_write(ctx, g);
 	ctx->kt[id].grp = g;
-	kaff__list_add_head(ctx->kt, &g->members, id, KL_GROUP);
+	kaff__list_add_head(ctx, &g->members, id, KL_GROUP);
 	g->nr++;
 	if (g->bad)
 		ctx->nr_bad++;
@@ -175,7 +198,9 @@ void kaff__group_add_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t
 
 void kaff__group_del_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t id)
 {
-	kaff__list_del(ctx->kt, &g->members, id, KL_GROUP);
+	kaff__kt_write(ctx, id);
+	kaff__group_write(ctx, g);
+	kaff__list_del(ctx, &g->members, id, KL_GROUP);
 	ctx->kt[id].grp = NULL;
 	g->nr--;
 	if (g->bad)
@@ -187,6 +212,7 @@ void kaff__group_del_member(struct kaff_ctx *ctx, struct kaff_group *g, uint32_t
 /* Give @g a new mask (the caller passes a reference); rehash it. */
 void kaff__group_set_cpus(struct kaff_ctx *ctx, struct kaff_group *g, struct kaff_imask *cpus)
 {
+	kaff__group_write(ctx, g);
 	kaff__htable_del(&ctx->groups_by_key, &g->node);
 	kaff__imask_put(ctx, g->cpus);
 	g->cpus = cpus;

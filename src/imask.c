@@ -44,8 +44,11 @@ struct kaff_imask *kaff__imask_get(struct kaff_ctx *ctx, const struct kaff_cpuma
 
 	for (n = kaff__htable_bucket(&ctx->imasks, h); n; n = n->next) {
 		im = entry(n);
-		if (n->hash == h && !memcmp(im->words, m->bits, bytes))
+		if (n->hash == h && !memcmp(im->words, m->bits, bytes)) {
+			if (!im->refs)   /* dormant: a holder again */
+				ctx->ck->nr_dormant--;
 			return kaff__imask_ref(im);
+		}
 	}
 	if (kaff__htable_reserve(&ctx->imasks, &ctx->alloc))
 		return NULL;
@@ -53,6 +56,8 @@ struct kaff_imask *kaff__imask_get(struct kaff_ctx *ctx, const struct kaff_cpuma
 	if (!im)
 		return NULL;
 	im->refs = 1;
+	im->dormant = 0;
+	im->dnext = NULL;
 	im->node.hash = h;
 	im->mask.nbits = ctx->nr_cpu_ids;
 	im->mask.bits = im->words;
@@ -65,6 +70,39 @@ void kaff__imask_put(struct kaff_ctx *ctx, struct kaff_imask *im)
 {
 	if (!im || --im->refs)
 		return;
+	if (ctx->ck) {
+		/* a saved copy may hold it: kept until the rollback or commit */
+		if (!im->dormant) {
+			im->dormant = 1;
+			im->dnext = ctx->ck->dormant;
+			ctx->ck->dormant = im;
+		}
+		ctx->ck->nr_dormant++;
+		return;
+	}
 	kaff__htable_del(&ctx->imasks, &im->node);
 	kaff__free(&ctx->alloc, im);
+}
+
+void kaff__imask_sweep(struct kaff_ctx *ctx)
+{
+	struct kaff_ckpt *ck = ctx->ck;
+	struct kaff_imask *im, *next;
+
+	for (im = ck->dormant; im; im = next) {
+		next = im->dnext;
+		im->dormant = 0;
+		im->dnext = NULL;
+		if (!im->refs) {
+			kaff__htable_del(&ctx->imasks, &im->node);
+			kaff__free(&ctx->alloc, im);
+		}
+	}
+	ck->dormant = NULL;
+	ck->nr_dormant = 0;
+}
+
+size_t kaff__imask_count(const struct kaff_ctx *ctx)
+{
+	return ctx->imasks.count - (ctx->ck ? ctx->ck->nr_dormant : 0);
 }

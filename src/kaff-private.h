@@ -80,6 +80,10 @@ void kaff__htable_del(struct kaff_htable *t, struct kaff_hnode *n);
 struct kaff_imask {
 	struct kaff_hnode node;
 	uint32_t refs;
+	/* no holder left while a checkpoint is held: kept, on ck->dormant
+	 * through dnext, for a rollback that may need it (checkpoint.c) */
+	uint32_t dormant;
+	struct kaff_imask *dnext;
 	struct kaff_cpumask mask;      /* .bits points at words[] */
 	/* 16-byte aligned, as malloc() returns: 8 bytes off, one AVX2 load
 	 * in two crosses a cache line (measured: 12 % slower wakes) */
@@ -125,46 +129,22 @@ struct kaff_kthread {
 	uint32_t lseq;                 /* listed: its place on the managed list */
 };
 
+/*
+ * The checkpoint (checkpoint.c, journal.c): while one is held, the first
+ * write to a kthread slot or a group since it (or since the last
+ * rollback) saves what it was, so that kaff_ctx_rollback() can put it
+ * back. Every write to a slot or group goes through these two first.
+ */
+struct kaff_group;
+void kaff__journal_kt(struct kaff_ctx *ctx, uint32_t id);
+void kaff__journal_group(struct kaff_ctx *ctx, struct kaff_group *g);
+void kaff__ckpt_fresh_add(struct kaff_ctx *ctx, struct kaff_group *g);
+void kaff__ckpt_fresh_del(struct kaff_ctx *ctx, struct kaff_group *g);
+
 /* Lists of kthread ids, linked through kt[id].link[@which]. */
-static inline void kaff__list_add_tail(struct kaff_kthread *kt, struct kaff_list *l,
-				       uint32_t id, int which)
-{
-	kt[id].link[which].prev = l->last;
-	kt[id].link[which].next = KAFF_NONE;
-	if (l->last != KAFF_NONE)
-		kt[l->last].link[which].next = id;
-	else
-		l->first = id;
-	l->last = id;
-}
-
-static inline void kaff__list_add_head(struct kaff_kthread *kt, struct kaff_list *l,
-				       uint32_t id, int which)
-{
-	kt[id].link[which].prev = KAFF_NONE;
-	kt[id].link[which].next = l->first;
-	if (l->first != KAFF_NONE)
-		kt[l->first].link[which].prev = id;
-	else
-		l->last = id;
-	l->first = id;
-}
-
-static inline void kaff__list_del(struct kaff_kthread *kt, struct kaff_list *l,
-				  uint32_t id, int which)
-{
-	struct kaff_link *k = &kt[id].link[which];
-
-	if (k->prev != KAFF_NONE)
-		kt[k->prev].link[which].next = k->next;
-	else
-		l->first = k->next;
-	if (k->next != KAFF_NONE)
-		kt[k->next].link[which].prev = k->prev;
-	else
-		l->last = k->prev;
-	k->prev = k->next = KAFF_NONE;
-}
+void kaff__list_add_tail(struct kaff_ctx *ctx, struct kaff_list *l, uint32_t id, int which);
+void kaff__list_add_head(struct kaff_ctx *ctx, struct kaff_list *l, uint32_t id, int which);
+void kaff__list_del(struct kaff_ctx *ctx, struct kaff_list *l, uint32_t id, int which);
 
 /*
  * What __set_cpus_allowed_ptr() does with a request (sched.c). A group
@@ -202,6 +182,12 @@ struct kaff_group {
 	uint32_t nr;
 	uint32_t stamp;                    /* last update that looked at it */
 	uint8_t bad, state, touched;
+	/* checkpoint.c: made since the checkpoint (on ck->fresh through
+	 * ck_prev/ck_next), or freed since it but kept for a rollback;
+	 * ck_gen: saved in that generation (journal.c) */
+	uint8_t ck_fresh, ck_retired;
+	uint32_t ck_gen;
+	struct kaff_group *ck_prev, *ck_next;
 };
 
 /* One step of a multi-kthread event, with what it replaced (undo log). */
@@ -290,6 +276,11 @@ struct kaff_ctx {
 	uint32_t stamp;
 	bool clear_dirty;
 
+	/* checkpoint.c: the checkpoint held, or NULL; the last generation
+	 * of saves used (journal.c), never reused by this context */
+	struct kaff_ckpt *ck;
+	uint32_t ck_last_gen;
+
 	/* notify.c: kaff_ctx_set_change_fn() */
 	void (*change_fn)(void *data, unsigned int id, const struct kaff_cpumask *old_mask,
 			  const struct kaff_cpumask *new_mask);
@@ -309,6 +300,59 @@ struct kaff_ctx {
 		struct kaff_cpumask *hk_new, *hk_old;  /* housekeeping_update() */
 	} tmp;
 };
+
+/*
+ * A checkpoint (checkpoint.c): what the context was when it was taken.
+ * The kthread slots and groups are saved at their first write since the
+ * checkpoint or the last rollback (journal.c); the rest, small, whole.
+ * Saved copies hold no references: a mask loses its last holder while
+ * a checkpoint is held stays in the table, dormant, until the rollback
+ * or commit. Everything is allocated when the checkpoint is taken, so
+ * that no write has to allocate.
+ */
+struct kaff_ckpt {
+	uint32_t gen;                      /* generation of the saves; never 0 */
+	uint32_t nr_kt;                    /* slots at the checkpoint */
+	uint32_t *kt_gen;                  /* per slot: saved in that generation */
+	struct kaff_ckpt_kt {
+		uint32_t id;
+		struct kaff_kthread k;
+	} *kt;                             /* the slots saved, in order */
+	uint32_t nr_kt_saved;
+	size_t cap_groups;                 /* groups at the checkpoint */
+	struct kaff_ckpt_group {
+		struct kaff_group *g;
+		struct kaff_group copy;
+	} *groups;
+	size_t nr_groups_saved;
+	struct kaff_group *fresh;          /* groups made since */
+	struct kaff_imask *dormant;        /* masks with no holder left */
+	size_t nr_dormant;                 /* of them, those still at 0 refs */
+	/* the rest of the state, whole */
+	struct kaff_list live, managed, per_cpu, irq;
+	uint32_t nr_live, nr_per_cpu, nr_bad, managed_seq;
+	size_t ngroups;
+	struct kaff_group *groups_head, *resolvable, *stuck;
+	struct kaff_group **node_groups;
+	uint8_t *node_dirty;
+	uint32_t *dirty_nodes, nr_dirty;
+	unsigned int hk_flags;
+	bool hk_update_deferred;
+	uint32_t *irq_vectors;             /* NULL: the context had none */
+	unsigned long *mask_words;         /* kaff__ctx_mask(ctx, i)'s, in a row */
+};
+
+static inline void kaff__kt_write(struct kaff_ctx *ctx, uint32_t id)
+{
+	if (ctx->ck)
+		kaff__journal_kt(ctx, id);
+}
+
+static inline void kaff__group_write(struct kaff_ctx *ctx, struct kaff_group *g)
+{
+	if (ctx->ck)
+		kaff__journal_group(ctx, g);
+}
 
 /* ctx.c: the context's own masks (possible, online, hk[], scratch...),
  * one loop for all of them. */
@@ -333,6 +377,10 @@ static inline struct kaff_imask *kaff__imask_ref(struct kaff_imask *im)
 	return im;
 }
 void kaff__imask_put(struct kaff_ctx *ctx, struct kaff_imask *im);
+/* Free the dormant masks still without a holder (checkpoint.c). */
+void kaff__imask_sweep(struct kaff_ctx *ctx);
+/* Interned masks with a holder (the dormant ones are not state). */
+size_t kaff__imask_count(const struct kaff_ctx *ctx);
 
 /* ---- profile.c ---------------------------------------------------------- */
 

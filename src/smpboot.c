@@ -41,8 +41,10 @@ void kaff__smpboot_park(struct kaff_ctx *ctx, unsigned int cpu)
 	uint32_t id;
 
 	for (id = ctx->per_cpu.first; id != KAFF_NONE; id = ctx->kt[id].link[KL_MANAGED].next)
-		if (is_per_cpu_of(&ctx->kt[id], cpu))
+		if (is_per_cpu_of(&ctx->kt[id], cpu)) {
+			kaff__kt_write(ctx, id);
 			ctx->kt[id].flags |= KAFF_KTHREAD_PARKED;
+		}
 }
 
 /* smpboot_unpark_threads() -> kthread_unpark(): rebind to {cpu} (a forced

@@ -54,21 +54,22 @@ int kaff__task_new(struct kaff_ctx *ctx, int node, int cpu, uint32_t flags,
 	k->flags = KT_LIVE | flags;
 	/* kthreadd (slot 0) is on no list of kthreads it made */
 	if (*id != KAFF_KTHREADD) {
-		kaff__list_add_tail(ctx->kt, &ctx->live, *id, KL_LIVE);
+		kaff__list_add_tail(ctx, &ctx->live, *id, KL_LIVE);
 		ctx->nr_live++;
 	}
 	if (flags & KAFF_KTHREAD_PER_CPU) {
-		kaff__list_add_head(ctx->kt, &ctx->per_cpu, *id, KL_MANAGED);
+		kaff__list_add_head(ctx, &ctx->per_cpu, *id, KL_MANAGED);
 		ctx->nr_per_cpu++;
 	}
 	if (flags & KT_IRQ)
-		kaff__list_add_tail(ctx->kt, &ctx->irq, *id, KL_MANAGED);
+		kaff__list_add_tail(ctx, &ctx->irq, *id, KL_MANAGED);
 	return 0;
 }
 
 /* Drop a kthread's masks: its own, or its place in a group. */
 static void release(struct kaff_ctx *ctx, struct kaff_kthread *k)
 {
+	kaff__kt_write(ctx, kaff__kt_id(ctx, k));
 	if (k->grp)
 		kaff__group_del_member(ctx, k->grp, kaff__kt_id(ctx, k));
 	kaff__imask_put(ctx, k->cpus);
@@ -80,16 +81,17 @@ void kaff__task_free(struct kaff_ctx *ctx, struct kaff_kthread *k)
 {
 	uint32_t id = kaff__kt_id(ctx, k);
 
+	kaff__kt_write(ctx, id);
 	if (k->flags & KAFF_KTHREAD_MANAGED)
-		kaff__list_del(ctx->kt, &ctx->managed, id, KL_MANAGED);
+		kaff__list_del(ctx, &ctx->managed, id, KL_MANAGED);
 	if (k->flags & KAFF_KTHREAD_PER_CPU) {
-		kaff__list_del(ctx->kt, &ctx->per_cpu, id, KL_MANAGED);
+		kaff__list_del(ctx, &ctx->per_cpu, id, KL_MANAGED);
 		ctx->nr_per_cpu--;
 	}
 	if (k->flags & KT_IRQ)
-		kaff__list_del(ctx->kt, &ctx->irq, id, KL_MANAGED);
+		kaff__list_del(ctx, &ctx->irq, id, KL_MANAGED);
 	if (id != KAFF_KTHREADD) {
-		kaff__list_del(ctx->kt, &ctx->live, id, KL_LIVE);
+		kaff__list_del(ctx, &ctx->live, id, KL_LIVE);
 		ctx->nr_live--;
 	}
 	release(ctx, k);
@@ -119,6 +121,7 @@ static int task_set(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_im
 	struct kaff_group *g = k->grp, *to;
 	int ret;
 
+	kaff__kt_write(ctx, kaff__kt_id(ctx, k));
 	if (g) {
 		bool bad = flags & KT_BAD_FLAGS;
 
@@ -158,12 +161,13 @@ static int task_list(struct kaff_ctx *ctx, struct kaff_kthread *k, struct kaff_i
 	ret = kaff__group_get(ctx, pref, k->node, user, cpus, flags & KT_BAD_FLAGS, &g);
 	if (ret)
 		return ret;
+	kaff__kt_write(ctx, id);
 	kaff__imask_put(ctx, k->cpus);
 	kaff__imask_put(ctx, k->user);
 	k->cpus = k->user = NULL;
 	k->flags = flags | KAFF_KTHREAD_MANAGED;
 	kaff__group_add_member(ctx, g, id);
-	kaff__list_add_tail(ctx->kt, &ctx->managed, id, KL_MANAGED);
+	kaff__list_add_tail(ctx, &ctx->managed, id, KL_MANAGED);
 	k->lseq = ctx->managed_seq++;
 	return 0;
 }

@@ -46,6 +46,7 @@ static void op_apply(struct kaff_ctx *ctx, struct kaff_op *op)
 
 	switch (op->type) {
 	case OP_GROUP:
+		kaff__group_write(ctx, op->g);
 		op->old_cpus = kaff__imask_ref(op->g->cpus);
 		kaff__group_set_cpus(ctx, op->g, op->new_cpus);
 		op->new_cpus = kaff__imask_ref(op->g->cpus);
@@ -62,6 +63,7 @@ static void op_apply(struct kaff_ctx *ctx, struct kaff_op *op)
 		kaff__group_add_member(ctx, op->to, op->id);
 		break;
 	case OP_KT:
+		kaff__kt_write(ctx, op->id);
 		k = &ctx->kt[op->id];
 		op->old_cpus = k->cpus;
 		op->old_user = k->user;

@@ -91,6 +91,49 @@ KAFF_EXPORT void kaff_ctx_set_log_fn(struct kaff_ctx *ctx,
 KAFF_EXPORT struct kaff_ctx *kaff_ctx_dup(const struct kaff_ctx *ctx);
 
 /**
+ * kaff_ctx_checkpoint() - mark the state of @ctx, to come back to it
+ *
+ * Events after it (CPU hotplug, wakes, kthreads made, bound or stopped,
+ * sched_setaffinity(), isolated partitions: every call) apply as usual,
+ * and kaff_ctx_rollback() takes them all back. Exploring many futures of
+ * one state this way costs what each future changes; kaff_ctx_dup()
+ * costs the whole state. One checkpoint at a time. It allocates now
+ * (room to save every kthread slot and group that exists, touched only as
+ * they are saved), so that later events need no more memory for it than
+ * without it. Holding one changes no answer of any call.
+ *
+ * Return: 0; -EINVAL (NULL), -EPERM (not booted), -EBUSY (one is held),
+ *         -ENOMEM (nothing changed).
+ */
+KAFF_EXPORT int kaff_ctx_checkpoint(struct kaff_ctx *ctx);
+
+/**
+ * kaff_ctx_rollback() - put @ctx back in the state of its checkpoint
+ *
+ * Every kthread, mask, group, CPU, housekeeping mask and pending deferred
+ * update is as it was when kaff_ctx_checkpoint() was called (the same
+ * kaff_ctx_dump(), and the same answers to every later event as if the
+ * events since had never run). Kthreads made since are gone and their
+ * ids are free again. What went out is not taken back: log lines stay
+ * written, and no change callback is called for the masks it restores.
+ * The checkpoint stays held, for the next future. Never allocates, never
+ * fails on a held checkpoint.
+ *
+ * Return: 0; -EINVAL (NULL), -ENOENT (no checkpoint held).
+ */
+KAFF_EXPORT int kaff_ctx_rollback(struct kaff_ctx *ctx);
+
+/**
+ * kaff_ctx_commit() - keep the state of @ctx and drop its checkpoint
+ *
+ * Return: 0; -EINVAL (NULL), -ENOENT (no checkpoint held).
+ */
+KAFF_EXPORT int kaff_ctx_commit(struct kaff_ctx *ctx);
+
+/** kaff_ctx_has_checkpoint() - true when @ctx holds a checkpoint */
+KAFF_EXPORT bool kaff_ctx_has_checkpoint(const struct kaff_ctx *ctx);
+
+/**
  * kaff_ctx_set_change_fn() - be told of every cpus_mask an event changes
  * @fn:   called with the kthread id and its mask before and after the
  *        event (both owned by @ctx, valid during the call only); NULL to

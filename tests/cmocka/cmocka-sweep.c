@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -56,4 +59,38 @@ void kaff_test_count_change(void *data, unsigned int id, const struct kaff_cpuma
 	(void)o;
 	(void)n;
 	(*(unsigned long *)data)++;
+}
+
+/* Every case file (.scn) of the three directories, to @fn. */
+unsigned int kaff_test_each_case(void (*fn)(const char *name, const char *text, size_t len))
+{
+	const char *base = kaff_test_env_dir("KAFF_CASES_DIR");
+	const char *sub[] = { "cases", "oracle", "handwritten" };
+	unsigned int i, count = 0;
+
+	assert_non_null(base);
+	for (i = 0; i < 3; i++) {
+		char dir[4096];
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(dir, sizeof(dir), "%s/%s", base, sub[i]);
+		d = opendir(dir);
+		assert_non_null(d);
+		while ((de = readdir(d))) {
+			size_t nl = strlen(de->d_name), len;
+			char path[8192], *text;
+
+			if (nl < 5 || strcmp(de->d_name + nl - 4, ".scn"))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			text = kaff_test_read_file(path, &len);
+			assert_non_null(text);
+			fn(de->d_name, text, len);
+			free(text);
+			count++;
+		}
+		closedir(d);
+	}
+	return count;
 }

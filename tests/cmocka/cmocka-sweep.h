@@ -29,4 +29,8 @@ int kaff_test_sweep(struct kaff_ctx *ctx, struct kaff_test_alloc *ta,
 		    int (*op)(struct kaff_ctx *ctx, void *arg), void *arg,
 		    unsigned long *points);
 
+/* Every case file (.scn) of KAFF_CASES_DIR's cases/, oracle/ and
+ * handwritten/ to @fn, with its name and text; returns how many. */
+unsigned int kaff_test_each_case(void (*fn)(const char *name, const char *text, size_t len));
+
 #endif

@@ -64,40 +64,6 @@ static struct kaff_scenario *parse(const char *text, size_t len)
 	return sc;
 }
 
-/* Every case file (.scn) of the three directories, to @fn. */
-static unsigned int each_case(void (*fn)(const char *name, const char *text, size_t len))
-{
-	const char *base = kaff_test_env_dir("KAFF_CASES_DIR");
-	const char *sub[] = { "cases", "oracle", "handwritten" };
-	unsigned int i, count = 0;
-
-	assert_non_null(base);
-	for (i = 0; i < 3; i++) {
-		char dir[4096];
-		struct dirent *de;
-		DIR *d;
-
-		snprintf(dir, sizeof(dir), "%s/%s", base, sub[i]);
-		d = opendir(dir);
-		assert_non_null(d);
-		while ((de = readdir(d))) {
-			size_t nl = strlen(de->d_name), len;
-			char path[8192], *text;
-
-			if (nl < 5 || strcmp(de->d_name + nl - 4, ".scn"))
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-			text = kaff_test_read_file(path, &len);
-			assert_non_null(text);
-			fn(de->d_name, text, len);
-			free(text);
-			count++;
-		}
-		closedir(d);
-	}
-	return count;
-}
-
 /* ---- kaff_ctx_dup() */
 
 static void dup_case(const char *name, const char *text, size_t len)
@@ -158,7 +124,7 @@ static void dup_case(const char *name, const char *text, size_t len)
 static void test_dup_every_case(void **state)
 {
 	(void)state;
-	assert_true(each_case(dup_case) >= 75);
+	assert_true(kaff_test_each_case(dup_case) >= 75);
 }
 
 /* Events on the copy do not touch the original, and the other way round;
@@ -247,6 +213,39 @@ static void test_dup_before_boot(void **state)
 	kaff_cpumask_free(m);
 }
 
+/* Irq threads copy with their list and the interrupt vector counts:
+ * when their CPU goes down, a copy's irq thread follows its interrupt
+ * as the original's does (its mask {3} has no online CPU left). */
+static void test_dup_irq(void **state)
+{
+	const struct kaff_profile *p;
+	struct kaff_cpumask *m = kaff_cpumask_alloc(8);
+	struct kaff_ctx *ctx, *copy;
+	unsigned int id;
+	char *a, *b;
+
+	(void)state;
+	assert_int_equal(kaff_profile_lookup("7.3", &p), 0);
+	ctx = kaff_ctx_new(p, 8, NULL);
+	assert_int_equal(kaff_machine_boot(ctx), 0);
+	assert_int_equal(kaff_cpulist_parse("3", m), 0);
+	assert_int_equal(kaff_irq_thread_create(ctx, m, true, &id), 0);
+	copy = kaff_ctx_dup(ctx);
+	assert_non_null(copy);
+	assert_true(kaff_kthread_is_irq_thread(copy, id));
+	assert_int_equal(kaff_cpu_offline(ctx, 3), 0);
+	assert_int_equal(kaff_cpu_offline(copy, 3), 0);
+	assert_string_not_equal(mask_str(kaff_kthread_cpus_mask(copy, id)), "3");
+	a = kaff_test_dump(ctx);
+	b = kaff_test_dump(copy);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	kaff_ctx_free(ctx);
+	kaff_ctx_free(copy);
+	kaff_cpumask_free(m);
+}
+
 /* Each allocation of kaff_ctx_dup() failing in turn: NULL, nothing
  * leaked, the original unchanged. On the end state of every case. */
 static unsigned long dup_points;
@@ -301,7 +300,7 @@ static void dup_alloc_case(const char *name, const char *text, size_t len)
 static void test_dup_alloc(void **state)
 {
 	(void)state;
-	assert_true(each_case(dup_alloc_case) >= 75);
+	assert_true(kaff_test_each_case(dup_alloc_case) >= 75);
 	print_message("# %lu allocation failures of kaff_ctx_dup() survived\n", dup_points);
 	assert_true(dup_points > 1000);
 }
@@ -403,7 +402,7 @@ static void change_case(const char *name, const char *text, size_t len)
 static void test_change_every_case(void **state)
 {
 	(void)state;
-	assert_true(each_case(change_case) >= 75);
+	assert_true(kaff_test_each_case(change_case) >= 75);
 	print_message("# %lu change calls, the same from both engines\n", change_calls);
 	assert_true(change_calls > 500);
 }
@@ -620,7 +619,7 @@ static void change_alloc_case(const char *name, const char *text, size_t len)
 static void test_change_alloc(void **state)
 {
 	(void)state;
-	assert_true(each_case(change_alloc_case) >= 75);
+	assert_true(kaff_test_each_case(change_alloc_case) >= 75);
 	print_message("# %lu allocation failures with a change callback survived\n", cb_points);
 }
 
@@ -629,6 +628,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dup_independent),
 		cmocka_unit_test(test_dup_before_boot),
+		cmocka_unit_test(test_dup_irq),
 		cmocka_unit_test(test_dup_every_case),
 		cmocka_unit_test(test_dup_alloc),
 		cmocka_unit_test(test_change_order),
