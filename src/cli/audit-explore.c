@@ -8,10 +8,13 @@
  * every single-CPU offline and every offline-then-online pair. CPU 0
  * stays: it has no online file on x86.
  *
- * Each state starts from a copy of the context at the end of the
- * scenario (kaff_ctx_dup()), or, with --explore replay, from a fresh
- * replay of the whole scenario (slower; the two give the same findings,
- * a test holds them to it). After the hotplug every started managed
+ * Each state starts from the context at the end of the scenario: by
+ * default the state's events apply to it and kaff_ctx_rollback() takes
+ * them back (a checkpoint held through the exploration: a state costs
+ * what it changes); --explore dup applies them to a copy
+ * (kaff_ctx_dup(): a state costs the whole context); --explore replay to
+ * a fresh replay of the whole scenario (slowest). The three give the same
+ * findings, a test holds them to it. After the hotplug every started managed
  * kthread wakes once, as real kthreads do sooner or later: that is when
  * the scheduler fallback rewrites a mask that lost all its online CPUs.
  */
@@ -116,8 +119,9 @@ static void progress(struct audit *au)
 	fflush(stderr);
 }
 
-/* A context at the end of the scenario, for one state: a copy of the
- * one audit.c replayed, or (--explore replay) a replay of its own. */
+/* A context at the end of the scenario, for one state: the one audit.c
+ * replayed (its checkpoint brings it back), a copy of it, or (--explore
+ * replay) a replay of its own. */
 static int state_ctx(struct audit *au, struct kaff_replay **r, struct kaff_ctx **ctx)
 {
 	struct kaff_replay_ops rops = { 0 };
@@ -125,6 +129,10 @@ static int state_ctx(struct audit *au, struct kaff_replay **r, struct kaff_ctx *
 
 	*r = NULL;
 	*ctx = NULL;
+	if (au->mode == AU_EXPLORE_ROLLBACK) {
+		*ctx = kaff_replay_ctx(au->base);
+		return 0;
+	}
 	if (au->mode == AU_EXPLORE_DUP) {
 		*ctx = kaff_ctx_dup(kaff_replay_ctx(au->base));
 		return *ctx ? 0 : -ENOMEM;
@@ -202,10 +210,7 @@ static void state_change(void *data, unsigned int id, const struct kaff_cpumask 
  */
 static bool state_delta(struct audit *au, const struct kaff_ctx *ctx)
 {
-	const struct kaff_ctx *base = kaff_replay_ctx(au->base);
-
-	if (!kaff_cpumask_equal(kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_KTHREAD),
-				kaff_housekeeping_cpumask(base, KAFF_HK_TYPE_KTHREAD)))
+	if (!kaff_cpumask_equal(kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_KTHREAD), au->end_hk))
 		return false;
 	kaff_cpumask_xor(au->delta, kaff_machine_online_mask(ctx), au->end_online);
 	return true;
@@ -217,13 +222,13 @@ static bool state_delta(struct audit *au, const struct kaff_ctx *ctx)
  * preferred CPUs, and the housekeeping mask (audit-rules.c): one whose
  * mask and cause are those of the end of the scenario, whose masks hold
  * no CPU that changed state, under the same housekeeping, has the
- * findings it had there. Only with copies of the end (--explore dup):
+ * findings it had there. Only from the end (rollback or --explore dup):
  * --explore replay evaluates every kthread in every state, and a test
  * holds the two to the same output.
  */
 static int evaluate(struct audit *au, struct kaff_ctx *ctx, unsigned int state)
 {
-	bool reuse = state > 0 && au->mode == AU_EXPLORE_DUP && state_delta(au, ctx);
+	bool reuse = state > 0 && au->mode != AU_EXPLORE_REPLAY && state_delta(au, ctx);
 	uint32_t i, s;
 	int ret = 0;
 
@@ -283,6 +288,8 @@ static int run_state(struct audit *au, const struct au_op *ops, unsigned int nop
 out:
 	if (r)
 		kaff_replay_free(r);
+	else if (au->mode == AU_EXPLORE_ROLLBACK)
+		kaff_ctx_rollback(ctx);   /* cannot fail: a checkpoint is held */
 	else
 		kaff_ctx_free(ctx);
 	return ret;
@@ -374,6 +381,8 @@ static int explore_init(struct audit *au)
 	if (!au->memo->slot)
 		return -ENOMEM;
 	au->memo->size = size;
+	if (au->mode == AU_EXPLORE_ROLLBACK)
+		return kaff_ctx_checkpoint(kaff_replay_ctx(au->base));
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kaff audit [--json] [--kernel V] [--max-states N] [--no-wake]
- *            [--explore dup|replay] FILE.scn
+ *            [--explore rollback|dup|replay] FILE.scn
  *
  * Replays a scenario once, watching what writes each mask (which event,
  * and the state just before it: no online CPU at a wake is the scheduler
@@ -18,7 +18,7 @@
 #include "audit.h"
 
 static const char audit_usage[] =
-	"usage: kaff audit [-J] [-k V] [--max-states N] [--no-wake] [--explore dup|replay]\n"
+	"usage: kaff audit [-J] [-k V] [--max-states N] [--no-wake] [--explore M]\n"
 	"                  [--population POP] FILE.scn|-\n"
 	"\n"
 	"Replay FILE, then explore CPU hotplug from where it ends: every whole-node\n"
@@ -40,9 +40,10 @@ static const char audit_usage[] =
 	"                  (kaff host --kthreads; docs/population.md)\n"
 	"  --max-states N  explore at most N states (default 4096)\n"
 	"  --no-wake       do not wake the kthreads after the hotplug operations\n"
-	"  --explore M     dup: each state from a copy of the end of the scenario\n"
-	"                  (default); replay: from a fresh replay (slow; the same\n"
-	"                  findings)\n"
+	"  --explore M     how each state starts from the end of the scenario, the\n"
+	"                  same findings each way: rollback (default): apply the\n"
+	"                  state's events, then take them back; dup: on a copy of\n"
+	"                  the end; replay: replay the whole scenario (slowest)\n"
 	"  -h, --help      print this help\n"
 	"  -V, --version   print kaff's version\n"
 	"\n"
@@ -279,6 +280,7 @@ static int audit_setup(struct audit *au)
 		;
 	au->protected_cpus = mask_new(au);
 	au->end_online = mask_new(au);
+	au->end_hk = mask_new(au);
 	au->tmp = mask_new(au);
 	au->tmp2 = mask_new(au);
 	au->hit = mask_new(au);
@@ -293,7 +295,7 @@ static int audit_setup(struct audit *au)
 	nm.bucket = malloc(nm.nb * sizeof(*nm.bucket));
 	nm.chain = malloc(au->nr_ids * sizeof(*nm.chain));
 	ret = -ENOMEM;
-	if (!au->protected_cpus || !au->end_online || !au->tmp || !au->tmp2 || !au->hit ||
+	if (!au->protected_cpus || !au->end_online || !au->end_hk || !au->tmp || !au->tmp2 || !au->hit ||
 	    !au->pref || !au->design_cpus || !au->design_protected || !au->delta || !au->node_cpus || !au->names ||
 	    !tr.cause || !nm.bucket || !nm.chain)
 		goto out;
@@ -321,6 +323,7 @@ static int audit_setup(struct audit *au)
 	if (ret)
 		goto out;
 	kaff_cpumask_copy(au->end_online, kaff_machine_online_mask(ctx));
+	kaff_cpumask_copy(au->end_hk, kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_KTHREAD));
 	ret = kaff_boot_notes_get(&au->notes, ctx, au->sc);
 	if (!ret)
 		ret = audit_kthreads(au, ctx, &tr);
@@ -351,6 +354,7 @@ static void audit_free(struct audit *au)
 	kaff_sbuf_free(&au->text);
 	kaff_cpumask_free(au->protected_cpus);
 	kaff_cpumask_free(au->end_online);
+	kaff_cpumask_free(au->end_hk);
 	kaff_cpumask_free(au->tmp);
 	kaff_cpumask_free(au->tmp2);
 	kaff_cpumask_free(au->hit);
@@ -384,11 +388,16 @@ static int parse_args(int argc, char **argv, struct audit *au, const char **file
 		} else if (opt == OPT_POPULATION) {
 			*popfile = a.arg;
 		} else if (opt == OPT_EXPLORE) {
-			if (strcmp(a.arg, "dup") && strcmp(a.arg, "replay")) {
-				fprintf(stderr, "kaff: audit: --explore must be dup or replay\n");
+			if (!strcmp(a.arg, "rollback")) {
+				au->mode = AU_EXPLORE_ROLLBACK;
+			} else if (!strcmp(a.arg, "dup")) {
+				au->mode = AU_EXPLORE_DUP;
+			} else if (!strcmp(a.arg, "replay")) {
+				au->mode = AU_EXPLORE_REPLAY;
+			} else {
+				fprintf(stderr, "kaff: audit: --explore must be rollback, dup or replay\n");
 				return KAFF_EXIT_USAGE;
 			}
-			au->mode = a.arg[0] == 'd' ? AU_EXPLORE_DUP : AU_EXPLORE_REPLAY;
 		} else if (opt == OPT_MAX_STATES) {
 			errno = 0;
 			max = strtoul(a.arg, &end, 10);

@@ -41,7 +41,7 @@ enum au_rule {
 };
 
 /* How the states are made (--explore). */
-enum au_mode { AU_EXPLORE_DUP, AU_EXPLORE_REPLAY };
+enum au_mode { AU_EXPLORE_ROLLBACK, AU_EXPLORE_DUP, AU_EXPLORE_REPLAY };
 
 /* A finding's content, interned: equal findings share one id. */
 struct au_sig {
@@ -105,6 +105,7 @@ struct audit {
 	bool wake, progress;
 	struct kaff_cpumask *protected_cpus;
 	struct kaff_cpumask *end_online;
+	struct kaff_cpumask *end_hk;     /* HK_TYPE_KTHREAD at the end */
 	struct kaff_cpumask *tmp, *tmp2, *hit, *pref; /* scratch (audit-rules.c) */
 	struct kaff_sbuf text;                        /* scratch (audit-rules.c) */
 	struct kaff_cpumask **node_cpus; /* the scenario's nodes */

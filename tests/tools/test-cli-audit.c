@@ -69,9 +69,9 @@ static const struct usage_case usage_cases[] = {
 	 * and wrap "-1" to ULONG_MAX) */
 	{ { "audit", "--max-states", "+5", "-", NULL }, 2,
 	  "kaff: audit: --max-states must be 1 to 1000000\n", false },
-	/* --explore takes dup or replay (kaff.1), and needs one */
+	/* --explore takes rollback, dup or replay (kaff.1), and needs one */
 	{ { "audit", "--explore", "copy", "-", NULL }, 2,
-	  "kaff: audit: --explore must be dup or replay\n", false },
+	  "kaff: audit: --explore must be rollback, dup or replay\n", false },
 	{ { "audit", "-", "--explore", NULL }, 2,
 	  "kaff: audit: option '--explore' requires an argument", true },
 	/* one FILE, exactly */

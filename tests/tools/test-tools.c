@@ -690,26 +690,35 @@ START_TEST(test_case)
 		      "%s: exit %d vs %s", file, r.status, r.out);
 	result_free(&r);
 	{
-		/* Each state from a copy of the end (kaff_ctx_dup(), the
-		 * default) or from a replay of the whole case: every finding,
-		 * kthread and state the same (--json keeps them all). */
+		/* Each state from the end rolled back (kaff_ctx_rollback(),
+		 * the default), from a copy of the end (kaff_ctx_dup()) or
+		 * from a replay of the whole case: every finding, kthread and
+		 * state the same (--json keeps them all). */
 #ifdef KAFF_HAVE_JANSSON
+		const char *roll[] = { "audit", "--json", "--explore", "rollback", file, NULL };
 		const char *dup[] = { "audit", "--json", "--explore", "dup", file, NULL };
 		const char *rep[] = { "audit", "--json", "--explore", "replay", file, NULL };
 #else
+		const char *roll[] = { "audit", "--explore", "rollback", file, NULL };
 		const char *dup[] = { "audit", "--explore", "dup", file, NULL };
 		const char *rep[] = { "audit", "--explore", "replay", file, NULL };
 #endif
-		struct run_result a, b;
+		struct run_result a, b, c;
 
-		run_kaff(dup, NULL, &a);
-		run_kaff(rep, NULL, &b);
-		ck_assert_msg(a.status == b.status && a.outlen == b.outlen &&
-				      !memcmp(a.out, b.out, a.outlen) && a.outlen > 0,
+		run_kaff(roll, NULL, &a);
+		run_kaff(dup, NULL, &b);
+		run_kaff(rep, NULL, &c);
+		ck_assert_msg(a.status == c.status && a.outlen == c.outlen &&
+				      !memcmp(a.out, c.out, a.outlen) && a.outlen > 0,
+			      "%s: audit --explore rollback and replay differ (exit %d / %d)", file,
+			      a.status, c.status);
+		ck_assert_msg(b.status == c.status && b.outlen == c.outlen &&
+				      !memcmp(b.out, c.out, b.outlen),
 			      "%s: audit --explore dup and replay differ (exit %d / %d)", file,
-			      a.status, b.status);
+			      b.status, c.status);
 		result_free(&a);
 		result_free(&b);
+		result_free(&c);
 	}
 	tmp_file(svg, sizeof(svg), "case.svg");
 	run_kaff(render, NULL, &r);
