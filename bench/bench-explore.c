@@ -194,8 +194,11 @@ static void state(struct kaff_ctx *ctx, unsigned int cpu)
 	}
 }
 
-/* Seconds per state, one sample of @n states. */
-static double sample(const struct kaff_scenario *sc, const struct kaff_ctx *base, bool dup,
+/* How a state starts from the end of the scenario. */
+enum way { ROLLBACK, DUP, REPLAY, NR_WAYS };
+
+/* Seconds per state, one sample of @n states. @base holds a checkpoint. */
+static double sample(const struct kaff_scenario *sc, struct kaff_ctx *base, enum way way,
 		     unsigned int n, unsigned int *cpu)
 {
 	unsigned int cpus = kaff_machine_nr_cpu_ids(base), i;
@@ -206,7 +209,12 @@ static double sample(const struct kaff_scenario *sc, const struct kaff_ctx *base
 		struct kaff_ctx *ctx;
 
 		*cpu = *cpu + 1 < cpus ? *cpu + 1 : 1;
-		if (dup) {
+		if (way == ROLLBACK) {
+			state(base, *cpu);
+			kaff_ctx_rollback(base);
+			continue;
+		}
+		if (way == DUP) {
 			ctx = kaff_ctx_dup(base);
 			if (!ctx) {
 				fprintf(stderr, "bench-explore: kaff_ctx_dup: out of memory\n");
@@ -225,45 +233,58 @@ static double sample(const struct kaff_scenario *sc, const struct kaff_ctx *base
 	return (bench_now_ns() - t0) / 1e9 / n;
 }
 
+/*
+ * One row: states per second of each way, and rollback's and dup's
+ * ratios to replay (a state by replaying the scenario: audit before
+ * issue 10). The ways take turns within each repetition, in a rotating
+ * order; each ratio is taken inside its repetition.
+ */
 static void table_a_row(const char *name, const char *text, size_t len, unsigned int reps)
 {
 	struct kaff_scenario *sc = parse(text, len, name);
 	struct kaff_replay *base = replay_all(sc);
-	const struct kaff_ctx *ctx = kaff_replay_ctx(base);
-	double *d = calloc(reps, sizeof(*d)), *p = calloc(reps, sizeof(*p)), *q = calloc(reps, sizeof(*q));
-	struct bench_stats sd, sp, sq;
-	unsigned int i, cpu = 0, nd, np;
-	double t;
-	char b1[64], b2[64], b3[64];
+	struct kaff_ctx *ctx = kaff_replay_ctx(base);
+	double *rate[NR_WAYS], *q[2];
+	struct bench_stats st[NR_WAYS], sq[2];
+	unsigned int i, w, cpu = 0, n[NR_WAYS];
+	char b[NR_WAYS][64], bq[2][64];
 
-	/* about 0.2 s a sample for each variant */
-	t = sample(sc, ctx, false, 1, &cpu);
-	np = t > 0.2 ? 1 : (unsigned int)(0.2 / t) + 1;
-	t = sample(sc, ctx, true, 1, &cpu);
-	nd = t > 0.2 ? 1 : (unsigned int)(0.2 / t) + 1;
-	for (i = 0; i < reps; i++) {
-		if (i % 2) {
-			d[i] = sample(sc, ctx, true, nd, &cpu);
-			p[i] = sample(sc, ctx, false, np, &cpu);
-		} else {
-			p[i] = sample(sc, ctx, false, np, &cpu);
-			d[i] = sample(sc, ctx, true, nd, &cpu);
-		}
-		q[i] = p[i] / d[i];
-		d[i] = 1 / d[i];
-		p[i] = 1 / p[i];
+	if (kaff_ctx_checkpoint(ctx)) {
+		fprintf(stderr, "bench-explore: kaff_ctx_checkpoint failed\n");
+		exit(1);
 	}
-	bench_stats_of(d, reps, &sd);
-	bench_stats_of(p, reps, &sp);
-	bench_stats_of(q, reps, &sq);
-	snprintf(b1, sizeof(b1), "%.4g (%.4g–%.4g)", sd.med, sd.min, sd.max);
-	snprintf(b2, sizeof(b2), "%.4g (%.4g–%.4g)", sp.med, sp.min, sp.max);
-	printf("| %s | %u | %u | %s | %s | %s |\n", name, kaff_machine_nr_cpu_ids(ctx),
-	       kaff_kthread_count(ctx), b1, b2, bench_fmt_ratio(b3, sizeof(b3), &sq));
+	for (w = 0; w < NR_WAYS; w++) {
+		/* about 0.2 s a sample for each way */
+		double t = sample(sc, ctx, (enum way)w, 1, &cpu);
+
+		n[w] = t > 0.2 ? 1 : (unsigned int)(0.2 / t) + 1;
+		rate[w] = calloc(reps, sizeof(double));
+	}
+	q[0] = calloc(reps, sizeof(double));
+	q[1] = calloc(reps, sizeof(double));
+	for (i = 0; i < reps; i++) {
+		for (w = 0; w < NR_WAYS; w++) {
+			unsigned int way = (w + i) % NR_WAYS;
+
+			rate[way][i] = 1 / sample(sc, ctx, (enum way)way, n[way], &cpu);
+		}
+		q[0][i] = rate[ROLLBACK][i] / rate[REPLAY][i];
+		q[1][i] = rate[DUP][i] / rate[REPLAY][i];
+	}
+	for (w = 0; w < NR_WAYS; w++) {
+		bench_stats_of(rate[w], reps, &st[w]);
+		snprintf(b[w], sizeof(b[w]), "%.4g (%.4g–%.4g)", st[w].med, st[w].min, st[w].max);
+		free(rate[w]);
+	}
+	bench_stats_of(q[0], reps, &sq[0]);
+	bench_stats_of(q[1], reps, &sq[1]);
+	printf("| %s | %u | %u | %s | %s | %s | %s | %s |\n", name, kaff_machine_nr_cpu_ids(ctx),
+	       kaff_kthread_count(ctx), b[ROLLBACK], b[DUP], b[REPLAY],
+	       bench_fmt_ratio(bq[0], sizeof(bq[0]), &sq[0]),
+	       bench_fmt_ratio(bq[1], sizeof(bq[1]), &sq[1]));
 	fflush(stdout);
-	free(d);
-	free(p);
-	free(q);
+	free(q[0]);
+	free(q[1]);
 	kaff_replay_free(base);
 	kaff_scenario_free(sc);
 }
@@ -329,9 +350,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	bench_print_machine();
+	if (argc == 2 && !strcmp(argv[1], "--copy-only"))
+		goto table_b;
 	printf("\n### A. Exploration: states per second (clock: %s)\n\n", bench_clock_name());
-	printf("| box | CPUs | kthreads | dup: states/s | replay: states/s | dup vs replay |\n");
-	printf("|---|---|---|---|---|---|\n");
+	printf("| box | CPUs | kthreads | rollback: states/s | dup: states/s | replay: states/s | "
+	       "rollback vs replay | dup vs replay |\n");
+	printf("|---|---|---|---|---|---|---|---|\n");
 	if (argc > 1) {
 		for (i = 1; i < (unsigned int)argc; i++) {
 			size_t len;
@@ -353,6 +377,7 @@ int main(int argc, char **argv)
 			free(text);
 		}
 	}
+table_b:
 	printf("\n### B. kaff_ctx_dup() vs building the context by replay\n\n");
 	printf("| CPUs | kthreads | classes | kaff_ctx_dup() | replay | dup / replay |\n");
 	printf("|---|---|---|---|---|---|\n");

@@ -70,7 +70,6 @@ static void save_small(const struct kaff_ctx *ctx, struct kaff_ckpt *ck)
 {
 	size_t w = mask_words(ctx), i;
 
-	ck->live = ctx->live;
 	ck->managed = ctx->managed;
 	ck->per_cpu = ctx->per_cpu;
 	ck->irq = ctx->irq;
@@ -99,7 +98,6 @@ static void restore_small(struct kaff_ctx *ctx, const struct kaff_ckpt *ck)
 {
 	size_t w = mask_words(ctx), i;
 
-	ctx->live = ck->live;
 	ctx->managed = ck->managed;
 	ctx->per_cpu = ck->per_cpu;
 	ctx->irq = ck->irq;

@@ -61,7 +61,6 @@ struct kaff_ctx *kaff_ctx_new(const struct kaff_profile *profile,
 		ctx->profile = ctx->own_profile;
 	}
 	ctx->nr_cpu_ids = nr_cpu_ids;
-	ctx->live.first = ctx->live.last = KAFF_NONE;
 	ctx->managed.first = ctx->managed.last = KAFF_NONE;
 	ctx->per_cpu.first = ctx->per_cpu.last = KAFF_NONE;
 	ctx->irq.first = ctx->irq.last = KAFF_NONE;

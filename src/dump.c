@@ -122,7 +122,8 @@ int kaff_ctx_dump(const struct kaff_ctx *ctx,
 	put(&o, "\n");
 	if (ctx->nr_kt)
 		put_kthread(&o, ctx, 0);
-	for (id = ctx->live.first; id != KAFF_NONE; id = ctx->kt[id].link[KL_LIVE].next)
+	for (id = kaff__kt_next_live(ctx, KAFF_KTHREADD); id != KAFF_NONE;
+	     id = kaff__kt_next_live(ctx, id))
 		put_kthread(&o, ctx, id);
 	put(&o, "managed");
 	for (id = ctx->managed.first; id != KAFF_NONE; id = ctx->kt[id].link[KL_MANAGED].next)

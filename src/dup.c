@@ -168,6 +168,7 @@ static int alloc_arrays(struct dup *d)
 	 * in pass 2 in one sweep */
 	if (s->nr_kt && !(c->kt = kaff__malloc(a, s->nr_kt * sizeof(*s->kt))))
 		return -ENOMEM;
+	kaff__prefault(c->kt, s->nr_kt * sizeof(*s->kt));
 	c->cap_kt = s->nr_kt;
 	if (s->nr_nodes) {
 		if (!(c->node_cpus = kaff__zalloc(a, s->nr_nodes * sizeof(*c->node_cpus))))
@@ -322,7 +323,6 @@ static void fill_ctx(struct dup *d)
 	c->hk_flags = s->hk_flags;
 	c->hk_update_deferred = s->hk_update_deferred;
 	c->nr_kt = s->nr_kt;
-	c->live = s->live;
 	c->managed = s->managed;
 	c->per_cpu = s->per_cpu;
 	c->irq = s->irq;

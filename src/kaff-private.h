@@ -29,6 +29,8 @@ void *kaff__zalloc(const struct kaff_allocator *a, size_t size);
 void *kaff__realloc(const struct kaff_allocator *a, void *ptr, size_t old_size,
 		    size_t size);
 void kaff__free(const struct kaff_allocator *a, void *ptr);
+/* A large block about to be written whole: its pages in at once. */
+void kaff__prefault(void *p, size_t size);
 void kaff__allocator_init(struct kaff_allocator *dst, const struct kaff_allocator *src);
 /* A zeroed mask of @nbits in one allocation (free with kaff__free). */
 struct kaff_cpumask *kaff__cpumask_zalloc(const struct kaff_allocator *a, unsigned int nbits);
@@ -100,7 +102,6 @@ struct kaff_list {
 };
 
 enum kaff_kthread_list {
-	KL_LIVE,       /* every live kthread, in creation order */
 	KL_MANAGED,    /* the managed list (kthread_affinity_list), or, for a
 			* per-CPU kthread, never on it, smpboot's thread list */
 	KL_GROUP,      /* the members of its group */
@@ -116,7 +117,8 @@ enum {
  * A kthread. An unlisted one owns its masks (cpus, user). A kthread on
  * the managed list belongs to a group instead, which holds its masks and
  * class, so that one group update changes all its members at once.
- * 64 bytes, whatever nr_cpu_ids is.
+ * 56 bytes, whatever nr_cpu_ids is. Slots are never reused, so the live
+ * kthreads in creation order are the live slots in id order: no list.
  */
 struct kaff_kthread {
 	struct kaff_imask *cpus;       /* unlisted: cpus_mask */
@@ -251,7 +253,7 @@ struct kaff_ctx {
 	/* task.c: slot 0 is kthreadd; ids are slot numbers */
 	struct kaff_kthread *kt;
 	uint32_t nr_kt, cap_kt;
-	struct kaff_list live, managed, per_cpu;
+	struct kaff_list managed, per_cpu;
 	struct kaff_list irq;              /* irq threads, linked through KL_MANAGED */
 	uint32_t *irq_vectors;             /* irq.c: device vectors per CPU, or NULL */
 	uint32_t nr_live, nr_per_cpu;
@@ -329,7 +331,7 @@ struct kaff_ckpt {
 	struct kaff_imask *dormant;        /* masks with no holder left */
 	size_t nr_dormant;                 /* of them, those still at 0 refs */
 	/* the rest of the state, whole */
-	struct kaff_list live, managed, per_cpu, irq;
+	struct kaff_list managed, per_cpu, irq;
 	uint32_t nr_live, nr_per_cpu, nr_bad, managed_seq;
 	size_t ngroups;
 	struct kaff_group *groups_head, *resolvable, *stuck;
@@ -449,6 +451,15 @@ static inline struct kaff_kthread *kaff__kt(const struct kaff_ctx *ctx, unsigned
 	if (id >= ctx->nr_kt || !(ctx->kt[id].flags & KT_LIVE))
 		return NULL;
 	return &ctx->kt[id];
+}
+
+/* The next live kthread after slot @id (creation order), or KAFF_NONE. */
+static inline uint32_t kaff__kt_next_live(const struct kaff_ctx *ctx, uint32_t id)
+{
+	while (++id < ctx->nr_kt)
+		if (ctx->kt[id].flags & KT_LIVE)
+			return id;
+	return KAFF_NONE;
 }
 
 static inline uint32_t kaff__kt_id(const struct kaff_ctx *ctx, const struct kaff_kthread *k)

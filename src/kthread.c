@@ -441,14 +441,15 @@ const struct kaff_cpumask *kaff_kthread_cpus_mask(const struct kaff_ctx *ctx,
 
 unsigned int kaff_kthread_first(const struct kaff_ctx *ctx)
 {
-	return (ctx && ctx->booted) ? ctx->live.first : KAFF_NONE;
+	/* kthreadd (slot 0) is not one of the kthreads it made */
+	return (ctx && ctx->booted) ? kaff__kt_next_live(ctx, KAFF_KTHREADD) : KAFF_NONE;
 }
 
 unsigned int kaff_kthread_next(const struct kaff_ctx *ctx, unsigned int id)
 {
 	const struct kaff_kthread *k = ctx ? kaff__kt(ctx, id) : NULL;
 
-	return (k && id != KAFF_KTHREADD) ? k->link[KL_LIVE].next : KAFF_NONE;
+	return (k && id != KAFF_KTHREADD) ? kaff__kt_next_live(ctx, id) : KAFF_NONE;
 }
 
 unsigned int kaff_kthread_count(const struct kaff_ctx *ctx)

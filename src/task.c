@@ -52,11 +52,9 @@ int kaff__task_new(struct kaff_ctx *ctx, int node, int cpu, uint32_t flags,
 	k->node = node;
 	k->cpu = cpu;
 	k->flags = KT_LIVE | flags;
-	/* kthreadd (slot 0) is on no list of kthreads it made */
-	if (*id != KAFF_KTHREADD) {
-		kaff__list_add_tail(ctx, &ctx->live, *id, KL_LIVE);
+	/* kthreadd (slot 0) is not counted among the kthreads it made */
+	if (*id != KAFF_KTHREADD)
 		ctx->nr_live++;
-	}
 	if (flags & KAFF_KTHREAD_PER_CPU) {
 		kaff__list_add_head(ctx, &ctx->per_cpu, *id, KL_MANAGED);
 		ctx->nr_per_cpu++;
@@ -90,10 +88,8 @@ void kaff__task_free(struct kaff_ctx *ctx, struct kaff_kthread *k)
 	}
 	if (k->flags & KT_IRQ)
 		kaff__list_del(ctx, &ctx->irq, id, KL_MANAGED);
-	if (id != KAFF_KTHREADD) {
-		kaff__list_del(ctx, &ctx->live, id, KL_LIVE);
+	if (id != KAFF_KTHREADD)
 		ctx->nr_live--;
-	}
 	release(ctx, k);
 	k->flags = 0;
 }
@@ -109,7 +105,6 @@ void kaff__task_table_fini(struct kaff_ctx *ctx)
 	kaff__free(&ctx->alloc, ctx->kt);
 	ctx->kt = NULL;
 	ctx->nr_kt = ctx->cap_kt = ctx->nr_live = ctx->nr_per_cpu = ctx->nr_bad = 0;
-	ctx->live.first = ctx->live.last = KAFF_NONE;
 	ctx->managed.first = ctx->managed.last = KAFF_NONE;
 	ctx->per_cpu.first = ctx->per_cpu.last = KAFF_NONE;
 	ctx->irq.first = ctx->irq.last = KAFF_NONE;

@@ -76,7 +76,6 @@ static void check_invariants(const struct kaff_ctx *ctx, const char *name, uint3
 
 	if (kaff_ctx_check(ctx, why, sizeof(why)))
 		fail_msg("%s: checkpoint at %u: an invariant breaks: %s", name, at, why);
-	list_len(ctx, &ctx->live, KL_LIVE, name, at);
 	list_len(ctx, &ctx->managed, KL_MANAGED, name, at);
 	list_len(ctx, &ctx->per_cpu, KL_MANAGED, name, at);
 	list_len(ctx, &ctx->irq, KL_MANAGED, name, at);
