@@ -134,11 +134,15 @@ static void group_free(struct kaff_ctx *ctx, struct kaff_group *g)
 	kaff__free(&ctx->alloc, g);
 }
 
-void kaff__groups_fini(struct kaff_ctx *ctx)
+void kaff__groups_drop(struct kaff_ctx *ctx)
 {
-	while (ctx->groups)
-		group_free(ctx, ctx->groups);
-	ctx->touched = NULL;
+	struct kaff_group *g, *next;
+
+	for (g = ctx->groups; g; g = next) {
+		next = g->gl[GL_ALL].next;
+		kaff__free(&ctx->alloc, g);
+	}
+	ctx->groups = NULL;
 	kaff__htable_fini(&ctx->groups_by_key, &ctx->alloc);
 }
 

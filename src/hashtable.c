@@ -15,8 +15,8 @@
 int kaff__htable_init(struct kaff_htable *t, const struct kaff_allocator *a)
 {
 	t->count = 0;
-	t->nbuckets = HTABLE_MIN_BUCKETS;
-	t->buckets = kaff__zalloc(a, t->nbuckets * sizeof(*t->buckets));
+	t->buckets = kaff__zalloc(a, HTABLE_MIN_BUCKETS * sizeof(*t->buckets));
+	t->nbuckets = t->buckets ? HTABLE_MIN_BUCKETS : 0;
 	return t->buckets ? 0 : -ENOMEM;
 }
 

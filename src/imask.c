@@ -102,6 +102,21 @@ void kaff__imask_sweep(struct kaff_ctx *ctx)
 	ck->nr_dormant = 0;
 }
 
+void kaff__imasks_drop(struct kaff_ctx *ctx)
+{
+	size_t b;
+
+	for (b = 0; b < ctx->imasks.nbuckets; b++) {
+		struct kaff_hnode *n = ctx->imasks.buckets[b], *next;
+
+		for (; n; n = next) {
+			next = n->next;
+			kaff__free(&ctx->alloc, entry(n));
+		}
+	}
+	kaff__htable_fini(&ctx->imasks, &ctx->alloc);
+}
+
 size_t kaff__imask_count(const struct kaff_ctx *ctx)
 {
 	return ctx->imasks.count - (ctx->ck ? ctx->ck->nr_dormant : 0);

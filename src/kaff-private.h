@@ -381,6 +381,8 @@ static inline struct kaff_imask *kaff__imask_ref(struct kaff_imask *im)
 void kaff__imask_put(struct kaff_ctx *ctx, struct kaff_imask *im);
 /* Free the dormant masks still without a holder (checkpoint.c). */
 void kaff__imask_sweep(struct kaff_ctx *ctx);
+/* Free every interned mask, held or not (kaff_ctx_free()). */
+void kaff__imasks_drop(struct kaff_ctx *ctx);
 /* Interned masks with a holder (the dormant ones are not state). */
 size_t kaff__imask_count(const struct kaff_ctx *ctx);
 
@@ -430,7 +432,8 @@ const struct kaff_cpumask *kaff__hk(const struct kaff_ctx *ctx, enum kaff_hk_typ
 int kaff__groups_init(struct kaff_ctx *ctx);
 /* The hash of @g's key (its masks, by address, and class). */
 uint32_t kaff__group_hash(const struct kaff_group *g);
-void kaff__groups_fini(struct kaff_ctx *ctx);
+/* Free every group, without putting masks (kaff_ctx_free()). */
+void kaff__groups_drop(struct kaff_ctx *ctx);
 /* The group for a key; a new one is due for evaluation (SCA_CHANGE). */
 int kaff__group_get(struct kaff_ctx *ctx, struct kaff_imask *pref, int node,
 		    struct kaff_imask *user, struct kaff_imask *cpus, bool bad,
