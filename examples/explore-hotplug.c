@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Exploring hotplug futures of one state, as a simulator embedding
- * libkaff would: kaff_ctx_dup() copies the booted machine once per
- * future, kaff_ctx_set_change_fn() reports each mask an event changes
+ * libkaff would: a future runs on a copy (kaff_ctx_dup(), a cost of the
+ * whole state) or on the state itself, taken back after it
+ * (kaff_ctx_checkpoint() and kaff_ctx_rollback(), a cost of what the
+ * future changed); kaff_ctx_set_change_fn() reports each mask an event changes
  * (no need to compare every kthread after every event), and
  * kaff_ctx_run_deferred() runs cpuset's deferred housekeeping update at
  * the moment the simulator's workqueue would.
@@ -12,11 +14,14 @@
  * node 1 (listed at its first wake). It prints:
  *
  *   the state: kswapd1 4-7, P 5-7
- *   future "offline 4-7, wake both":
+ *   future "offline 4-7, wake both" (on a copy):
  *       kswapd1: 4-7 -> 0-7
  *       P: 5-7 -> 0-7
- *   future "offline 5, online 5":
- *   the state, after both futures: kswapd1 4-7, P 5-7
+ *   future "offline 4-7, wake both" (rolled back):
+ *       kswapd1: 4-7 -> 0-7
+ *       P: 5-7 -> 0-7
+ *   future "offline 5, online 5" (rolled back):
+ *   the state, after the futures: kswapd1 4-7, P 5-7
  *   isolate 0-5:
  *       kthreadd: 0-7 -> 6-7
  *       P: 5-7 -> 6-7
@@ -30,8 +35,8 @@
  *   kaff_ctx_run_deferred(): returned 0 (nothing pending)
  *
  * Offline has no kthread callback, so the wakes meet masks with no
- * online CPU and select_fallback_rq() gives every CPU; a CPU that goes
- * and comes back changes nothing. isolate 0-5 re-affines the managed
+ * online CPU and select_fallback_rq() gives every CPU, on a copy or on
+ * the state itself; a CPU that goes and comes back changes nothing. isolate 0-5 re-affines the managed
  * list (kthreadd, P, kswapd1, in that order) to HK_TYPE_DOMAIN = 6-7.
  * Taking 6 and 7 down leaves no online CPU outside the partition: cpuset
  * invalidates it, HK_TYPE_DOMAIN is 0-7 again, and the kthreads follow
@@ -63,23 +68,29 @@ static void print_masks(const char *what, const struct kaff_ctx *ctx)
 	printf("%s: kswapd1 %s, P %s\n", what, a, b);
 }
 
-/* A copy of @ctx, the hotplug operations @ops (negative: offline), then,
- * if @wake, a wake of both kthreads. */
-static int future(const struct kaff_ctx *ctx, const char *name, const int *ops, int n, int wake)
+/* On a copy of @ctx (@copy) or on @ctx, which holds a checkpoint: the
+ * hotplug operations @ops (negative: offline), then, if @wake, a wake of
+ * both kthreads; then the copy goes, or the rollback takes it all back. */
+static int future(struct kaff_ctx *ctx, int copy, const char *name, const int *ops, int n,
+		  int wake)
 {
-	struct kaff_ctx *f = kaff_ctx_dup(ctx);
+	struct kaff_ctx *f = copy ? kaff_ctx_dup(ctx) : ctx;
 	int i, ret = 0;
 
 	if (!f)
 		return -1;
-	printf("future \"%s\":\n", name);
+	printf("future \"%s\" (%s):\n", name, copy ? "on a copy" : "rolled back");
 	kaff_ctx_set_change_fn(f, changed, NULL);
 	for (i = 0; i < n && ret >= 0; i++)
 		ret = ops[i] < 0 ? kaff_cpu_offline(f, (unsigned int)-ops[i])
 				 : kaff_cpu_online(f, (unsigned int)ops[i]);
 	for (i = 1; wake && i <= 2 && ret >= 0; i++)
 		ret = kaff_wake_up_process(f, (unsigned int)i);
-	kaff_ctx_free(f);
+	kaff_ctx_set_change_fn(f, NULL, NULL);
+	if (copy)
+		kaff_ctx_free(f);
+	else if (kaff_ctx_rollback(ctx))
+		return -1;
 	return ret;
 }
 
@@ -109,13 +120,15 @@ int main(void)
 		return 1;
 	}
 	print_masks("the state", ctx);
-	if (future(ctx, "offline 4-7, wake both", node1_down, 4, 1) < 0 ||
-	    future(ctx, "offline 5, online 5", bounce, 2, 0) < 0) {
+	if (future(ctx, 1, "offline 4-7, wake both", node1_down, 4, 1) < 0 ||
+	    kaff_ctx_checkpoint(ctx) ||
+	    future(ctx, 0, "offline 4-7, wake both", node1_down, 4, 1) < 0 ||
+	    future(ctx, 0, "offline 5, online 5", bounce, 2, 0) < 0 || kaff_ctx_commit(ctx)) {
 		kaff_ctx_free(ctx);
 		return 1;
 	}
-	/* The copies changed nothing here. */
-	print_masks("the state, after both futures", ctx);
+	/* The copy and the rolled-back futures changed nothing here. */
+	print_masks("the state, after the futures", ctx);
 
 	kaff_cpulist_parse("0-5", &m);
 	kaff_ctx_set_change_fn(ctx, changed, NULL);

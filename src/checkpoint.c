@@ -50,21 +50,6 @@ static uint32_t next_gen(struct kaff_ctx *ctx)
 	return ctx->ck_last_gen = 1;
 }
 
-static void ckpt_free(struct kaff_ctx *ctx, struct kaff_ckpt *ck)
-{
-	const struct kaff_allocator *a = &ctx->alloc;
-
-	kaff__free(a, ck->kt_gen);
-	kaff__free(a, ck->kt);
-	kaff__free(a, ck->groups);
-	kaff__free(a, ck->node_groups);
-	kaff__free(a, ck->node_dirty);
-	kaff__free(a, ck->dirty_nodes);
-	kaff__free(a, ck->irq_vectors);
-	kaff__free(a, ck->mask_words);
-	kaff__free(a, ck);
-}
-
 /* The small part of the state, whole (the arrays exist: ckpt_alloc()). */
 static void save_small(const struct kaff_ctx *ctx, struct kaff_ckpt *ck)
 {
@@ -152,7 +137,7 @@ static struct kaff_ckpt *ckpt_alloc(struct kaff_ctx *ctx)
 		ck->irq_vectors = kaff__malloc(a, ctx->nr_cpu_ids * sizeof(*ck->irq_vectors));
 	if (!ck->kt_gen || !ck->kt || !ck->groups || !ck->node_groups || !ck->node_dirty ||
 	    !ck->dirty_nodes || !ck->mask_words || (ctx->irq_vectors && !ck->irq_vectors)) {
-		ckpt_free(ctx, ck);
+		kaff__ckpt_free(ctx, ck);
 		return NULL;
 	}
 	return ck;
@@ -265,16 +250,11 @@ int kaff_ctx_commit(struct kaff_ctx *ctx)
 {
 	struct kaff_ckpt *ck = ctx ? ctx->ck : NULL;
 	struct kaff_group *g, *next;
-	size_t j;
 
 	if (!ctx)
 		return -EINVAL;
 	if (!ck)
 		return -ENOENT;
-	/* groups freed since: only their saved copies pointed at them */
-	for (j = 0; j < ck->nr_groups_saved; j++)
-		if (ck->groups[j].g->ck_retired)
-			kaff__free(&ctx->alloc, ck->groups[j].g);
 	for (g = ck->fresh; g; g = next) {
 		next = g->ck_next;
 		g->ck_fresh = 0;
@@ -282,7 +262,7 @@ int kaff_ctx_commit(struct kaff_ctx *ctx)
 	}
 	kaff__imask_sweep(ctx);
 	ctx->ck = NULL;
-	ckpt_free(ctx, ck);
+	kaff__ckpt_free(ctx, ck);   /* and the groups freed since */
 	return 0;
 }
 

@@ -104,8 +104,8 @@ void kaff_ctx_free(struct kaff_ctx *ctx)
 	if (!ctx)
 		return;
 	a = ctx->alloc;
-	if (ctx->ck)
-		kaff_ctx_commit(ctx);
+	if (ctx->ck)   /* its saves go; the masks all go below */
+		kaff__ckpt_free(ctx, ctx->ck);
 	/* The whole context goes: no kthread need leave its group nor put
 	 * its masks one by one (at a million kthreads that was 14 ms). */
 	kaff__free(&a, ctx->kt);

@@ -12,12 +12,12 @@
  */
 #include "kaff-private.h"
 
-void kaff__journal_kt(struct kaff_ctx *ctx, uint32_t id)
+void kaff__kt_write(struct kaff_ctx *ctx, uint32_t id)
 {
 	struct kaff_ckpt *ck = ctx->ck;
 	struct kaff_ckpt_kt *s;
 
-	if (id >= ck->nr_kt || ck->kt_gen[id] == ck->gen)
+	if (!ck || id >= ck->nr_kt || ck->kt_gen[id] == ck->gen)
 		return;
 	ck->kt_gen[id] = ck->gen;
 	s = &ck->kt[ck->nr_kt_saved++];
@@ -25,12 +25,12 @@ void kaff__journal_kt(struct kaff_ctx *ctx, uint32_t id)
 	s->k = ctx->kt[id];
 }
 
-void kaff__journal_group(struct kaff_ctx *ctx, struct kaff_group *g)
+void kaff__group_write(struct kaff_ctx *ctx, struct kaff_group *g)
 {
 	struct kaff_ckpt *ck = ctx->ck;
 	struct kaff_ckpt_group *s;
 
-	if (g->ck_fresh || g->ck_gen == ck->gen)
+	if (!ck || g->ck_fresh || g->ck_gen == ck->gen)
 		return;
 	g->ck_gen = ck->gen;
 	s = &ck->groups[ck->nr_groups_saved++];
@@ -114,4 +114,24 @@ void kaff__ckpt_fresh_del(struct kaff_ctx *ctx, struct kaff_group *g)
 		g->ck_next->ck_prev = g->ck_prev;
 	g->ck_prev = g->ck_next = NULL;
 	g->ck_fresh = 0;
+}
+
+void kaff__ckpt_free(struct kaff_ctx *ctx, struct kaff_ckpt *ck)
+{
+	const struct kaff_allocator *a = &ctx->alloc;
+	size_t j;
+
+	/* groups freed since the checkpoint: only their saves point at them */
+	for (j = 0; j < ck->nr_groups_saved; j++)
+		if (ck->groups[j].g->ck_retired)
+			kaff__free(a, ck->groups[j].g);
+	kaff__free(a, ck->kt_gen);
+	kaff__free(a, ck->kt);
+	kaff__free(a, ck->groups);
+	kaff__free(a, ck->node_groups);
+	kaff__free(a, ck->node_dirty);
+	kaff__free(a, ck->dirty_nodes);
+	kaff__free(a, ck->irq_vectors);
+	kaff__free(a, ck->mask_words);
+	kaff__free(a, ck);
 }

@@ -138,8 +138,8 @@ struct kaff_kthread {
  * back. Every write to a slot or group goes through these two first.
  */
 struct kaff_group;
-void kaff__journal_kt(struct kaff_ctx *ctx, uint32_t id);
-void kaff__journal_group(struct kaff_ctx *ctx, struct kaff_group *g);
+void kaff__kt_write(struct kaff_ctx *ctx, uint32_t id);
+void kaff__group_write(struct kaff_ctx *ctx, struct kaff_group *g);
 void kaff__ckpt_fresh_add(struct kaff_ctx *ctx, struct kaff_group *g);
 void kaff__ckpt_fresh_del(struct kaff_ctx *ctx, struct kaff_group *g);
 
@@ -344,17 +344,8 @@ struct kaff_ckpt {
 	unsigned long *mask_words;         /* kaff__ctx_mask(ctx, i)'s, in a row */
 };
 
-static inline void kaff__kt_write(struct kaff_ctx *ctx, uint32_t id)
-{
-	if (ctx->ck)
-		kaff__journal_kt(ctx, id);
-}
-
-static inline void kaff__group_write(struct kaff_ctx *ctx, struct kaff_group *g)
-{
-	if (ctx->ck)
-		kaff__journal_group(ctx, g);
-}
+/* Free a checkpoint's arrays and the groups only it kept (journal.c). */
+void kaff__ckpt_free(struct kaff_ctx *ctx, struct kaff_ckpt *ck);
 
 /* ctx.c: the context's own masks (possible, online, hk[], scratch...),
  * one loop for all of them. */
