@@ -50,67 +50,56 @@ static uint32_t next_gen(struct kaff_ctx *ctx)
 	return ctx->ck_last_gen = 1;
 }
 
-/* The small part of the state, whole (the arrays exist: ckpt_alloc()). */
-static void save_small(const struct kaff_ctx *ctx, struct kaff_ckpt *ck)
+/* @n bytes from the context's @live to the checkpoint's @saved (@save),
+ * or back. */
+static void move(bool save, void *live, void *saved, size_t n)
 {
-	size_t w = mask_words(ctx), i;
-
-	ck->managed = ctx->managed;
-	ck->per_cpu = ctx->per_cpu;
-	ck->irq = ctx->irq;
-	ck->nr_live = ctx->nr_live;
-	ck->nr_per_cpu = ctx->nr_per_cpu;
-	ck->nr_bad = ctx->nr_bad;
-	ck->managed_seq = ctx->managed_seq;
-	ck->ngroups = ctx->ngroups;
-	ck->groups_head = ctx->groups;
-	ck->resolvable = ctx->resolvable;
-	ck->stuck = ctx->stuck;
-	memcpy(ck->node_groups, ctx->node_groups, ctx->nr_nodes * sizeof(*ck->node_groups));
-	memcpy(ck->node_dirty, ctx->node_dirty, ctx->nr_nodes);
-	memcpy(ck->dirty_nodes, ctx->dirty_nodes, ctx->nr_nodes * sizeof(*ck->dirty_nodes));
-	ck->nr_dirty = ctx->nr_dirty;
-	ck->hk_flags = ctx->hk_flags;
-	ck->hk_update_deferred = ctx->hk_update_deferred;
-	if (ctx->irq_vectors)
-		memcpy(ck->irq_vectors, ctx->irq_vectors,
-		       ctx->nr_cpu_ids * sizeof(*ck->irq_vectors));
-	for (i = 0; i < kaff__ctx_nr_masks(); i++)
-		memcpy(ck->mask_words + i * w, kaff__ctx_mask(ctx, i)->bits, w * sizeof(unsigned long));
+	if (save)
+		memcpy(saved, live, n);
+	else
+		memcpy(live, saved, n);
 }
 
-static void restore_small(struct kaff_ctx *ctx, const struct kaff_ckpt *ck)
+#define MOVE(field) move(save, &ctx->field, &ck->field, sizeof(ck->field))
+
+/*
+ * The small part of the state, whole, into the checkpoint (@save) or
+ * back: the one list of what it holds (the arrays exist: ckpt_alloc()).
+ */
+static void move_small(bool save, struct kaff_ctx *ctx, struct kaff_ckpt *ck)
 {
 	size_t w = mask_words(ctx), i;
 
-	ctx->managed = ck->managed;
-	ctx->per_cpu = ck->per_cpu;
-	ctx->irq = ck->irq;
-	ctx->nr_live = ck->nr_live;
-	ctx->nr_per_cpu = ck->nr_per_cpu;
-	ctx->nr_bad = ck->nr_bad;
-	ctx->managed_seq = ck->managed_seq;
-	ctx->ngroups = ck->ngroups;
-	ctx->groups = ck->groups_head;
-	ctx->resolvable = ck->resolvable;
-	ctx->stuck = ck->stuck;
-	ctx->touched = NULL;
-	memcpy(ctx->node_groups, ck->node_groups, ctx->nr_nodes * sizeof(*ck->node_groups));
-	memcpy(ctx->node_dirty, ck->node_dirty, ctx->nr_nodes);
-	memcpy(ctx->dirty_nodes, ck->dirty_nodes, ctx->nr_nodes * sizeof(*ck->dirty_nodes));
-	ctx->nr_dirty = ck->nr_dirty;
-	ctx->hk_flags = ck->hk_flags;
-	ctx->hk_update_deferred = ck->hk_update_deferred;
+	MOVE(managed);
+	MOVE(per_cpu);
+	MOVE(irq);
+	MOVE(nr_live);
+	MOVE(nr_per_cpu);
+	MOVE(nr_bad);
+	MOVE(managed_seq);
+	MOVE(ngroups);
+	move(save, &ctx->groups, &ck->groups_head, sizeof(ck->groups_head));
+	MOVE(resolvable);
+	MOVE(stuck);
+	move(save, ctx->node_groups, ck->node_groups, ctx->nr_nodes * sizeof(*ck->node_groups));
+	move(save, ctx->node_dirty, ck->node_dirty, ctx->nr_nodes);
+	move(save, ctx->dirty_nodes, ck->dirty_nodes, ctx->nr_nodes * sizeof(*ck->dirty_nodes));
+	MOVE(nr_dirty);
+	MOVE(hk_flags);
+	MOVE(hk_update_deferred);
 	if (ck->irq_vectors) {
-		memcpy(ctx->irq_vectors, ck->irq_vectors,
-		       ctx->nr_cpu_ids * sizeof(*ck->irq_vectors));
-	} else {
+		move(save, ctx->irq_vectors, ck->irq_vectors,
+		     ctx->nr_cpu_ids * sizeof(*ck->irq_vectors));
+	} else if (!save) {
 		/* made since (the first irq thread): the state had none */
 		kaff__free(&ctx->alloc, ctx->irq_vectors);
 		ctx->irq_vectors = NULL;
 	}
 	for (i = 0; i < kaff__ctx_nr_masks(); i++)
-		memcpy(kaff__ctx_mask(ctx, i)->bits, ck->mask_words + i * w, w * sizeof(unsigned long));
+		move(save, kaff__ctx_mask(ctx, i)->bits, ck->mask_words + i * w,
+		     w * sizeof(unsigned long));
+	if (!save)
+		ctx->touched = NULL;
 }
 
 static struct kaff_ckpt *ckpt_alloc(struct kaff_ctx *ctx)
@@ -156,7 +145,7 @@ int kaff_ctx_checkpoint(struct kaff_ctx *ctx)
 	ck = ckpt_alloc(ctx);
 	if (!ck)
 		return -ENOMEM;
-	save_small(ctx, ck);
+	move_small(true, ctx, ck);
 	ctx->ck = ck;
 	ck->gen = next_gen(ctx);
 	return 0;
@@ -241,7 +230,7 @@ int kaff_ctx_rollback(struct kaff_ctx *ctx)
 	ck->nr_groups_saved = 0;
 	/* 5. Masks made since, or left by the state since: gone. */
 	kaff__imask_sweep(ctx);
-	restore_small(ctx, ck);
+	move_small(false, ctx, ck);
 	ck->gen = next_gen(ctx);
 	return 0;
 }
