@@ -196,67 +196,112 @@ static void state_change(void *data, unsigned int id, const struct kaff_cpumask 
 			 const struct kaff_cpumask *new_mask)
 {
 	struct audit *au = data;
+	uint32_t i;
 
 	(void)old_mask;
 	(void)new_mask;
-	if (id < au->nr_ids && au->kt_of[id] != AU_NONE)
-		au->cause[au->kt_of[id]] = au->phase | AU_CHANGED;
+	if (id >= au->nr_ids || (i = au->kt_of[id]) == AU_NONE)
+		return;
+	if (!(au->cause[i] & AU_CHANGED))
+		au->changed[au->nr_changed++] = i;
+	au->cause[i] = au->phase | AU_CHANGED;
 }
 
-/*
- * The CPUs whose online state differs from the end of the scenario, in
- * au->delta; false if the kthreads' housekeeping mask differs too (a
- * deferred update ran): then no finding of the end can be taken as it is.
- */
-static bool state_delta(struct audit *au, const struct kaff_ctx *ctx)
+static int u32_cmp(const void *pa, const void *pb)
 {
-	if (!kaff_cpumask_equal(kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_KTHREAD), au->end_hk))
-		return false;
-	kaff_cpumask_xor(au->delta, kaff_machine_online_mask(ctx), au->end_online);
-	return true;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return a < b ? -1 : a > b;
 }
 
 /*
- * The findings of every audited kthread in @state. A kthread's findings
- * depend on its masks, its cause, the online CPUs among its mask and its
- * preferred CPUs, and the housekeeping mask (audit-rules.c): one whose
- * mask and cause are those of the end of the scenario, whose masks hold
- * no CPU that changed state, under the same housekeeping, has the
- * findings it had there. Only from the end (rollback or --explore dup):
- * --explore replay evaluates every kthread in every state, and a test
- * holds the two to the same output.
+ * The wakes, in the managed list's order. A wake of a started kthread
+ * changes nothing unless its mask meets no online CPU
+ * (kaff_wake_up_process(): select_fallback_rq()), and it changes no mask
+ * but its own kthread's and no online CPU: so the kthreads that need one
+ * are those whose mask meets no online CPU after the hotplug. From the
+ * end (rollback, dup) they are among the kthreads the hotplug changed
+ * and those whose class's mask meets none (au_watch_state() put them in
+ * au->cand); --explore replay wakes every one, and a test holds the two
+ * to the same output.
+ */
+static int wake(struct audit *au, struct kaff_ctx *ctx)
+{
+	uint32_t i, n = au->nr_changed;
+	int ret = 0;
+
+	if (au->mode == AU_EXPLORE_REPLAY) {
+		for (i = 0; !ret && i < au->nr_kts; i++)
+			if (au->kts[i].wake)
+				ret = kaff_wake_up_process(ctx, au->kts[i].id);
+		return ret;
+	}
+	for (i = 0; i < n; i++)
+		if (au->kts[au->changed[i]].wake)
+			au->cand[au->nr_cand++] = au->changed[i];
+	qsort(au->cand, au->nr_cand, sizeof(*au->cand), u32_cmp);
+	for (i = 0; !ret && i < au->nr_cand; i++)
+		if (!i || au->cand[i] != au->cand[i - 1])
+			ret = kaff_wake_up_process(ctx, au->kts[au->cand[i]].id);
+	return ret;
+}
+
+/* The findings of audited kthread @i as the state left it. */
+static int evaluate_kt(struct audit *au, const struct kaff_ctx *ctx, uint32_t i,
+		       const struct au_eval **out)
+{
+	static const struct au_eval none;
+	struct kaff_kthread_info info;
+
+	*out = &none;
+	if (kaff_kthread_get_info(ctx, au->kts[i].id, &info))
+		return 0;
+	return evaluate_memo(au, ctx, &info, (enum au_cause)(au->cause[i] & ~AU_CHANGED),
+			     au->kts[i].managed, out);
+}
+
+/*
+ * The findings of every audited kthread in @state, kept where they differ
+ * from the end. From the end (rollback, dup): a kthread whose mask the
+ * state left alone has its class's findings, which differ from the end
+ * only for the classes au_watch_state() found (every class when the
+ * housekeeping mask changed: a deferred update ran); the kthreads whose
+ * mask changed are evaluated on their own. --explore replay evaluates
+ * every kthread in every state, and a test holds the two to the same
+ * output.
  */
 static int evaluate(struct audit *au, struct kaff_ctx *ctx, unsigned int state)
 {
-	bool reuse = state > 0 && au->mode != AU_EXPLORE_REPLAY && state_delta(au, ctx);
-	uint32_t i, s;
+	uint32_t i, stamp = state + 1;
+	const struct au_eval *ev;
 	int ret = 0;
 
 	au->memo->stamp++;
-	for (i = 0; i < au->nr_kts && !ret; i++) {
-		struct au_kt *k = &au->kts[i];
-		struct kaff_kthread_info info;
-		const struct au_eval *ev;
-		bool same = reuse && !(au->cause[i] & AU_CHANGED) &&
-			    !kaff_cpumask_intersects(k->bcpus, au->delta) &&
-			    !(k->bpref && kaff_cpumask_intersects(k->bpref, au->delta));
+	if (au->mode == AU_EXPLORE_REPLAY) {
+		for (i = 0; !ret && i < au->nr_kts; i++) {
+			ret = evaluate_kt(au, ctx, i, &ev);
+			if (!ret && !au_eval_eq(ev, &au->classes[au->kts[i].cls].base))
+				ret = au_exc_add(&au->kexc, i, state, ev);
+		}
+		return ret;
+	}
+	if (!kaff_cpumask_equal(kaff_housekeeping_cpumask(ctx, KAFF_HK_TYPE_KTHREAD), au->end_hk))
+		for (au->nr_dirty = 0; au->nr_dirty < au->nr_classes; au->nr_dirty++)
+			au->dirty[au->nr_dirty] = au->nr_dirty;
+	for (i = 0; !ret && i < au->nr_dirty; i++) {
+		const struct au_class *cl = &au->classes[au->dirty[i]];
 
-		if (same) {
-			for (s = 0; !ret && s < k->nbase; s++)
-				ret = au_record(au, i, k->base[s], state);
-			continue;
-		}
-		if (kaff_kthread_get_info(ctx, k->id, &info))
-			continue;
-		ret = evaluate_memo(au, ctx, &info, (enum au_cause)(au->cause[i] & ~AU_CHANGED), k->managed,
-				    &ev);
-		for (s = 0; !ret && s < ev->n; s++)
-			ret = au_record(au, i, ev->sig[s], state);
-		if (!ret && !state) {
-			k->nbase = ev->n;
-			k->base[0] = ev->sig[0];
-			k->base[1] = ev->sig[1];
-		}
+		ret = au_class_eval(au, ctx, au->dirty[i], stamp);
+		if (!ret && !au_eval_eq(&cl->cur, &cl->base))
+			ret = au_exc_add(&au->cexc, au->dirty[i], state, &cl->cur);
+	}
+	for (i = 0; !ret && i < au->nr_changed; i++) {
+		uint32_t k = au->changed[i];
+		const struct au_class *cl = &au->classes[au->kts[k].cls];
+
+		ret = evaluate_kt(au, ctx, k, &ev);
+		if (!ret && !au_eval_eq(ev, cl->stamp == stamp ? &cl->cur : &cl->base))
+			ret = au_exc_add(&au->kexc, k, state, ev);
 	}
 	return ret;
 }
@@ -269,23 +314,24 @@ static int run_state(struct audit *au, const struct au_op *ops, unsigned int nop
 	uint32_t i;
 	int ret;
 
+	au->nr_changed = au->nr_dirty = au->nr_cand = 0;
 	ret = state_ctx(au, &r, &ctx);
 	if (ret)
 		goto out;
-	for (i = 0; i < au->nr_kts; i++)
-		au->cause[i] = au->kts[i].cause;
 	kaff_ctx_set_change_fn(ctx, state_change, au);
 	au->phase = CAUSE_KTHREAD;
 	ret = apply_ops(ctx, ops, nops, label);
-	/* The wakes, in the managed list's order. */
+	if (!ret && au->mode != AU_EXPLORE_REPLAY)
+		au_watch_state(au, ctx, state + 1);
 	au->phase = CAUSE_FALLBACK;
-	for (i = 0; !ret && au->wake && nops && i < au->nr_kts; i++)
-		if (au->kts[i].wake)
-			ret = kaff_wake_up_process(ctx, au->kts[i].id);
+	if (!ret && au->wake && nops)
+		ret = wake(au, ctx);
 	kaff_ctx_set_change_fn(ctx, NULL, NULL);
 	if (!ret)
 		ret = evaluate(au, ctx, state);
 out:
+	for (i = 0; i < au->nr_changed; i++)
+		au->cause[au->changed[i]] = au->kts[au->changed[i]].cause;
 	if (r)
 		kaff_replay_free(r);
 	else if (au->mode == AU_EXPLORE_ROLLBACK)
@@ -369,21 +415,26 @@ static int node_states(struct audit *au, struct au_op *ops, bool hk)
 
 static int explore_init(struct audit *au)
 {
-	uint32_t size = 64;
+	uint32_t size = 64, i;
+	int ret;
 
 	while (size < 2 * au->nr_kts + 2)
 		size *= 2;
 	au->memo = calloc(1, sizeof(*au->memo));
 	au->cause = malloc(au->nr_kts ? au->nr_kts : 1);
-	if (!au->memo || !au->cause)
+	au->changed = malloc((au->nr_kts ? au->nr_kts : 1) * sizeof(*au->changed));
+	if (!au->memo || !au->cause || !au->changed)
 		return -ENOMEM;
 	au->memo->slot = calloc(size, sizeof(*au->memo->slot));
 	if (!au->memo->slot)
 		return -ENOMEM;
 	au->memo->size = size;
-	if (au->mode == AU_EXPLORE_ROLLBACK)
-		return kaff_ctx_checkpoint(kaff_replay_ctx(au->base));
-	return 0;
+	for (i = 0; i < au->nr_kts; i++)
+		au->cause[i] = au->kts[i].cause;
+	ret = au_watch_init(au, kaff_replay_ctx(au->base));
+	if (!ret && au->mode == AU_EXPLORE_ROLLBACK)
+		ret = kaff_ctx_checkpoint(kaff_replay_ctx(au->base));
+	return ret;
 }
 
 /* Every state, in order: the end, whole nodes, nodes' housekeeping CPUs,
@@ -391,11 +442,14 @@ static int explore_init(struct audit *au)
 int au_explore(struct audit *au)
 {
 	struct au_op *ops = malloc((au->cpus + 1) * sizeof(*ops));
+	/* a pair's second CPU: one offline at the end, or the first one again
+	 * (not CPU 0: it has no online file) */
+	struct kaff_cpumask *ys = kaff_cpumask_alloc(au->cpus);
 	unsigned int n, x, y;
-	int ret;
+	int ret = -ENOMEM;
 
-	if (!ops)
-		return -ENOMEM;
+	if (!ops || !ys)
+		goto out;
 	ret = explore_init(au);
 	if (ret)
 		goto out;
@@ -408,14 +462,11 @@ int au_explore(struct audit *au)
 		if (node_hk_state(au, n))
 			au->n_node_hk++;
 	}
-	kaff_for_each_cpu(x, au->end_online) {
-		if (!x)
-			continue;
-		au->n_single++;
-		for (y = 1; y < au->cpus; y++)
-			if (y == x || !kaff_cpumask_test_cpu(y, au->end_online))
-				au->n_pair++;
-	}
+	kaff_cpumask_complement(ys, au->end_online);
+	kaff_cpumask_clear_cpu(0, ys);
+	kaff_for_each_cpu(x, au->end_online)
+		au->n_single += x != 0;
+	au->n_pair = au->n_single * (1 + kaff_cpumask_weight(ys));
 	au->total_states = 1 + au->n_node + au->n_node_hk + au->n_single + au->n_pair;
 	if (!au->started_ns)
 		au->started_ns = au_now_ns();
@@ -426,26 +477,31 @@ int au_explore(struct audit *au)
 	if (!ret)
 		ret = node_states(au, ops, true);
 	kaff_for_each_cpu(x, au->end_online) {
-		if (!x || ret)
+		if (!x || ret || au->nr_states >= au->max_states)
 			continue;
 		ops[0].online = false;
 		ops[0].cpu = x;
 		ret = add_state(au, ops, 1, NULL);
 	}
 	kaff_for_each_cpu(x, au->end_online) {
-		for (y = 1; y < au->cpus && x && !ret && au->nr_states < au->max_states; y++) {
-			if (y != x && kaff_cpumask_test_cpu(y, au->end_online))
-				continue;
+		if (!x || ret || au->nr_states >= au->max_states)
+			continue;
+		kaff_cpumask_set_cpu(x, ys);
+		kaff_for_each_cpu(y, ys) {
+			if (ret || au->nr_states >= au->max_states)
+				break;
 			ops[0].online = false;
 			ops[0].cpu = x;
 			ops[1].online = true;
 			ops[1].cpu = y;
 			ret = add_state(au, ops, 2, NULL);
 		}
+		kaff_cpumask_clear_cpu(x, ys);
 	}
 	if (au->progress_shown)
 		fputs("\r\033[K", stderr);
 out:
+	kaff_cpumask_free(ys);
 	free(ops);
 	return ret;
 }
@@ -461,4 +517,6 @@ void au_explore_free(struct audit *au)
 		free(au->memo->slot);
 	free(au->memo);
 	free(au->cause);
+	free(au->changed);
+	au_watch_free(au);
 }

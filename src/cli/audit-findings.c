@@ -3,11 +3,14 @@
  * kaff audit: findings kept at the size of a real machine.
  *
  * A finding's content (kind, rule, explanation, mask) is interned once:
- * thousands of kthreads in thousands of states share a few hundred. Each
- * audited kthread keeps, per content it ever had, the states it had it
- * in, as runs of consecutive states (a kthread's finding usually holds in
- * all states but a few). At the end, kthreads whose content and states
- * are equal become one group: one printed finding listing its kthreads.
+ * thousands of kthreads in thousands of states share a few hundred.
+ * What a state changes is kept, not every kthread's findings in every
+ * state: a class of kthreads (audit-watch.c) has its findings at the end
+ * of the scenario in every state but those of its exceptions, and a
+ * kthread its class's in every state but those of its own. At the end
+ * these become, per kthread, the states it had each content in, as runs
+ * of consecutive states; kthreads whose content and states are equal
+ * become one group: one printed finding listing its kthreads.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -189,12 +192,13 @@ const struct au_run *au_entry_run(const struct audit *au, const struct au_entry 
 	return i ? &e->more[i - 1] : &e->run0;
 }
 
-static int entry_add_run(struct au_entry *e, uint32_t state)
+/* @e holds in states @first .. @last too, after those it holds in. */
+static int entry_add_run(struct au_entry *e, uint32_t first, uint32_t last)
 {
-	struct au_run *last = e->nruns > 1 ? &e->more[e->nruns - 2] : &e->run0;
+	struct au_run *tail = e->nruns > 1 ? &e->more[e->nruns - 2] : &e->run0;
 
-	if (last->last + 1 == state) {
-		last->last = state;
+	if (tail->last + 1 == first) {
+		tail->last = last;
 		return 0;
 	}
 	if (e->nruns - 1 == e->cap) {
@@ -206,54 +210,151 @@ static int entry_add_run(struct au_entry *e, uint32_t state)
 		e->more = m;
 		e->cap = cap;
 	}
-	e->more[e->nruns - 1].first = e->more[e->nruns - 1].last = state;
+	e->more[e->nruns - 1].first = first;
+	e->more[e->nruns - 1].last = last;
 	e->nruns++;
 	return 0;
 }
 
-/* @state: states are recorded in increasing order. */
-int au_record(struct audit *au, uint32_t kt, uint32_t sig, uint32_t state)
+/* The findings @ev hold in states @first .. @last, for the kthread (or
+ * class) whose entries start at @head; states come in increasing order. */
+static int record(struct audit *au, uint32_t *head, const struct au_eval *ev, uint32_t first,
+		  uint32_t last)
 {
-	struct au_kt *k = &au->kts[kt];
-	unsigned int kind = au->sigs[sig].kind;
+	uint32_t s, i, *link;
 	struct au_entry *e;
-	uint32_t i = k->last[kind];
+	int ret;
 
-	if (i == AU_NONE || au->entries[i].sig != sig)
-		for (i = k->head; i != AU_NONE && au->entries[i].sig != sig; i = au->entries[i].next)
+	for (s = 0; s < ev->n; s++) {
+		for (link = head; *link != AU_NONE && au->entries[*link].sig != ev->sig[s];
+		     link = &au->entries[*link].next)
 			;
-	if (i != AU_NONE) {
-		k->last[kind] = i;
-		return entry_add_run(&au->entries[i], state);
-	}
-	if (au->nr_entries == au->cap_entries) {
-		uint32_t cap = au->cap_entries ? au->cap_entries * 2 : 256;
-		struct au_entry *ne = realloc(au->entries, cap * sizeof(*ne));
+		if (*link != AU_NONE) {
+			ret = entry_add_run(&au->entries[*link], first, last);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (au->nr_entries == au->cap_entries) {
+			uint32_t cap = au->cap_entries ? au->cap_entries * 2 : 256;
+			struct au_entry *ne = realloc(au->entries, cap * sizeof(*ne));
 
-		if (!ne)
-			return -ENOMEM;
-		au->entries = ne;
-		au->cap_entries = cap;
+			if (!ne)
+				return -ENOMEM;
+			/* @link may point into the old array: find the tail again */
+			au->entries = ne;
+			au->cap_entries = cap;
+			for (link = head; *link != AU_NONE; link = &au->entries[*link].next)
+				;
+		}
+		i = au->nr_entries++;
+		e = &au->entries[i];
+		memset(e, 0, sizeof(*e));
+		e->sig = ev->sig[s];
+		e->nruns = 1;
+		e->run0.first = first;
+		e->run0.last = last;
+		e->next = e->group = AU_NONE;
+		/* at the tail: entries in the order they first held */
+		*link = i;
 	}
-	i = au->nr_entries++;
-	e = &au->entries[i];
-	memset(e, 0, sizeof(*e));
-	e->sig = sig;
-	e->nruns = 1;
-	e->run0.first = e->run0.last = state;
-	/* at the tail: a kthread's entries in the order they first held */
-	e->next = AU_NONE;
-	if (k->head == AU_NONE) {
-		k->head = i;
-	} else {
-		uint32_t t = k->head;
-
-		while (au->entries[t].next != AU_NONE)
-			t = au->entries[t].next;
-		au->entries[t].next = i;
-	}
-	k->last[kind] = i;
 	return 0;
+}
+
+/* Findings @ev of @who in @state differ from the default (struct au_exc);
+ * states come in increasing order. */
+int au_exc_add(struct au_log *log, uint32_t who, uint32_t state, const struct au_eval *ev)
+{
+	if (log->n == log->cap) {
+		uint32_t cap = log->cap ? log->cap * 2 : 256;
+		struct au_exc *v = realloc(log->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		log->v = v;
+		log->cap = cap;
+	}
+	log->v[log->n].who = who;
+	log->v[log->n].state = state;
+	log->v[log->n++].ev = *ev;
+	return 0;
+}
+
+/* @log's exceptions of each who, in state order: ix[start[who] ..
+ * start[who + 1]] (a stable counting sort). */
+static int log_index(const struct au_log *log, uint32_t nr_who, uint32_t **start, uint32_t **ix)
+{
+	uint32_t i, *st = calloc(nr_who + 2, sizeof(*st)), *x = malloc((log->n + 1) * sizeof(*x));
+
+	*start = st;
+	*ix = x;
+	if (!st || !x)
+		return -ENOMEM;
+	for (i = 0; i < log->n; i++)
+		st[log->v[i].who + 2]++;
+	for (i = 2; i < nr_who + 2; i++)
+		st[i] += st[i - 1];
+	for (i = 0; i < log->n; i++)
+		x[st[log->v[i].who + 1]++] = i;
+	return 0;
+}
+
+/*
+ * The entries of a kthread (or class) whose findings are @base in every
+ * state but those of its class's exceptions @cx (@nc of them, indexes
+ * into au->cexc) and its own @kx (@nk, into au->kexc; its own win).
+ */
+static int timeline(struct audit *au, uint32_t *head, const struct au_eval *base,
+		    const uint32_t *cx, uint32_t nc, const uint32_t *kx, uint32_t nk)
+{
+	uint32_t i = 0, j = 0, next = 0;
+	int ret = 0;
+
+	*head = AU_NONE;
+	while (!ret && (i < nc || j < nk)) {
+		uint32_t sc = i < nc ? au->cexc.v[cx[i]].state : UINT32_MAX;
+		uint32_t sk = j < nk ? au->kexc.v[kx[j]].state : UINT32_MAX;
+		uint32_t s = sc < sk ? sc : sk;
+
+		if (next < s)
+			ret = record(au, head, base, next, s - 1);
+		if (!ret)
+			ret = record(au, head, sk == s ? &au->kexc.v[kx[j]].ev : &au->cexc.v[cx[i]].ev, s, s);
+		next = s + 1;
+		i += sc == s;
+		j += sk == s;
+	}
+	if (!ret && next < au->nr_states)
+		ret = record(au, head, base, next, au->nr_states - 1);
+	return ret;
+}
+
+/* Every class's entries, then every kthread's: its class's, unless it
+ * has exceptions of its own. */
+static int timelines(struct audit *au)
+{
+	uint32_t *cst = NULL, *cix = NULL, *kst = NULL, *kix = NULL, c, k;
+	int ret = log_index(&au->cexc, au->nr_classes, &cst, &cix);
+
+	if (!ret)
+		ret = log_index(&au->kexc, au->nr_kts, &kst, &kix);
+	for (c = 0; !ret && c < au->nr_classes; c++)
+		ret = timeline(au, &au->classes[c].head, &au->classes[c].base, cix + cst[c],
+			       cst[c + 1] - cst[c], kix, 0);
+	for (k = 0; !ret && k < au->nr_kts; k++) {
+		const struct au_class *cl = &au->classes[au->kts[k].cls];
+
+		au->kts[k].head = cl->head;
+		if (kst[k + 1] > kst[k])
+			ret = timeline(au, &au->kts[k].head, &cl->base, cix + cst[au->kts[k].cls],
+				       cst[au->kts[k].cls + 1] - cst[au->kts[k].cls], kix + kst[k],
+				       kst[k + 1] - kst[k]);
+	}
+	free(cst);
+	free(cix);
+	free(kst);
+	free(kix);
+	return ret;
 }
 
 static uint64_t entry_hash(const struct audit *au, const struct au_entry *e)
@@ -311,13 +412,37 @@ static int group_cmp(const void *pa, const void *pb)
 	return a->sig < b->sig ? -1 : a->sig > b->sig;
 }
 
+/* The group of entry @i's content and states, made if new. */
+static uint32_t group_find(struct audit *au, uint32_t *buckets, uint32_t nb, uint32_t i)
+{
+	const struct au_entry *e = &au->entries[i];
+	uint64_t h = entry_hash(au, e);
+	uint32_t g;
+
+	for (g = buckets[h & (nb - 1)]; g != AU_NONE; g = au->groups[g].hnext)
+		if (au->groups[g].hash == h && entry_eq(au, &au->entries[au->groups[g].entry], e))
+			return g;
+	g = au->nr_groups++;
+	au->groups[g].sig = e->sig;
+	au->groups[g].entry = i;
+	au->groups[g].hash = h;
+	au->groups[g].first = e->run0.first;
+	au->groups[g].kind = au->sigs[e->sig].kind;
+	au->groups[g].hnext = buckets[h & (nb - 1)];
+	buckets[h & (nb - 1)] = g;
+	return g;
+}
+
 /* Group the entries; count the states with a finding. */
 int au_group(struct audit *au)
 {
 	uint32_t nb = 64, *buckets = NULL, kt, i, s;
 	unsigned char *seen = NULL;
-	int ret = -ENOMEM;
+	int ret = timelines(au);
 
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
 	while (nb < au->nr_entries)
 		nb *= 2;
 	buckets = malloc(nb * sizeof(*buckets));
@@ -329,23 +454,12 @@ int au_group(struct audit *au)
 		buckets[i] = AU_NONE;
 	for (kt = 0; kt < au->nr_kts; kt++) {
 		for (i = au->kts[kt].head; i != AU_NONE; i = au->entries[i].next) {
-			const struct au_entry *e = &au->entries[i];
-			uint64_t h = entry_hash(au, e);
-			uint32_t g;
+			struct au_entry *e = &au->entries[i];
+			uint32_t g = e->group;
 
-			for (g = buckets[h & (nb - 1)]; g != AU_NONE; g = au->groups[g].hnext)
-				if (au->groups[g].hash == h && entry_eq(au, &au->entries[au->groups[g].entry], e))
-					break;
-			if (g == AU_NONE) {
-				g = au->nr_groups++;
-				au->groups[g].sig = e->sig;
-				au->groups[g].entry = i;
-				au->groups[g].hash = h;
-				au->groups[g].first = e->run0.first;
-				au->groups[g].kind = au->sigs[e->sig].kind;
-				au->groups[g].hnext = buckets[h & (nb - 1)];
-				buckets[h & (nb - 1)] = g;
-			}
+			/* a class's entries: looked up once for all its kthreads */
+			if (g == AU_NONE)
+				g = e->group = group_find(au, buckets, nb, i);
 			if (group_add(&au->groups[g], kt))
 				goto out;
 		}
@@ -386,6 +500,8 @@ void au_findings_free(struct audit *au)
 	for (i = 0; i < au->nr_entries; i++)
 		free(au->entries[i].more);
 	free(au->entries);
+	free(au->cexc.v);
+	free(au->kexc.v);
 	for (i = 0; au->groups && i < au->nr_groups; i++)
 		free(au->groups[i].members);
 	free(au->groups);

@@ -200,3 +200,36 @@ int au_evaluate(struct audit *au, const struct kaff_ctx *ctx, const struct kaff_
 	out->n++;
 	return 0;
 }
+
+/*
+ * What au_evaluate() reads of a state besides the housekeeping mask
+ * (which the caller compares whole): whether each of these meets the
+ * online CPUs, as pairs (a ∩ b; b NULL: a alone). The protected-CPU
+ * finding reads no online CPU. The preferred-CPU one (a managed kthread
+ * with preferred CPUs @pref: its preference or its node's) reads
+ * cpus ∩ pref (none online: the finding), pref and cpus (why_lost()),
+ * and for a node kthread pref ∩ housekeeping (its fetch takes the node's
+ * online CPUs). So a kthread whose mask a state leaves alone, under the
+ * same housekeeping, and for which none of these changes whether it
+ * meets the online CPUs, has the findings it had at the end.
+ */
+unsigned int au_watch_masks(const struct audit *au, const struct kaff_kthread_info *info,
+			    const struct kaff_cpumask *pref, bool managed,
+			    const struct kaff_cpumask *out[][2])
+{
+	unsigned int n = 0;
+
+	if (!managed || !pref || kaff_cpumask_empty(pref))
+		return 0;
+	out[n][0] = info->cpus;
+	out[n++][1] = pref;
+	out[n][0] = pref;
+	out[n++][1] = NULL;
+	out[n][0] = info->cpus;
+	out[n++][1] = NULL;
+	if (!info->preferred) {
+		out[n][0] = pref;
+		out[n++][1] = au->end_hk;
+	}
+	return n;
+}

@@ -197,11 +197,9 @@ static int add_kt(struct audit *au, unsigned int id, const struct kaff_kthread_i
 	k->wake = managed && id != KAFF_KTHREADD && (info->flags & KAFF_KTHREAD_STARTED);
 	k->cause = tr->cause[id];
 	au->kt_of[id] = au->nr_kts;
-	k->head = k->last[0] = k->last[1] = AU_NONE;
+	k->head = k->cls = AU_NONE;
 	if (!pref && info->node != KAFF_NUMA_NO_NODE)
 		pref = au->node_cpus[info->node];
-	k->bcpus = info->cpus;
-	k->bpref = pref;
 	k->pref = pref && managed ? kaff_mask_str(pref) : strdup("");
 	if (!k->pref)
 		return -ENOMEM;
@@ -287,7 +285,6 @@ static int audit_setup(struct audit *au)
 	au->pref = mask_new(au);
 	au->design_cpus = mask_new(au);
 	au->design_protected = mask_new(au);
-	au->delta = mask_new(au);
 	au->node_cpus = calloc(au->nr_nodes ? au->nr_nodes : 1, sizeof(*au->node_cpus));
 	au->names = calloc(au->nr_ids, sizeof(*au->names));
 	tr.cause = malloc(au->nr_ids);
@@ -296,7 +293,7 @@ static int audit_setup(struct audit *au)
 	nm.chain = malloc(au->nr_ids * sizeof(*nm.chain));
 	ret = -ENOMEM;
 	if (!au->protected_cpus || !au->end_online || !au->end_hk || !au->tmp || !au->tmp2 || !au->hit ||
-	    !au->pref || !au->design_cpus || !au->design_protected || !au->delta || !au->node_cpus || !au->names ||
+	    !au->pref || !au->design_cpus || !au->design_protected || !au->node_cpus || !au->names ||
 	    !tr.cause || !nm.bucket || !nm.chain)
 		goto out;
 	for (i = 0; i < nm.nb; i++)
@@ -361,7 +358,6 @@ static void audit_free(struct audit *au)
 	kaff_cpumask_free(au->pref);
 	kaff_cpumask_free(au->design_cpus);
 	kaff_cpumask_free(au->design_protected);
-	kaff_cpumask_free(au->delta);
 	kaff_boot_notes_free(&au->notes);
 	kaff_replay_free(au->base);
 }

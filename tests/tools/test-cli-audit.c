@@ -882,6 +882,89 @@ START_TEST(test_audit_creation)
 END_TEST
 
 /*
+ * auditcov-classes.scn, 7.3, nodes 0-1 and 2-4, no boot isolation: both
+ * housekeeping masks are every CPU, nothing is protected, and kthreadd
+ * (no preference, no node) has no finding. A and B prefer {4}: the forced
+ * write of prefer gives {4} ∩ housekeeping = {4}, kept at their first
+ * wake. E (node 1) wakes onto node 1's online CPUs 2-4 (#rule-fetch).
+ * offline 4 has no callback (#rule-offline): at the end A and B keep {4},
+ * with no online CPU, and E keeps 2-4 (online: 2, 3). The states: node 0
+ * offline (CPU 1), node 1 offline (CPUs 2-3), single offlines 1, 2, 3,
+ * and each X then online X or online 4 (offline at the end).
+ *  - end: A and B hold none of their preferred CPU online, their mask no
+ *    online CPU either: hotplug, mask 4. E: 2-3 online in its node.
+ *  - every state that leaves 4 offline wakes A and B with no online CPU:
+ *    the fallback gives them 0-4 (#rule-fallback), still with no preferred
+ *    CPU online: hotplug, mask 0-4. The online callback of X before it
+ *    does not move them: fetch = {4}, their mask already (#rule-write).
+ *  - offline X, online 4: CPU 4 is back, the wake finds it online and
+ *    does nothing: no finding for A and B.
+ *  - E: only node 1 offline takes both of its online CPUs: it wakes with
+ *    none, fallback to 0-4, none of its node online: hotplug, mask 0-4;
+ *    the same content as A's and B's there, in other states: its own
+ *    finding. Single offlines leave it an online CPU, and the online
+ *    callbacks keep it on its node's online CPUs (2-3, 3-4, 2,4 or 2-4):
+ *    no finding.
+ * Kthreads sharing everything the findings read can still part in a
+ * state (A and B with E), and a state can change a kthread's findings
+ * without changing its mask (A and B with CPU 4 back).
+ */
+static const char *const classes_states[] = {
+	"end of scenario", "node 0 offline (CPUs 1)", "node 1 offline (CPUs 2-3)", "offline 1",
+	"offline 2", "offline 3", "offline 1, online 1", "offline 1, online 4",
+	"offline 2, online 2", "offline 2, online 4", "offline 3, online 3", "offline 3, online 4",
+	NULL
+};
+
+#define CLASSES_AB(s, mask)                                           \
+	{ s, "A", "lost-preferred", "hotplug", mask, "4", false },    \
+	{ s, "B", "lost-preferred", "hotplug", mask, "4", false }
+
+static const struct want_finding classes_findings[] = {
+	CLASSES_AB(0, "4"),
+	CLASSES_AB(1, "0-4"),
+	CLASSES_AB(2, "0-4"),
+	{ 2, "E", "lost-preferred", "hotplug", "0-4", "2-4", false },
+	CLASSES_AB(3, "0-4"),
+	CLASSES_AB(4, "0-4"),
+	CLASSES_AB(5, "0-4"),
+	CLASSES_AB(6, "0-4"),
+	CLASSES_AB(8, "0-4"),
+	CLASSES_AB(10, "0-4"),
+};
+
+START_TEST(test_audit_classes)
+{
+	static const char *const managed[] = { "kthreadd", "A", "B", "E", NULL };
+	static const char *const modes[] = { "rollback", "dup", "replay" };
+	json_t *root = audit_json("auditcov-classes.scn", 1);
+	struct run_result r[3];
+	char in[512];
+	unsigned int m;
+
+	/* an empty list prints as "-" (FORMAT.md) */
+	ck_assert_str_eq(json_string_value(json_object_get(root, "protected_cpus")), "-");
+	check_strings(json_object_get(root, "managed"), managed, "managed");
+	check_strings(json_object_get(root, "states"), classes_states, "states");
+	check_findings(root, classes_findings, sizeof(classes_findings) / sizeof(classes_findings[0]));
+	json_decref(root);
+	/* each way of making the states: the same document */
+	data_path(in, sizeof(in), "auditcov-classes.scn");
+	for (m = 0; m < 3; m++) {
+		const char *args[] = { "audit", "--json", "--explore", modes[m], "-", NULL };
+
+		run_kaff(args, in, &r[m]);
+		ck_assert_msg(r[m].status == 1, "%s: exit %d", modes[m], r[m].status);
+	}
+	for (m = 1; m < 3; m++)
+		ck_assert_msg(r[m].outlen == r[0].outlen && !memcmp(r[m].out, r[0].out, r[0].outlen),
+			      "--explore %s and rollback differ", modes[m]);
+	for (m = 0; m < 3; m++)
+		result_free(&r[m]);
+}
+END_TEST
+
+/*
  * --no-wake on auditcov-setaffinity.scn: nothing wakes after the hotplug,
  * and a sleeping kthread keeps its mask across offline (#rule-offline), so N
  * keeps {3} and M 0-1 in every offline state (no fallback):
@@ -1151,6 +1234,7 @@ static Suite *cli_audit_suite(void)
 	tcase_add_test(tc, test_audit_isolate_stale);
 	tcase_add_test(tc, test_audit_same_mask);
 	tcase_add_test(tc, test_audit_creation);
+	tcase_add_test(tc, test_audit_classes);
 	tcase_add_test(tc, test_audit_no_wake_json);
 #endif
 	tcase_add_test(tc, test_render_stdout_escaped_name);
