@@ -76,6 +76,18 @@ static void add(struct kaff_change *c, size_t *n, uint32_t id, uint32_t stage, u
 	(*n)++;
 }
 
+/*
+ * An update that left a group's mask as it was (only its target or its
+ * state moved, e.g. an online CPU outside its mask) changed no member's
+ * mask. Skipping it keeps each changed kthread's first write: the group's
+ * writes before it left the mask as they found it. Interned masks: one
+ * pointer per distinct mask.
+ */
+static bool group_changed(const struct kaff_op *o)
+{
+	return o->old_cpus != o->new_cpus;
+}
+
 int kaff__notify_event(struct kaff_ctx *ctx, const uint32_t *stage_end, unsigned int nr_stages)
 {
 	struct kaff_change *c;
@@ -85,7 +97,7 @@ int kaff__notify_event(struct kaff_ctx *ctx, const uint32_t *stage_end, unsigned
 	if (!ctx->change_fn || !ctx->nr_ops)
 		return 0;
 	for (op = 0; op < ctx->nr_ops; op++)
-		cap += ctx->ops[op].type == OP_GROUP ? ctx->ops[op].g->nr : 1;
+		cap += ctx->ops[op].type != OP_GROUP ? 1 : group_changed(&ctx->ops[op]) ? ctx->ops[op].g->nr : 0;
 	if (!cap)
 		return 0;
 	c = kaff__malloc(&ctx->alloc, cap * sizeof(*c));
@@ -106,6 +118,8 @@ int kaff__notify_event(struct kaff_ctx *ctx, const uint32_t *stage_end, unsigned
 		case OP_GROUP:
 			/* The engines do not mix group updates with moves in
 			 * one event: the members now are those it changed. */
+			if (!group_changed(o))
+				break;
 			for (id = o->g->members.first; id != KAFF_NONE;
 			     id = ctx->kt[id].link[KL_GROUP].next)
 				add(c, &n, id, stage, ctx->kt[id].lseq, op, o->old_cpus);
