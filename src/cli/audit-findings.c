@@ -13,12 +13,34 @@
  * become one group: one printed finding listing its kthreads.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
 
 /* FNV-1a, on strings and words */
+/*
+ * Room for one more of the @n elements of @size bytes in @arr, which has
+ * room for @cap: @arr itself, or the array grown to twice @cap (@first
+ * when empty) and @cap updated; NULL with @arr and @cap as they were when
+ * there is no memory.
+ */
+static void *grow(void *arr, uint32_t n, uint32_t *cap, size_t size, uint32_t first)
+{
+	uint32_t c = *cap ? *cap * 2 : first;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	if (c < *cap || c > SIZE_MAX / size)
+		return NULL;
+	p = realloc(arr, c * size);
+	if (p)
+		*cap = c;
+	return p;
+}
+
 static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *c = p;
@@ -81,7 +103,7 @@ static const char *mask_text(struct audit *au, const struct kaff_cpumask *m)
 {
 	size_t bytes = KAFF_BITS_TO_LONGS(m->nbits) * sizeof(unsigned long);
 	uint64_t h = mask_hash(m);
-	struct au_mask *x;
+	struct au_mask *x, *nm;
 	uint32_t i, b;
 
 	if (au->nr_mask_buckets) {
@@ -91,15 +113,10 @@ static const char *mask_text(struct audit *au, const struct kaff_cpumask *m)
 				return x->str;
 		}
 	}
-	if (au->nr_masks == au->cap_masks) {
-		uint32_t cap = au->cap_masks ? au->cap_masks * 2 : 64;
-		struct au_mask *nm = realloc(au->masks, cap * sizeof(*nm));
-
-		if (!nm)
-			return NULL;
-		au->masks = nm;
-		au->cap_masks = cap;
-	}
+	nm = grow(au->masks, au->nr_masks, &au->cap_masks, sizeof(*nm), 64);
+	if (!nm)
+		return NULL;
+	au->masks = nm;
 	if (au->nr_masks >= au->nr_mask_buckets) {
 		uint32_t n = au->nr_mask_buckets ? au->nr_mask_buckets * 2 : 64;
 		uint32_t *nb = malloc(n * sizeof(*nb));
@@ -140,7 +157,7 @@ int au_sig_intern(struct audit *au, enum au_kind kind, enum au_rule rule, bool m
 {
 	const char *ms = mask_text(au, mask), *cs = cpus ? mask_text(au, cpus) : NULL;
 	uint8_t head[3] = { (uint8_t)kind, (uint8_t)rule, managed };
-	struct au_sig *s;
+	struct au_sig *s, *ns;
 	uint64_t h;
 	uint32_t i;
 
@@ -159,15 +176,10 @@ int au_sig_intern(struct audit *au, enum au_kind kind, enum au_rule rule, bool m
 			return 0;
 		}
 	}
-	if (au->nr_sigs == au->cap_sigs) {
-		uint32_t cap = au->cap_sigs ? au->cap_sigs * 2 : 64;
-		struct au_sig *ns = realloc(au->sigs, cap * sizeof(*ns));
-
-		if (!ns)
-			return -ENOMEM;
-		au->sigs = ns;
-		au->cap_sigs = cap;
-	}
+	ns = grow(au->sigs, au->nr_sigs, &au->cap_sigs, sizeof(*ns), 64);
+	if (!ns)
+		return -ENOMEM;
+	au->sigs = ns;
 	if (au->nr_sigs >= au->nr_sig_buckets && sig_buckets_grow(au))
 		return -ENOMEM;
 	s = &au->sigs[au->nr_sigs];
@@ -195,21 +207,16 @@ const struct au_run *au_entry_run(const struct audit *au, const struct au_entry 
 /* @e holds in states @first .. @last too, after those it holds in. */
 static int entry_add_run(struct au_entry *e, uint32_t first, uint32_t last)
 {
-	struct au_run *tail = e->nruns > 1 ? &e->more[e->nruns - 2] : &e->run0;
+	struct au_run *tail = e->nruns > 1 ? &e->more[e->nruns - 2] : &e->run0, *m;
 
 	if (tail->last + 1 == first) {
 		tail->last = last;
 		return 0;
 	}
-	if (e->nruns - 1 == e->cap) {
-		uint32_t cap = e->cap ? e->cap * 2 : 2;
-		struct au_run *m = realloc(e->more, cap * sizeof(*m));
-
-		if (!m)
-			return -ENOMEM;
-		e->more = m;
-		e->cap = cap;
-	}
+	m = grow(e->more, e->nruns - 1, &e->cap, sizeof(*m), 2);
+	if (!m)
+		return -ENOMEM;
+	e->more = m;
 	e->more[e->nruns - 1].first = first;
 	e->more[e->nruns - 1].last = last;
 	e->nruns++;
@@ -236,14 +243,13 @@ static int record(struct audit *au, uint32_t *head, const struct au_eval *ev, ui
 			continue;
 		}
 		if (au->nr_entries == au->cap_entries) {
-			uint32_t cap = au->cap_entries ? au->cap_entries * 2 : 256;
-			struct au_entry *ne = realloc(au->entries, cap * sizeof(*ne));
+			struct au_entry *ne = grow(au->entries, au->nr_entries, &au->cap_entries,
+						   sizeof(*ne), 256);
 
 			if (!ne)
 				return -ENOMEM;
 			/* @link may point into the old array: find the tail again */
 			au->entries = ne;
-			au->cap_entries = cap;
 			for (link = head; *link != AU_NONE; link = &au->entries[*link].next)
 				;
 		}
@@ -265,15 +271,11 @@ static int record(struct audit *au, uint32_t *head, const struct au_eval *ev, ui
  * states come in increasing order. */
 int au_exc_add(struct au_log *log, uint32_t who, uint32_t state, const struct au_eval *ev)
 {
-	if (log->n == log->cap) {
-		uint32_t cap = log->cap ? log->cap * 2 : 256;
-		struct au_exc *v = realloc(log->v, cap * sizeof(*v));
+	struct au_exc *v = grow(log->v, log->n, &log->cap, sizeof(*v), 256);
 
-		if (!v)
-			return -ENOMEM;
-		log->v = v;
-		log->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	log->v = v;
 	log->v[log->n].who = who;
 	log->v[log->n].state = state;
 	log->v[log->n++].ev = *ev;
@@ -384,15 +386,11 @@ static bool entry_eq(const struct audit *au, const struct au_entry *a, const str
 
 static int group_add(struct au_group *g, uint32_t kt)
 {
-	if (g->nr == g->cap) {
-		uint32_t cap = g->cap ? g->cap * 2 : 4;
-		uint32_t *m = realloc(g->members, cap * sizeof(*m));
+	uint32_t *m = grow(g->members, g->nr, &g->cap, sizeof(*m), 4);
 
-		if (!m)
-			return -ENOMEM;
-		g->members = m;
-		g->cap = cap;
-	}
+	if (!m)
+		return -ENOMEM;
+	g->members = m;
 	g->members[g->nr++] = kt;
 	return 0;
 }
