@@ -246,6 +246,12 @@ static int wake(struct audit *au, struct kaff_ctx *ctx)
 	return ret;
 }
 
+static bool eval_eq(const struct au_eval *a, const struct au_eval *b)
+{
+	return a->n == b->n && (a->n < 1 || a->sig[0] == b->sig[0]) &&
+	       (a->n < 2 || a->sig[1] == b->sig[1]);
+}
+
 /* The findings of audited kthread @i as the state left it. */
 static int evaluate_kt(struct audit *au, const struct kaff_ctx *ctx, uint32_t i,
 		       const struct au_eval **out)
@@ -280,7 +286,7 @@ static int evaluate(struct audit *au, struct kaff_ctx *ctx, unsigned int state)
 	if (au->mode == AU_EXPLORE_REPLAY) {
 		for (i = 0; !ret && i < au->nr_kts; i++) {
 			ret = evaluate_kt(au, ctx, i, &ev);
-			if (!ret && !au_eval_eq(ev, &au->classes[au->kts[i].cls].base))
+			if (!ret && !eval_eq(ev, &au->classes[au->kts[i].cls].base))
 				ret = au_exc_add(&au->kexc, i, state, ev);
 		}
 		return ret;
@@ -292,7 +298,7 @@ static int evaluate(struct audit *au, struct kaff_ctx *ctx, unsigned int state)
 		const struct au_class *cl = &au->classes[au->dirty[i]];
 
 		ret = au_class_eval(au, ctx, au->dirty[i], stamp);
-		if (!ret && !au_eval_eq(&cl->cur, &cl->base))
+		if (!ret && !eval_eq(&cl->cur, &cl->base))
 			ret = au_exc_add(&au->cexc, au->dirty[i], state, &cl->cur);
 	}
 	for (i = 0; !ret && i < au->nr_changed; i++) {
@@ -300,7 +306,7 @@ static int evaluate(struct audit *au, struct kaff_ctx *ctx, unsigned int state)
 		const struct au_class *cl = &au->classes[au->kts[k].cls];
 
 		ret = evaluate_kt(au, ctx, k, &ev);
-		if (!ret && !au_eval_eq(ev, cl->stamp == stamp ? &cl->cur : &cl->base))
+		if (!ret && !eval_eq(ev, cl->stamp == stamp ? &cl->cur : &cl->base))
 			ret = au_exc_add(&au->kexc, k, state, ev);
 	}
 	return ret;

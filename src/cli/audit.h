@@ -89,12 +89,6 @@ struct au_eval {
 	uint32_t n, sig[2];
 };
 
-static inline bool au_eval_eq(const struct au_eval *a, const struct au_eval *b)
-{
-	return a->n == b->n && (a->n < 1 || a->sig[0] == b->sig[0]) &&
-	       (a->n < 2 || a->sig[1] == b->sig[1]);
-}
-
 /* A kthread the audit looks at, in audit order: the managed list, then
  * the others that are not there by design. */
 struct au_kt {
