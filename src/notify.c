@@ -96,8 +96,14 @@ int kaff__notify_event(struct kaff_ctx *ctx, const uint32_t *stage_end, unsigned
 
 	if (!ctx->change_fn || !ctx->nr_ops)
 		return 0;
-	for (op = 0; op < ctx->nr_ops; op++)
-		cap += ctx->ops[op].type != OP_GROUP ? 1 : group_changed(&ctx->ops[op]) ? ctx->ops[op].g->nr : 0;
+	for (op = 0; op < ctx->nr_ops; op++) {
+		const struct kaff_op *o = &ctx->ops[op];
+
+		if (o->type != OP_GROUP)
+			cap++;
+		else if (group_changed(o))
+			cap += o->g->nr;
+	}
 	if (!cap)
 		return 0;
 	c = kaff__malloc(&ctx->alloc, cap * sizeof(*c));

@@ -19,7 +19,6 @@
 
 #include "audit.h"
 
-/* FNV-1a, on strings and words */
 /*
  * Room for one more of the @n elements of @size bytes in @arr, which has
  * room for @cap: @arr itself, or the array grown to twice @cap (@first
@@ -41,6 +40,7 @@ static void *grow(void *arr, uint32_t n, uint32_t *cap, size_t size, uint32_t fi
 	return p;
 }
 
+/* FNV-1a, on strings and words */
 static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *c = p;
