@@ -145,6 +145,7 @@ int kaff_ctx_checkpoint(struct kaff_ctx *ctx)
 	ck = ckpt_alloc(ctx);
 	if (!ck)
 		return -ENOMEM;
+	kaff__groups_presettle(ctx);
 	move_small(true, ctx, ck);
 	ctx->ck = ck;
 	ck->gen = next_gen(ctx);

@@ -559,6 +559,7 @@ struct kaff_event {
 int kaff__run_event(struct kaff_ctx *ctx, struct kaff_event *ev);
 /* kthreads_update_affinity(ev->force) as a stage. */
 int kaff__update_affinity(struct kaff_ctx *ctx, struct kaff_event *ev);
+void kaff__groups_presettle(struct kaff_ctx *ctx);
 /* A step of a stage: one kthread's new masks and flags (OP_KT). */
 int kaff__stage_kthread(struct kaff_ctx *ctx, uint32_t id, struct kaff_imask *cpus,
 			uint32_t flags);

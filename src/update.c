@@ -313,6 +313,33 @@ static int update_groups(struct kaff_ctx *ctx, struct kaff_group *g, int l, bool
 }
 
 /*
+ * Groups are evaluated at the update after they are made (SCA_CHANGE:
+ * not evaluated yet). Most turn out SCA_SAME: their kthreads woke on
+ * their target. Evaluating those now, without applying anything, is what
+ * the next update would do with them: their target reads nothing that
+ * can change before it without that update looking at them again (a
+ * housekeeping update looks at every group; a node that loses a CPU is
+ * dirty). kaff_ctx_checkpoint() does it so that each future rolled back
+ * does not evaluate them all again. A fetch hook answers the same
+ * arguments the same way whenever it is asked; one that reads the online
+ * mask has every group evaluated at each CPU online anyway.
+ */
+void kaff__groups_presettle(struct kaff_ctx *ctx)
+{
+	struct kaff_group *g, *next;
+
+	if (ctx->engine != ENGINE_INCREMENTAL)
+		return;
+	for (g = ctx->resolvable; g; g = next) {
+		next = g->gl[GL_STATE].next;
+		if (g->bad || g->want || eval(ctx, g, ctx->tmp.want) != SCA_SAME)
+			continue;
+		g->want = kaff__imask_ref(g->cpus);
+		kaff__group_set_state(ctx, g, SCA_SAME);
+	}
+}
+
+/*
  * The incremental walk: only groups whose result can have changed. CPU
  * online changes the target of node classes of the CPU's node and of
  * nodes that lost a CPU since the last update; otherwise only a group

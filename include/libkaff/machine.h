@@ -100,7 +100,10 @@ KAFF_EXPORT struct kaff_ctx *kaff_ctx_dup(const struct kaff_ctx *ctx);
  * costs the whole state. One checkpoint at a time. It allocates now
  * (room to save every kthread slot and group that exists, touched only as
  * they are saved), so that later events need no more memory for it than
- * without it. Holding one changes no answer of any call.
+ * without it. It also evaluates, once, the kthread classes made since the
+ * last CPU-online or housekeeping update (the profile's fetch hook, if
+ * any, is asked then), which every future would otherwise evaluate again
+ * at its first update. Holding one changes no answer of any call.
  *
  * Return: 0; -EINVAL (NULL), -EPERM (not booted), -EBUSY (one is held),
  *         -ENOMEM (nothing changed).

@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "kaff-private.h"
+#include "kernel.h"
 #include "scenario-private.h"
 #include "cmocka-sweep.h"
 #include "test-common.h"
@@ -304,6 +305,71 @@ static void test_checkpoint_by_hand(void **state)
 	kaff_scenario_free(sc);
 }
 
+/*
+ * A checkpoint evaluates the classes made since the last update
+ * (kaff__groups_presettle()), and must leave due the ones that update has
+ * to move. K prefers 4-5 (housekeeping: 0-5) and wakes while both are
+ * offline: kthread_affine_preferred()'s set_cpus_allowed_ptr(4-5) finds no
+ * online CPU and fails, so K keeps the mask it was created with, every
+ * possible CPU. Its class is new, and its result (4-5) is not its mask.
+ * When 4 or 5 comes up, kthreads_online_cpu() asks again and K moves to
+ * 4-5; a checkpoint taken before that must not have marked K's class as
+ * done. The fetch hook (the kernel's rule) counts its calls: the
+ * checkpoint asks it once for each class made since the last update, and
+ * the futures after it ask no more than a replay without a checkpoint.
+ */
+static unsigned int presettle_calls;
+
+static void counting_fetch(void *data, const struct kaff_fetch_args *args, struct kaff_cpumask *out)
+{
+	presettle_calls++;
+	rule_kernel_fetch(data, args, out);
+}
+
+static const char presettle[] = "kernel 7.3\ncpus 8\nnode 0 0-3\nnode 1 4-7\n"
+				"boot isolcpus=domain,6-7\noffline 4\noffline 5\n"
+				"create K\nprefer K 4-5\nwake K\n";
+
+static void test_checkpoint_presettle(void **state)
+{
+	const struct kaff_profile *base;
+	struct kaff_replay_ops ops;
+	struct kaff_profile *p;
+	struct kaff_scenario *sc;
+	struct kaff_replay *r;
+	struct kaff_ctx *ctx;
+	unsigned int k, cpu, before;
+
+	(void)state;
+	assert_int_equal(kaff_profile_lookup("7.3", &base), 0);
+	assert_int_equal(kaff_profile_derive(base, &p), 0);
+	assert_int_equal(kaff_profile_set_fetch_fn(p, counting_fetch, NULL, 0), 0);
+	assert_int_equal(kaff_scenario_parse(presettle, sizeof(presettle) - 1, NULL, &sc, NULL), 0);
+	memset(&ops, 0, sizeof(ops));
+	ops.profile = p;
+	assert_int_equal(kaff_replay_new(sc, &ops, &r), 0);
+	while (kaff_replay_step(r, NULL) == 1)
+		;
+	ctx = kaff_replay_ctx(r);
+	k = task_id(r, "K");
+	assert_string_equal(mask_str(kaff_kthread_cpus_mask(ctx, k)), "0-7");
+	before = presettle_calls;
+	assert_int_equal(kaff_ctx_checkpoint(ctx), 0);
+	/* the classes made since boot's last update: kthreadd's is settled
+	 * at boot, K's is new */
+	assert_true(presettle_calls > before);
+	for (cpu = 4; cpu <= 5; cpu++) {
+		assert_int_equal(kaff_cpu_online(ctx, cpu), 0);
+		assert_string_equal(mask_str(kaff_kthread_cpus_mask(ctx, k)), "4-5");
+		assert_int_equal(kaff_ctx_rollback(ctx), 0);
+		assert_string_equal(mask_str(kaff_kthread_cpus_mask(ctx, k)), "0-7");
+	}
+	assert_int_equal(kaff_ctx_commit(ctx), 0);
+	kaff_replay_free(r);
+	kaff_scenario_free(sc);
+	kaff_profile_free(p);
+}
+
 /* Not booted: nothing to come back to. */
 static void test_checkpoint_not_booted(void **state)
 {
@@ -426,6 +492,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checkpoint_by_hand),
 		cmocka_unit_test(test_checkpoint_not_booted),
+		cmocka_unit_test(test_checkpoint_presettle),
 		cmocka_unit_test(test_checkpoint_dup),
 		cmocka_unit_test(test_checkpoint_alloc),
 		cmocka_unit_test(test_checkpoint_every_case),
