@@ -330,9 +330,11 @@ void kaff__groups_presettle(struct kaff_ctx *ctx)
 
 	if (ctx->engine != ENGINE_INCREMENTAL)
 		return;
+	/* the resolvable groups are the new ones (kaff__group_get()): no
+	 * result yet, no want to replace */
 	for (g = ctx->resolvable; g; g = next) {
 		next = g->gl[GL_STATE].next;
-		if (g->bad || g->want || eval(ctx, g, ctx->tmp.want) != SCA_SAME)
+		if (g->want || eval(ctx, g, ctx->tmp.want) != SCA_SAME)
 			continue;
 		g->want = kaff__imask_ref(g->cpus);
 		kaff__group_set_state(ctx, g, SCA_SAME);

@@ -308,13 +308,14 @@ static void test_checkpoint_by_hand(void **state)
 /*
  * A checkpoint evaluates the classes made since the last update
  * (kaff__groups_presettle()), and must leave due the ones that update has
- * to move. K prefers 4-5 (housekeeping: 0-5) and wakes while both are
- * offline: kthread_affine_preferred()'s set_cpus_allowed_ptr(4-5) finds no
- * online CPU and fails, so K keeps the mask it was created with, every
- * possible CPU. Its class is new, and its result (4-5) is not its mask.
- * When 4 or 5 comes up, kthreads_online_cpu() asks again and K moves to
- * 4-5; a checkpoint taken before that must not have marked K's class as
- * done. The fetch hook (the kernel's rule) counts its calls: the
+ * to move. K prefers 4-5 (housekeeping, HK_TYPE_DOMAIN: 0-5) while both
+ * are offline: kthread_affine_preferred() writes 4-5 without an online
+ * check (docs/algorithm.md, case 42-prefer-offline-at-prefer-time). K
+ * then wakes with no online CPU in its mask, and select_fallback_rq()
+ * gives it every possible CPU, 0-7 (#rule-fallback). Its class is new,
+ * and its result (4-5) is not its mask and has no online CPU. When 4 or 5
+ * comes up, kthreads_online_cpu() asks again and K moves to 4-5; a
+ * checkpoint taken before that must not have marked K's class as done. The fetch hook (the kernel's rule) counts its calls: the
  * checkpoint asks it (K's class is new since the last update).
  */
 static unsigned int presettle_calls;
