@@ -61,13 +61,32 @@ static void check_list(const char *c, const char *end, const char *t, const char
 }
 
 /*
- * Each line: "! CMD ARG ERRNO"; a header "show N" or "census N"; under a
- * show, "NAME LIST"; under a census (FORMAT.md), "COMM F P MASK" with F
- * 'n' or '-' and P 'k' or '-'.
+ * The trace offsets where a show or census event's output starts: its
+ * header. The text alone cannot say: a kthread named "show" on CPU 2
+ * prints "show 2", as the second show's header does.
  */
-static void check_trace(const char *t)
+static size_t *heads, nr_heads, cap_heads;
+
+static void head_add(size_t off)
 {
-	bool census = false;
+	if (nr_heads == cap_heads) {
+		cap_heads = cap_heads ? 2 * cap_heads : 64;
+		heads = realloc(heads, cap_heads * sizeof(*heads));
+		FUZZ_CHECK(heads != NULL, "out of memory");
+	}
+	heads[nr_heads++] = off;
+}
+
+/*
+ * Each line: "! CMD ARG ERRNO"; at a head (heads[]), "show N" or
+ * "census N"; under a show, "NAME LIST"; under a census (FORMAT.md),
+ * "COMM F P MASK" with F 'n' or '-' and P 'k' or '-'.
+ */
+static void check_trace(const char *text)
+{
+	const char *t = text;
+	bool census = false, block = false;
+	size_t h = 0;
 
 	while (*t) {
 		const char *nl = strchr(t, '\n'), *sp;
@@ -75,11 +94,22 @@ static void check_trace(const char *t)
 		FUZZ_CHECK(nl != NULL, "trace does not end with a newline");
 		FUZZ_CHECK(nl > t, "empty trace line");
 		sp = memchr(t, ' ', (size_t)(nl - t));
-		if (*t == '!') {
-			FUZZ_CHECK(t[1] == ' ', "bad error line");
-		} else if (sp && (!strncmp(t, "show ", 5) || !strncmp(t, "census ", 7))) {
+		if (h < nr_heads && heads[h] == (size_t)(t - text)) {
+			const char *c;
+
+			FUZZ_CHECK(sp && ((sp - t == 4 && !strncmp(t, "show", 4)) ||
+					  (sp - t == 6 && !strncmp(t, "census", 6))),
+				   "bad header '%.*s'", (int)(nl - t), t);
+			for (c = sp + 1; c < nl; c++)
+				FUZZ_CHECK(*c >= '0' && *c <= '9', "bad header '%.*s'", (int)(nl - t), t);
+			FUZZ_CHECK(nl > sp + 1, "bad header '%.*s'", (int)(nl - t), t);
 			census = *t == 'c';
-			check_list(sp + 1, nl, t, nl);
+			block = true;
+			h++;
+		} else if (*t == '!') {
+			FUZZ_CHECK(t[1] == ' ', "bad error line");
+		} else if (!block) {
+			FUZZ_CHECK(0, "a line outside a show or census: '%.*s'", (int)(nl - t), t);
 		} else if (census) {
 			FUZZ_CHECK(sp && sp > t && nl - sp >= 6 && (sp[1] == 'n' || sp[1] == '-') &&
 				   sp[2] == ' ' && (sp[3] == 'k' || sp[3] == '-') && sp[4] == ' ',
@@ -92,6 +122,7 @@ static void check_trace(const char *t)
 		}
 		t = nl + 1;
 	}
+	FUZZ_CHECK(h == nr_heads, "%zu of %zu headers found", h, nr_heads);
 }
 
 static int expect_count;
@@ -134,12 +165,17 @@ static void replay_steps(const struct kaff_scenario *sc, struct fuzz_buf *out,
 	refresh(r, &snap_before);
 	FUZZ_CHECK(kaff__snapshot_check_step(NULL, snap_before, kaff_replay_ctx(r), why,
 					     sizeof(why)) == 0, "after boot: %s", why);
+	nr_heads = 0;
 	for (;;) {
 		struct kaff_snapshot *t;
 		char desc[256];
 		unsigned int line = 0;
+		size_t at = out->len;
 
 		ret = kaff_replay_step(r, &res);
+		/* an event's output: nothing, its error line, or a header and rows */
+		if (out->len > at && out->data[at] != '!')
+			head_add(at);
 		FUZZ_CHECK(ret == 0 || ret == 1, "step: %s", kaff_strerrorname(ret));
 		FUZZ_CHECK(kaff_replay_step(rr, NULL) == ret, "the reference replay ran on");
 		if (ret == 0)
@@ -252,12 +288,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = kaff_scenario_replay(sc, &ops, &res);
 	FUZZ_CHECK(ret == 0, "replay: %s (line %u)", kaff_strerrorname(ret), res.error_line);
 	FUZZ_CHECK(res.expect_failures == (unsigned long)expect_count, "expect count");
-	check_trace(fuzz_buf_text(&t1));
 	total = fa.calls;
 	/* 2: again, step by step, both engines: the same trace */
 	replay_steps(sc, &t2, &t3);
 	FUZZ_CHECK(!strcmp(fuzz_buf_text(&t1), fuzz_buf_text(&t2)),
 		   "the same input gives another trace");
+	check_trace(fuzz_buf_text(&t1));
 	FUZZ_CHECK(!strcmp(fuzz_buf_text(&t1), fuzz_buf_text(&t3)),
 		   "the reference engine gives another trace");
 	/* 3: parse and replay again with one allocation failing, chosen by
